@@ -1,0 +1,45 @@
+//! Command-line front ends: `clean`, `serve`, `config check`, `publish`, `tail`.
+//! The binary only parses arguments and calls [`run`]; every command lives in its own module.
+
+pub mod clean;
+pub mod config_cmd;
+pub mod publish;
+pub mod serve;
+pub mod tail;
+
+use clap::{Parser, Subcommand};
+
+/// akhbar: Arabic news ingestion — raw pages from NATS in, clean article events out.
+#[derive(Debug, Parser)]
+#[command(name = "akhbar", version, about, long_about = None)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands akhbar offers.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Clean pages offline: one article JSON line per input (or one file per input with --out-dir).
+    Clean(clean::CleanArgs),
+    /// Run the streaming service (NATS in, article events out, metrics on HTTP).
+    Serve(serve::ServeArgs),
+    /// Configuration tools.
+    Config(config_cmd::ConfigArgs),
+    /// Publish files or folders as raw pages to NATS.
+    Publish(publish::PublishArgs),
+    /// Print article events as they arrive.
+    Tail(tail::TailArgs),
+}
+
+/// Runs the parsed command; returns the process exit code.
+pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    match cli.command {
+        Command::Clean(args) => clean::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Config(args) => config_cmd::run(args),
+        Command::Publish(args) => publish::run(args),
+        Command::Tail(args) => tail::run(args),
+    }
+}

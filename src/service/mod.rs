@@ -1,0 +1,1 @@
+//! The streaming service: NATS JetStream in, article events out, Prometheus metrics.
