@@ -1,11 +1,131 @@
-//! `akhbar clean`.
+//! `akhbar clean`: raw pages from files (or stdin) in, article events out, no NATS involved.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::extract::{ExtractOptions, Extractor, Markers, PageMeta, DEFAULT_MAX_BYTES};
 
 /// Arguments of `akhbar clean`.
 #[derive(Debug, clap::Args)]
-pub struct CleanArgs {}
+pub struct CleanArgs {
+    /// URL of the page(s), used for `url` and `site`.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Content-Type the page(s) were served with (charset included), e.g. `text/html; charset=windows-1256`.
+    #[arg(long = "content-type")]
+    pub content_type: Option<String>,
+    /// Write one `NAME.json` per input into this folder instead of JSON lines on stdout.
+    #[arg(long = "out-dir")]
+    pub out_dir: Option<PathBuf>,
+    /// A marker file extending the built-in markers (same layout as config/markers.toml).
+    #[arg(long)]
+    pub markers: Option<PathBuf>,
+    /// Largest page accepted, in bytes (after gzip inflation).
+    #[arg(long = "max-bytes", default_value_t = DEFAULT_MAX_BYTES)]
+    pub max_bytes: usize,
+    /// Input files; `-` reads one page from stdin.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
 
-/// Runs `akhbar clean`; returns the exit code.
+/// Runs `akhbar clean`; returns the exit code (0 when every input gave an article, 1 otherwise).
 pub fn run(args: CleanArgs) -> anyhow::Result<i32> {
-    let _ = args;
-    anyhow::bail!("not implemented yet")
+    let markers = match &args.markers {
+        Some(path) => {
+            let src = std::fs::read_to_string(path)
+                .with_context(|| format!("reading marker file {}", path.display()))?;
+            Markers::defaults_extended_with(&src)
+                .with_context(|| format!("marker file {}", path.display()))?
+        }
+        None => Markers::default(),
+    };
+    let extractor = Extractor::new(ExtractOptions {
+        max_bytes: args.max_bytes,
+        markers,
+    });
+    let meta = PageMeta {
+        url: args.url.clone(),
+        content_type: args.content_type.clone(),
+    };
+    if let Some(dir) = &args.out_dir {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating output folder {}", dir.display()))?;
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut failed = 0usize;
+    for file in &args.files {
+        let shown = file.display().to_string();
+        let bytes = match read_input(file) {
+            Ok(b) => b,
+            Err(err) => {
+                eprintln!("{shown}: read_error: {err}");
+                failed += 1;
+                continue;
+            }
+        };
+        let article = match extractor.extract(&bytes, &meta) {
+            Ok(a) => a,
+            Err(rejection) => {
+                eprintln!("{shown}: {}: {rejection}", rejection.code());
+                tracing::debug!(file = %shown, reason = rejection.code(), "page rejected");
+                failed += 1;
+                continue;
+            }
+        };
+        let json = serde_json::to_string(&article).context("serialising the article")?;
+        match &args.out_dir {
+            Some(dir) => {
+                let path = dir.join(format!("{}.json", output_name(file)));
+                std::fs::write(&path, format!("{json}\n"))
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+            None => writeln!(out, "{json}").context("writing to stdout")?,
+        }
+    }
+    out.flush().context("writing to stdout")?;
+    Ok(if failed == 0 { 0 } else { 1 })
+}
+
+fn read_input(file: &Path) -> std::io::Result<Vec<u8>> {
+    if file.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin().lock().read_to_end(&mut buf)?;
+        Ok(buf)
+    } else {
+        std::fs::read(file)
+    }
+}
+
+/// The output name for an input file: its file name without a trailing `.gz`, then without
+/// its last extension (`x.html.gz` → `x`, `000_ab.txt` → `000_ab`); stdin is `stdin`.
+pub fn output_name(file: &Path) -> String {
+    if file.as_os_str() == "-" {
+        return "stdin".to_string();
+    }
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "page".to_string());
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    match name.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem.to_string(),
+        _ => name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_name_drops_gz_then_the_last_extension() {
+        assert_eq!(output_name(Path::new("a/x.html.gz")), "x");
+        assert_eq!(output_name(Path::new("000_ab.txt")), "000_ab");
+        assert_eq!(output_name(Path::new("page")), "page");
+        assert_eq!(output_name(Path::new(".hidden")), ".hidden");
+        assert_eq!(output_name(Path::new("-")), "stdin");
+    }
 }

@@ -73,7 +73,11 @@ impl Default for Extractor {
 
 impl Article {
     /// Finishes a draft: joins paragraphs, fills `id`, `url`, `site`, stats; rejects empty bodies.
-    pub fn from_draft(draft: Draft, meta: &PageMeta, raw_bytes: usize) -> Result<Article, Rejection> {
+    pub fn from_draft(
+        draft: Draft,
+        meta: &PageMeta,
+        raw_bytes: usize,
+    ) -> Result<Article, Rejection> {
         let paragraphs: Vec<String> = draft
             .paragraphs
             .iter()

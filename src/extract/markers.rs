@@ -18,12 +18,16 @@ pub enum MarkersError {
 }
 
 /// All markers, text-page and HTML, with their matching keys precomputed.
+// Field-level defaults: a container-level `serde(default)` would call `Markers::default()`,
+// which parses the default file, which recurses without end.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Markers {
     /// Markers for plain-text pages (and for text blocks inside HTML).
+    #[serde(default)]
     pub text: TextMarkers,
     /// Hints for HTML pages: class/id words that mark boilerplate or content.
+    #[serde(default)]
     pub html: HtmlHints,
 }
 
@@ -45,6 +49,64 @@ pub struct TextMarkers {
     pub date_labels: Vec<String>,
     /// Advertisement labels (`إعلان`), dropped even when glued to the next word.
     pub ad_labels: Vec<String>,
+    /// Byline labels (`كتب`, `بقلم`): a short `label: name` line leaves the body.
+    pub byline_labels: Vec<String>,
+    /// Page furniture (`شارك`, `جميع الحقوق محفوظة`): a short line starting with one leaves the body.
+    pub drop_lines: Vec<String>,
+    /// Matching keys of the lists above, computed once on first use ([`TextMarkers::keys`]).
+    #[serde(skip)]
+    compiled: std::sync::OnceLock<TextKeys>,
+}
+
+/// The [`TextMarkers`] lists as matching keys, longest first, empty keys left out.
+#[derive(Debug, Clone, Default)]
+pub struct TextKeys {
+    /// Keys of `read_also`.
+    pub read_also: Vec<String>,
+    /// Keys of `similar_articles`.
+    pub similar_articles: Vec<String>,
+    /// Keys of `related_lists`.
+    pub related_lists: Vec<String>,
+    /// Keys of `source_labels`.
+    pub source_labels: Vec<String>,
+    /// Keys of `tags_labels`.
+    pub tags_labels: Vec<String>,
+    /// Keys of `date_labels`.
+    pub date_labels: Vec<String>,
+    /// Keys of `ad_labels`.
+    pub ad_labels: Vec<String>,
+    /// Keys of `byline_labels`.
+    pub byline_labels: Vec<String>,
+    /// Keys of `drop_lines`.
+    pub drop_lines: Vec<String>,
+}
+
+impl TextMarkers {
+    /// The matching keys of every list, computed on the first call and kept with this value
+    /// (so a `Markers` built once per process compiles its keys once). Edit the lists before
+    /// the first call: later edits are not seen.
+    pub fn keys(&self) -> &TextKeys {
+        self.compiled.get_or_init(|| {
+            let keys = |list: &[String]| {
+                let mut v: Vec<String> = list.iter().map(|s| match_key(s)).collect();
+                v.retain(|k| !k.is_empty());
+                v.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+                v.dedup();
+                v
+            };
+            TextKeys {
+                read_also: keys(&self.read_also),
+                similar_articles: keys(&self.similar_articles),
+                related_lists: keys(&self.related_lists),
+                source_labels: keys(&self.source_labels),
+                tags_labels: keys(&self.tags_labels),
+                date_labels: keys(&self.date_labels),
+                ad_labels: keys(&self.ad_labels),
+                byline_labels: keys(&self.byline_labels),
+                drop_lines: keys(&self.drop_lines),
+            }
+        })
+    }
 }
 
 /// Class and id words used to score HTML blocks.
@@ -55,6 +117,10 @@ pub struct HtmlHints {
     pub negative: Vec<String>,
     /// Words in class/id that mark content (`article`, `content`, `entry`, `story`, …).
     pub positive: Vec<String>,
+    /// Headings that introduce a related-links list inside an article (`Related`, `More from`).
+    pub related_headings: Vec<String>,
+    /// One-line furniture dropped wherever it stands alone (`Advertisement`, `Share this`).
+    pub drop_lines: Vec<String>,
 }
 
 impl Default for Markers {
@@ -86,8 +152,12 @@ impl Markers {
             (&mut t.tags_labels, extra.text.tags_labels),
             (&mut t.date_labels, extra.text.date_labels),
             (&mut t.ad_labels, extra.text.ad_labels),
+            (&mut t.byline_labels, extra.text.byline_labels),
+            (&mut t.drop_lines, extra.text.drop_lines),
             (&mut base.html.negative, extra.html.negative),
             (&mut base.html.positive, extra.html.positive),
+            (&mut base.html.related_headings, extra.html.related_headings),
+            (&mut base.html.drop_lines, extra.html.drop_lines),
         ] {
             for item in src {
                 if !dst.iter().any(|d| match_key(d) == match_key(&item)) {

@@ -72,7 +72,11 @@ pub fn extract(bytes: &[u8], meta: &PageMeta) -> Result<Article, Rejection> {
     extract_with(&ExtractOptions::default(), bytes, meta)
 }
 
-fn extract_with(opts: &ExtractOptions, bytes: &[u8], meta: &PageMeta) -> Result<Article, Rejection> {
+fn extract_with(
+    opts: &ExtractOptions,
+    bytes: &[u8],
+    meta: &PageMeta,
+) -> Result<Article, Rejection> {
     let raw_len = bytes.len();
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Rejection::Empty);

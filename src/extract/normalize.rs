@@ -1,16 +1,326 @@
 //! Text normalisation: a display form (kept in events) and a matching key (never shown).
+//!
+//! Both are single passes over the characters with a per-character table; no regular
+//! expressions. [`display`] keeps the author's spelling; [`match_key`] folds every variant a
+//! marker may be written in, so one configured phrase matches them all.
 
-/// Display normalisation: odd spaces to a space, invisible marks removed, Persian letters inside
-/// Arabic words mapped, whitespace tidied. Keeps diacritics, hamza and the author's spelling.
+/// How one character is treated by [`match_key`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyChar {
+    /// Invisible or diacritic: removed without a trace (`ً`, tatweel, zero-width, bidi marks).
+    Drop,
+    /// Punctuation or space: a word boundary.
+    Sep,
+    /// A letter or digit, already folded (lower case still to be applied).
+    Keep(char),
+}
+
+/// Folds one character for the matching key.
+pub fn key_char(c: char) -> KeyChar {
+    match c {
+        'أ' | 'إ' | 'آ' | 'ٱ' => KeyChar::Keep('ا'),
+        'ى' | 'ی' | 'ې' | 'ۍ' => KeyChar::Keep('ي'),
+        'ک' => KeyChar::Keep('ك'),
+        'ة' => KeyChar::Keep('ه'),
+        '\u{0660}'..='\u{0669}' => KeyChar::Keep(ascii_digit(c as u32 - 0x0660)),
+        '\u{06F0}'..='\u{06F9}' => KeyChar::Keep(ascii_digit(c as u32 - 0x06F0)),
+        '\u{0610}'..='\u{061A}'
+        | '\u{064B}'..='\u{065F}'
+        | '\u{0670}'
+        | '\u{06D6}'..='\u{06ED}'
+        | '\u{0640}' => KeyChar::Drop,
+        c if is_invisible(c) => KeyChar::Drop,
+        c if c.is_alphanumeric() => KeyChar::Keep(c),
+        _ => KeyChar::Sep,
+    }
+}
+
+fn ascii_digit(d: u32) -> char {
+    char::from_digit(d, 10).unwrap_or('0')
+}
+
+/// Zero-width characters, bidi controls, the BOM and the soft hyphen: never visible text.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{061C}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
+            | '\u{180E}'
+    )
+}
+
+/// Spaces other than the plain one (NBSP, en/em spaces, ideographic space, tab, …).
+fn is_odd_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\u{000B}' | '\u{000C}' | '\u{00A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
+}
+
+/// Letters used in Persian and Urdu but never in Arabic; a word holding one is not mapped.
+fn is_persian_only(c: char) -> bool {
+    matches!(c, 'پ' | 'چ' | 'ژ' | 'گ' | 'ٹ' | 'ڈ' | 'ڑ' | 'ں' | 'ھ')
+}
+
+fn is_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}')
+}
+
+/// Display normalisation: odd spaces to a space, invisible marks removed (inside a word they
+/// are deleted, not spaced), Persian yeh/keheh inside Arabic words mapped to ي/ك, spaces tidied
+/// per line, blank lines collapsed to one. Keeps diacritics, hamza and the author's spelling.
 pub fn display(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    let mut line = String::new();
+    let mut word = String::new();
+    let mut pending_blank = false;
+    for raw in text.split(['\n', '\u{2028}', '\u{2029}', '\u{0085}']) {
+        clean_line(raw, &mut line, &mut word);
+        if line.is_empty() {
+            pending_blank = !out.is_empty();
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+            if pending_blank {
+                out.push('\n');
+            }
+        }
+        pending_blank = false;
+        out.push_str(&line);
+    }
+    out
+}
+
+/// Display normalisation of a single line: like [`display`] with every line break a space.
+pub fn display_line(text: &str) -> String {
+    let mut line = String::new();
+    let mut word = String::new();
+    clean_line(text, &mut line, &mut word);
+    line
+}
+
+fn clean_line(raw: &str, line: &mut String, word: &mut String) {
+    line.clear();
+    word.clear();
+    for c in raw.chars() {
+        if c == ' ' || is_odd_space(c) {
+            flush_word(word, line);
+        } else if is_invisible(c) || c.is_control() {
+            continue;
+        } else {
+            word.push(c);
+        }
+    }
+    flush_word(word, line);
+}
+
+fn flush_word(word: &mut String, line: &mut String) {
+    if word.is_empty() {
+        return;
+    }
+    if !line.is_empty() {
+        line.push(' ');
+    }
+    let needs_map = word.contains(['ی', 'ک'])
+        && word.chars().any(is_arabic_letter)
+        && !word.chars().any(is_persian_only);
+    if needs_map {
+        line.extend(word.chars().map(|c| match c {
+            'ی' => 'ي',
+            'ک' => 'ك',
+            other => other,
+        }));
+    } else {
+        line.push_str(word);
+    }
+    word.clear();
+}
+
+/// Incremental builder of a matching key, one character at a time.
+#[derive(Debug, Default)]
+pub struct KeyBuilder {
+    key: String,
+    pending_sep: bool,
+}
+
+impl KeyBuilder {
+    /// Adds one character of the source text.
+    pub fn push(&mut self, c: char) {
+        match key_char(c) {
+            KeyChar::Drop => {}
+            KeyChar::Sep => self.pending_sep = !self.key.is_empty(),
+            KeyChar::Keep(k) => {
+                if self.pending_sep {
+                    self.key.push(' ');
+                    self.pending_sep = false;
+                }
+                if k.is_ascii() {
+                    self.key.push(k.to_ascii_lowercase());
+                } else {
+                    self.key.extend(k.to_lowercase());
+                }
+            }
+        }
+    }
+
+    /// The key so far (trailing separators not included).
+    pub fn as_str(&self) -> &str {
+        &self.key
+    }
+
+    /// The finished key.
+    pub fn finish(self) -> String {
+        self.key
+    }
 }
 
 /// The matching key: folded alef, ى→ي, ة→ه, no diacritics or tatweel, ASCII digits, lower case,
 /// punctuation dropped and spaces collapsed. Used to compare markers, never shown.
 pub fn match_key(text: &str) -> String {
-    text.to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut b = KeyBuilder {
+        key: String::with_capacity(text.len()),
+        pending_sep: false,
+    };
+    for c in text.chars() {
+        b.push(c);
+    }
+    b.finish()
+}
+
+/// If `text`'s key starts with `label_key` (a [`match_key`] output), returns the text after the
+/// shortest prefix spelling that label, with the label's trailing diacritics and invisible marks
+/// consumed too. `اقرأ أيضاً«…»` with the key `اقرا ايضا` gives `«…»`.
+pub fn strip_key_prefix<'a>(text: &'a str, label_key: &str) -> Option<&'a str> {
+    if label_key.is_empty() {
+        return None;
+    }
+    let mut b = KeyBuilder::default();
+    for (i, c) in text.char_indices() {
+        b.push(c);
+        let key = b.as_str();
+        if key.len() >= label_key.len() {
+            if key != label_key {
+                return None;
+            }
+            let mut end = i + c.len_utf8();
+            for next in text[end..].chars() {
+                if key_char(next) == KeyChar::Drop {
+                    end += next.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            return Some(&text[end..]);
+        }
+        if !label_key.starts_with(key) {
+            return None;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_turns_nbsp_and_odd_spaces_into_one_space() {
+        assert_eq!(
+            display("قال\u{00A0}البيت\u{2009}\u{3000}الأبيض"),
+            "قال البيت الأبيض"
+        );
+    }
+
+    #[test]
+    fn display_deletes_zero_width_marks_inside_a_word() {
+        assert_eq!(
+            display("الول\u{200C}ايات \u{200F}المتحدة\u{200B}"),
+            "الولايات المتحدة"
+        );
+        assert_eq!(display("\u{FEFF}غزة\u{202B}"), "غزة");
+    }
+
+    #[test]
+    fn display_maps_persian_yeh_and_keheh_inside_arabic_words() {
+        assert_eq!(display("الولایات فی غزة"), "الولايات في غزة");
+        assert_eq!(display("کتاب"), "كتاب");
+    }
+
+    #[test]
+    fn display_keeps_persian_yeh_in_persian_words() {
+        assert_eq!(display("گفتگوی"), "گفتگوی");
+    }
+
+    #[test]
+    fn display_keeps_diacritics_hamza_and_spelling() {
+        let s = "وقفاً شاملاً لإطلاق النار في غزّة، مسؤول";
+        assert_eq!(display(s), s);
+    }
+
+    #[test]
+    fn display_tidies_spaces_per_line_and_collapses_blank_lines() {
+        assert_eq!(
+            display("  أول   سطر  \r\n\n \u{00A0}\n\n\nثاني\nثالث \n\n"),
+            "أول سطر\n\nثاني\nثالث"
+        );
+    }
+
+    #[test]
+    fn display_is_idempotent() {
+        let s = " الولایات\u{00A0}\u{200B}المتحدة \n\n\n فی غزة ";
+        assert_eq!(display(&display(s)), display(s));
+    }
+
+    #[test]
+    fn key_folds_alef_forms_yeh_and_teh_marbuta() {
+        assert_eq!(match_key("أإآٱ"), "اااا");
+        assert_eq!(match_key("على مدينة"), "علي مدينه");
+        assert_eq!(match_key("فی"), "في");
+    }
+
+    #[test]
+    fn key_drops_diacritics_and_tatweel() {
+        assert_eq!(match_key("أيضاً"), "ايضا");
+        assert_eq!(match_key("غـــزّة"), "غزه");
+    }
+
+    #[test]
+    fn key_makes_digits_ascii() {
+        assert_eq!(match_key("٢٠٢٣ ۱۴۰۲"), "2023 1402");
+    }
+
+    #[test]
+    fn key_lowercases_drops_punctuation_and_collapses_spaces() {
+        assert_eq!(match_key("  CNN:  «حماس»!! "), "cnn حماس");
+    }
+
+    #[test]
+    fn key_matches_every_read_also_spelling() {
+        let k = match_key("اقرأ أيضا");
+        for v in ["اقرأ أيضاً", "إقرأ أيضا", "اقرأ ايضا", " اقرأ  أيضاً:"]
+        {
+            assert_eq!(match_key(v), k, "{v}");
+        }
+    }
+
+    #[test]
+    fn strip_key_prefix_removes_a_glued_label() {
+        let key = match_key("اقرأ أيضا");
+        assert_eq!(
+            strip_key_prefix("اقرأ أيضاً«الاحتلال» يعلن", &key),
+            Some("«الاحتلال» يعلن")
+        );
+        assert_eq!(
+            strip_key_prefix("إعلانوكتب ترامب", &match_key("إعلان")),
+            Some("وكتب ترامب")
+        );
+        assert_eq!(strip_key_prefix("وقال المصدر", &match_key("المصدر")), None);
+    }
 }

@@ -1,1 +1,169 @@
 //! The streaming service: NATS JetStream in, article events out, Prometheus metrics.
+//!
+//! [`run`] wires the parts together: [`metrics`] and the [`http`] endpoint first (so `/healthz`
+//! answers at once), then the NATS connection ([`bus`]), the streams and the durable consumer,
+//! and the [`pipeline`] that pulls pages, extracts them and publishes article events or dead
+//! letters. [`shutdown`] stops it gracefully. Configuration lives in [`config`], the wire format
+//! in [`message`], URL-only fetching in [`fetch`].
+
+pub mod bus;
+pub mod config;
+pub mod fetch;
+pub mod http;
+pub mod message;
+pub mod metrics;
+pub mod pipeline;
+pub mod shutdown;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use config::{Config, InputMode};
+use shutdown::Shutdown;
+
+/// Why the service could not start or run.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The configuration is unusable.
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    /// The metrics registry could not be built.
+    #[error(transparent)]
+    Metrics(#[from] metrics::MetricsError),
+    /// The HTTP port could not be bound.
+    #[error("cannot listen on {address}: {source}")]
+    Http {
+        /// The address and port.
+        address: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// NATS could not be reached or the streams/consumer could not be set up.
+    #[error(transparent)]
+    Bus(#[from] bus::BusError),
+    /// The fetch client could not be built.
+    #[error(transparent)]
+    Fetch(#[from] fetch::FetchConfigError),
+    /// The core-NATS subscription failed.
+    #[error("cannot subscribe to {subject}: {message}")]
+    Subscribe {
+        /// The subject.
+        subject: String,
+        /// The client's error.
+        message: String,
+    },
+}
+
+/// Runs the service until `shutdown` fires, then drains in-flight pages within the grace period.
+pub async fn run(config: Config, shutdown: Shutdown) -> Result<(), ServiceError> {
+    config.validate()?;
+    let cfg = Arc::new(config);
+    let metrics = metrics::Metrics::new()?;
+    let readiness = http::Readiness::default();
+    let address = format!("{}:{}", cfg.http.address, cfg.http.port);
+    let listener = tokio::net::TcpListener::bind(&address)
+        .await
+        .map_err(|source| ServiceError::Http {
+            address: address.clone(),
+            source,
+        })?;
+    tracing::info!(address = %address, "serving /metrics, /healthz, /readyz");
+    let (http_stop, http_shutdown) = shutdown::channel();
+    let http_task = tokio::spawn(http::serve(
+        listener,
+        metrics.clone(),
+        readiness.clone(),
+        http_shutdown,
+    ));
+
+    let result = run_pipeline(&cfg, &metrics, &readiness, shutdown).await;
+    http_stop.trigger();
+    match tokio::time::timeout(Duration::from_secs(2), http_task).await {
+        Ok(Ok(Err(e))) => tracing::warn!(error = %e, "HTTP endpoint failed"),
+        Ok(_) => {}
+        Err(_) => tracing::warn!("HTTP endpoint did not stop in time"),
+    }
+    result
+}
+
+async fn run_pipeline(
+    cfg: &Arc<Config>,
+    metrics: &metrics::Metrics,
+    readiness: &http::Readiness,
+    mut shutdown: Shutdown,
+) -> Result<(), ServiceError> {
+    let client = tokio::select! {
+        c = bus::connect(&cfg.nats, metrics) => c?,
+        _ = shutdown.wait() => return Ok(()),
+    };
+    let extractor = crate::extract::Extractor::new(crate::extract::ExtractOptions {
+        max_bytes: cfg.processing.max_page_bytes,
+        markers: cfg.markers()?,
+    });
+    let http_client = fetch::client(&cfg.fetch)?;
+    let pipeline = pipeline::Pipeline::new(
+        Arc::clone(cfg),
+        client.clone(),
+        metrics.clone(),
+        extractor,
+        http_client,
+    );
+    let unfinished = match cfg.input.mode {
+        InputMode::Jetstream => {
+            let js = async_nats::jetstream::new(client.clone());
+            let consumer = loop {
+                match bus::ensure_topology(&js, cfg).await {
+                    Ok(c) => break c,
+                    Err(e) if cfg.nats.retry_on_initial_connect => {
+                        tracing::warn!(error = %e, "JetStream not ready; retrying");
+                        tokio::select! {
+                            _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                            _ = shutdown.wait() => return Ok(()),
+                        }
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            };
+            readiness.set_bound(true);
+            tracing::info!(
+                in_flight = cfg.processing.in_flight,
+                workers = cfg.processing.workers(),
+                "pipeline running (JetStream, at-least-once)"
+            );
+            pipeline
+                .run_jetstream(consumer, readiness.clone(), shutdown)
+                .await
+        }
+        InputMode::Core => {
+            let mut subs = Vec::new();
+            for subject in &cfg.input.subjects {
+                let sub = client
+                    .queue_subscribe(subject.clone(), cfg.input.queue_group.clone())
+                    .await
+                    .map_err(|e| ServiceError::Subscribe {
+                        subject: subject.clone(),
+                        message: bus::error_chain(&e),
+                    })?;
+                subs.push(sub);
+            }
+            if let Err(e) = client.flush().await {
+                tracing::warn!(error = %bus::error_chain(&e), "flushing the subscriptions failed");
+            }
+            tracing::info!(
+                queue_group = %cfg.input.queue_group,
+                "pipeline running (core NATS queue group, at-most-once)"
+            );
+            pipeline
+                .run_core(
+                    futures::stream::select_all(subs),
+                    readiness.clone(),
+                    shutdown,
+                )
+                .await
+        }
+    };
+    if unfinished == 0 {
+        tracing::info!("shutdown complete: every in-flight page finished");
+    }
+    Ok(())
+}

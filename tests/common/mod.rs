@@ -70,7 +70,14 @@ impl NatsServer {
 
     fn spawn(&mut self) {
         let child = Command::new(nats_server_bin())
-            .args(["-js", "-a", "127.0.0.1", "-p", &self.port.to_string(), "-sd"])
+            .args([
+                "-js",
+                "-a",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-sd",
+            ])
             .arg(self.store.path())
             .args(&self.extra_args)
             .stdout(Stdio::null())

@@ -1,0 +1,143 @@
+//! Mojibake repair: UTF-8 Arabic that was once decoded as windows-1256 (`ط§ظ„`) or
+//! windows-1252 (`Ø§Ù„`) and saved again, turned back into Arabic.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use encoding_rs::{Encoding, WINDOWS_1252, WINDOWS_1256};
+
+/// A reverse table: each character of a single-byte encoding's upper half to its byte, sorted
+/// by character for binary search.
+struct ByteMap {
+    table: Vec<(char, u8)>,
+}
+
+impl ByteMap {
+    fn build(encoding: &'static Encoding) -> ByteMap {
+        let mut table = Vec::with_capacity(128);
+        for b in 0x80u8..=0xff {
+            let byte = [b];
+            let (text, _) = encoding.decode_without_bom_handling(&byte);
+            let mut chars = text.chars();
+            if let (Some(c), None) = (chars.next(), chars.next()) {
+                if c != '\u{fffd}' {
+                    table.push((c, b));
+                }
+            }
+        }
+        table.sort_unstable();
+        ByteMap { table }
+    }
+
+    fn byte(&self, c: char) -> Option<u8> {
+        if c.is_ascii() {
+            return Some(c as u8);
+        }
+        self.table
+            .binary_search_by_key(&c, |&(k, _)| k)
+            .ok()
+            .map(|i| self.table[i].1)
+    }
+}
+
+fn maps() -> &'static [ByteMap; 2] {
+    static MAPS: OnceLock<[ByteMap; 2]> = OnceLock::new();
+    MAPS.get_or_init(|| [ByteMap::build(WINDOWS_1256), ByteMap::build(WINDOWS_1252)])
+}
+
+/// One token that re-encodes to valid UTF-8 text.
+struct Candidate {
+    start: usize,
+    end: usize,
+    repaired: String,
+    strong: bool,
+}
+
+/// Repairs mojibake runs, token by token (tokens split on ASCII whitespace). A token is rewritten
+/// only when re-encoding it as windows-1256 (or windows-1252) gives valid UTF-8 whose non-ASCII
+/// characters are Arabic or common punctuation; real Arabic never re-encodes to valid UTF-8.
+/// Tokens holding a single character's worth of mojibake are rewritten only when the text holds
+/// clear mojibake elsewhere.
+pub fn repair_mojibake(text: &str) -> Cow<'_, str> {
+    let mut candidates = Vec::new();
+    let mut strong = 0usize;
+    for (start, token) in tokens(text) {
+        if token.is_ascii() {
+            continue;
+        }
+        if let Some(c) = maps().iter().find_map(|m| candidate(m, start, token)) {
+            strong += usize::from(c.strong);
+            candidates.push(c);
+        }
+    }
+    if strong == 0 {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for c in candidates.into_iter().filter(|c| c.strong || strong >= 2) {
+        out.push_str(&text[at..c.start]);
+        out.push_str(&c.repaired);
+        at = c.end;
+    }
+    out.push_str(&text[at..]);
+    Cow::Owned(out)
+}
+
+/// Tokens separated by ASCII whitespace, with their byte offsets.
+fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split(|c: char| c.is_ascii_whitespace())
+        .filter(|t| !t.is_empty())
+        .map(move |t| (t.as_ptr() as usize - text.as_ptr() as usize, t))
+}
+
+fn candidate(map: &ByteMap, start: usize, token: &str) -> Option<Candidate> {
+    let mut bytes = Vec::with_capacity(token.len());
+    let mut pending = 0u8;
+    for c in token.chars() {
+        let b = map.byte(c)?;
+        pending = match (pending, b) {
+            (0, 0x00..=0x7f) => 0,
+            (0, 0xc2..=0xdf) => 1,
+            (0, 0xe0..=0xef) => 2,
+            (0, 0xf0..=0xf4) => 3,
+            (n, 0x80..=0xbf) if n > 0 => n - 1,
+            _ => return None,
+        };
+        bytes.push(b);
+    }
+    let repaired = String::from_utf8(bytes).ok()?;
+    let mut multibyte = 0;
+    let mut arabic = false;
+    for c in repaired.chars().filter(|c| !c.is_ascii()) {
+        if !plausible(c) {
+            return None;
+        }
+        multibyte += 1;
+        arabic |= is_arabic(c);
+    }
+    if multibyte == 0 {
+        return None;
+    }
+    Some(Candidate {
+        start,
+        end: start + token.len(),
+        strong: arabic && multibyte >= 2,
+        repaired,
+    })
+}
+
+/// Arabic letters, marks, digits and punctuation in common use (rare code points excluded, so
+/// that odd byte pairs in real text do not pass for repaired Arabic).
+fn is_arabic(c: char) -> bool {
+    matches!(c, '\u{060c}' | '\u{061b}' | '\u{061f}' | '\u{0621}'..='\u{063a}'
+        | '\u{0640}'..='\u{0652}' | '\u{0660}'..='\u{066d}' | '\u{0670}'..='\u{06d3}'
+        | '\u{06f0}'..='\u{06f9}' | '\u{fb50}'..='\u{fdff}' | '\u{fe70}'..='\u{fefc}')
+}
+
+/// Characters a repaired token may hold: Arabic, Latin-1 letters and signs, general punctuation.
+fn plausible(c: char) -> bool {
+    is_arabic(c)
+        || matches!(c, '\u{00a0}'..='\u{00ff}' | '\u{2000}'..='\u{206f}' | '\u{20a0}'..='\u{20cf}'
+            | '\u{2100}'..='\u{2122}')
+}

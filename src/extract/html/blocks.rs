@@ -1,0 +1,304 @@
+//! Turning the chosen container into paragraphs: widgets inside it (link lists, related boxes,
+//! ad labels, captions, forms) are dropped first, then block boundaries become paragraph breaks.
+
+use super::super::normalize::{display, match_key};
+use super::super::Draft;
+use super::dom::{Dom, NO_PARENT};
+use super::hints::{ClassVerdict, Hints};
+use super::score::Choice;
+use super::stats::{is_inline, Stats};
+
+/// Longest block (characters of text) that can be a related-list heading.
+const MAX_HEADING: u32 = 60;
+
+fn is_cleanable(tag: &str) -> bool {
+    matches!(
+        tag,
+        "div"
+            | "section"
+            | "table"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "form"
+            | "fieldset"
+            | "aside"
+            | "figure"
+            | "header"
+            | "footer"
+            | "nav"
+            | "article"
+            | "details"
+            | "center"
+    )
+}
+
+fn subtract(stats: &mut Stats, dom: &Dom<'_>, i: usize) {
+    let (t, l, c, pt) = (stats.text[i], stats.link[i], stats.commas[i], stats.ptext[i]);
+    let (p, img, li, inp) = (stats.p[i], stats.img[i], stats.li[i], stats.input[i]);
+    let blocks = stats.blocks[i];
+    let mut a = dom.nodes[i].parent;
+    while a != NO_PARENT {
+        let ai = a as usize;
+        stats.text[ai] = stats.text[ai].saturating_sub(t);
+        stats.link[ai] = stats.link[ai].saturating_sub(l);
+        stats.commas[ai] = stats.commas[ai].saturating_sub(c);
+        stats.ptext[ai] = stats.ptext[ai].saturating_sub(pt);
+        stats.p[ai] = stats.p[ai].saturating_sub(p);
+        stats.img[ai] = stats.img[ai].saturating_sub(img);
+        stats.li[ai] = stats.li[ai].saturating_sub(li);
+        stats.input[ai] = stats.input[ai].saturating_sub(inp);
+        stats.blocks[ai] = stats.blocks[ai].saturating_sub(blocks);
+        a = dom.nodes[ai].parent;
+    }
+}
+
+/// Whether a short text is the heading of a related-links list.
+fn is_related_heading(key: &str, hints: &Hints) -> bool {
+    let key = key.trim_end_matches([':', ' ', '»', '›', '>', '|']);
+    hints.related.iter().any(|m| {
+        key == m
+            || (key.starts_with(m.as_str())
+                && key[m.len()..].starts_with([' ', ':', '|'])
+                && key.len() < m.len() + 40)
+    })
+}
+
+fn is_drop_line(key: &str, hints: &Hints) -> bool {
+    let key = key.trim_matches(|c: char| !c.is_alphanumeric());
+    !key.is_empty() && hints.drop_lines.iter().any(|m| m == key)
+}
+
+/// Decides which nodes inside the chosen roots are widgets, bottom-up (Readability's
+/// conditional cleaning, plus related-list headings from the marker file).
+fn clean_inside(
+    dom: &Dom<'_>,
+    stats: &mut Stats,
+    removed: &mut [bool],
+    choice: &Choice,
+    hints: &Hints,
+    verdicts: &[ClassVerdict],
+    draft: &mut Draft,
+) -> Vec<usize> {
+    let mut cuts = Vec::new();
+    let mut dead = vec![false; 0];
+    for &root in &choice.roots {
+        let end = dom.nodes[root].end as usize;
+        dead.clear();
+        dead.resize(end - root, false);
+        for i in root..end {
+            let p = dom.nodes[i].parent;
+            dead[i - root] = removed[i]
+                || (i > root && p != NO_PARENT && (p as usize) >= root && dead[p as usize - root]);
+        }
+        for i in (root..end).rev() {
+            if dead[i - root] {
+                continue;
+            }
+            let node = &dom.nodes[i];
+            let Some(el) = node.el else { continue };
+            let tag = el.name();
+            let mut kind: Option<&'static str> = None;
+            if tag == "h1" || tag == "figcaption" {
+                kind = Some(if tag == "h1" { "title" } else { "caption" });
+            } else if !is_inline(tag) && stats.text[i] > 0 && stats.text[i] <= MAX_HEADING {
+                let key = match_key(&dom.raw_text(i));
+                if is_related_heading(&key, hints) {
+                    kind = Some("related");
+                    cuts.push(i);
+                } else if is_drop_line(&key, hints) {
+                    kind = Some("ad");
+                }
+            }
+            if kind.is_none() && i != root && is_cleanable(tag) {
+                let weight = verdicts[i].weight;
+                let score = choice.scores[i];
+                let ld = stats.link_density(i);
+                let len = stats.text[i];
+                let is_list = matches!(tag, "ul" | "ol" | "dl");
+                let p = stats.p[i].max(stats.blocks[i]) as u32;
+                let (img, inp) = (stats.img[i] as u32, stats.input[i] as u32);
+                let remove = if weight as f32 + score < 0.0 {
+                    true
+                } else if stats.commas[i] < 10 {
+                    (img > 1 && (p as f32) / (img as f32) < 0.5 && tag != "figure" && len < 250)
+                        || inp > p / 3
+                        || (!is_list && len < 25 && (img == 0 || img > 2) && tag != "figure")
+                        || (weight < 25 && ld > 0.2 && !is_list)
+                        || (is_list && ld > 0.5)
+                        || (weight >= 25 && ld > 0.5)
+                } else {
+                    false
+                };
+                if remove {
+                    kind = Some(if ld > 0.5 { "links" } else { "widget" });
+                    if len == 0 {
+                        kind = Some("empty");
+                    }
+                }
+            }
+            if let Some(k) = kind {
+                if std::env::var_os("AKHBAR_HTML_DEBUG").is_some() { eprintln!("DROP {k} {}#{}.{} chars={} ld={:.2}", tag, el.attr("id").unwrap_or(""), el.attr("class").unwrap_or(""), stats.text[i], stats.link_density(i)); } // TEMP-DEBUG
+                subtract(stats, dom, i);
+                removed[i] = true;
+                dead[i - root] = true;
+                if k != "empty" {
+                    draft.count_removed(k);
+                }
+            }
+        }
+    }
+    cuts.sort_unstable();
+    cuts
+}
+
+/// Collects the chosen content's paragraphs into the draft (sources and read-also headlines are
+/// taken out on the way).
+pub fn collect(
+    dom: &Dom<'_>,
+    stats: &mut Stats,
+    removed: &mut [bool],
+    choice: &Choice,
+    hints: &Hints,
+    verdicts: &[ClassVerdict],
+    draft: &mut Draft,
+) {
+    let cuts = clean_inside(dom, stats, removed, choice, hints, verdicts, draft);
+    let mut cut_at: Vec<(usize, u32)> = Vec::new();
+    let mut seen_chars = 0u32;
+    let mut raw: Vec<Para> = Vec::new();
+    let mut buf = Para::default();
+    for &root in &choice.roots {
+        let end = dom.nodes[root].end as usize;
+        let mut closes: Vec<usize> = Vec::new();
+        let mut link_end = 0usize;
+        let mut i = root;
+        while i < end {
+            while closes.last().is_some_and(|&e| e <= i) {
+                closes.pop();
+                buf.flush(&mut raw);
+            }
+            let node = &dom.nodes[i];
+            if removed[i] {
+                if cuts.binary_search(&i).is_ok() {
+                    buf.flush(&mut raw);
+                    cut_at.push((raw.len(), seen_chars));
+                }
+                i = node.end as usize;
+                continue;
+            }
+            match node.el {
+                None => {
+                    buf.text.push_str(node.text);
+                    let chars = stats.text[i];
+                    buf.chars += chars;
+                    seen_chars += chars;
+                    if i < link_end {
+                        buf.link += chars;
+                    }
+                }
+                Some(el) => {
+                    let tag = el.name();
+                    if tag == "br" || tag == "hr" {
+                        buf.flush(&mut raw);
+                    } else if !is_inline(tag) {
+                        buf.flush(&mut raw);
+                        closes.push(node.end as usize);
+                    } else if matches!(tag, "img" | "picture") {
+                        buf.text.push(' ');
+                    } else if tag == "a" {
+                        link_end = link_end.max(node.end as usize);
+                    }
+                }
+            }
+            i += 1;
+        }
+        buf.flush(&mut raw);
+    }
+    // A related-list heading in the last part of the article cuts the rest (teasers follow it).
+    if let Some(&(at, _)) = cut_at
+        .iter()
+        .find(|&&(_, before)| before as f32 >= 0.6 * seen_chars as f32)
+    {
+        if at < raw.len() {
+            draft.count_removed("related");
+            raw.truncate(at);
+        }
+    }
+    for Para { text: para, link, chars } in raw {
+        let key = match_key(&para);
+        if is_drop_line(&key, hints) {
+            draft.count_removed("ad");
+            continue;
+        }
+        let visible_url = para.starts_with("http") || para.starts_with("www.");
+        if chars > 0 && link * 10 >= chars * 9 && !visible_url {
+            draft.count_removed("links");
+            continue;
+        }
+        if para.chars().count() < 120 {
+            if let Some(src) = labelled(&para, &key, &hints.source_labels) {
+                if !src.is_empty() && !draft.sources.contains(&src) {
+                    draft.sources.push(src);
+                }
+                draft.count_removed("source");
+                continue;
+            }
+            if let Some(head) = labelled(&para, &key, &hints.read_also) {
+                if !head.is_empty() {
+                    draft.related.push(head);
+                }
+                draft.count_removed("read_also");
+                continue;
+            }
+        }
+        draft.paragraphs.push(para);
+    }
+}
+
+/// If a paragraph opens with one of `labels` followed by `:` or `|`, the text after it.
+fn labelled(para: &str, key: &str, labels: &[String]) -> Option<String> {
+    let label = labels.iter().find(|l| {
+        key.starts_with(l.as_str()) && key[l.len()..].trim_start().starts_with([':', '|'])
+    })?;
+    let _ = label;
+    let pos = para.find([':', '|'])?;
+    let rest = para[pos + 1..]
+        .trim()
+        .trim_matches(|c| matches!(c, '"' | '«' | '»' | '“' | '”'));
+    Some(rest.trim().to_string())
+}
+
+/// A paragraph being gathered: its raw text and how much of it sits in links.
+#[derive(Debug, Default)]
+struct Para {
+    text: String,
+    link: u32,
+    chars: u32,
+}
+
+impl Para {
+    /// Moves the gathered text (whitespace collapsed, display-normalised) into `out`.
+    fn flush(&mut self, out: &mut Vec<Para>) {
+        if self.chars == 0 {
+            self.text.clear();
+            self.link = 0;
+            return;
+        }
+        let mut one_line = String::with_capacity(self.text.len());
+        for w in self.text.split_whitespace() {
+            if !one_line.is_empty() {
+                one_line.push(' ');
+            }
+            one_line.push_str(w);
+        }
+        out.push(Para {
+            text: display(&one_line),
+            link: self.link,
+            chars: self.chars,
+        });
+        self.text.clear();
+        self.link = 0;
+        self.chars = 0;
+    }
+}

@@ -1,0 +1,144 @@
+//! Dropping page furniture: scripts and styles always; navigation, headers, footers, sidebars,
+//! forms, share/cookie/newsletter boxes by tag, ARIA role and class/id words.
+
+use super::super::Draft;
+use super::dom::Dom;
+use super::hints::{kind_of, ClassVerdict, Hints};
+use super::stats::Stats;
+
+/// Tags whose content is never article text.
+fn is_never_text(tag: &str) -> bool {
+    matches!(
+        tag,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "math"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "button"
+            | "select"
+            | "input"
+            | "textarea"
+            | "option"
+            | "link"
+            | "meta"
+            | "head"
+            | "title"
+            | "video"
+            | "audio"
+            | "map"
+            | "dialog"
+    )
+}
+
+/// Furniture tags and the kind they are counted as.
+fn furniture_tag(tag: &str) -> Option<&'static str> {
+    Some(match tag {
+        "nav" | "menu" => "nav",
+        "aside" => "sidebar",
+        "footer" => "footer",
+        "header" => "header",
+        "form" | "fieldset" => "form",
+        _ => return None,
+    })
+}
+
+fn furniture_role(role: &str) -> Option<&'static str> {
+    Some(match role.trim() {
+        "navigation" | "menu" | "menubar" | "search" | "tablist" => "nav",
+        "banner" => "header",
+        "contentinfo" => "footer",
+        "complementary" => "sidebar",
+        "dialog" | "alertdialog" | "alert" | "tooltip" => "furniture",
+        "toolbar" => "share",
+        _ => return None,
+    })
+}
+
+fn is_hidden(style: Option<&str>) -> bool {
+    let Some(style) = style else { return false };
+    let s: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
+    s.contains("display:none") || s.contains("visibility:hidden")
+}
+
+/// How aggressively to drop furniture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Tags, roles and class/id words.
+    Full,
+    /// Tags that never hold text only (the fallback when the full pass leaves too little).
+    Minimal,
+}
+
+/// Marks removed nodes (`true` at the top of each removed subtree) and counts them by kind.
+pub fn mark(
+    dom: &Dom<'_>,
+    hints: &Hints,
+    verdicts: &[ClassVerdict],
+    level: Level,
+    draft: &mut Draft,
+) -> Vec<bool> {
+    let n = dom.len();
+    let mut removed = vec![false; n];
+    for (i, node) in dom.nodes.iter().enumerate() {
+        if node.el.is_some() && is_never_text(node.tag()) {
+            removed[i] = true;
+        }
+    }
+    if level == Level::Minimal {
+        return removed;
+    }
+    let raw = Stats::compute(dom, &removed);
+    let page_ptext = raw.ptext[0].max(raw.text[0] / 4);
+    let guarded = |i: usize| page_ptext >= 200 && raw.ptext[i] * 2 > page_ptext;
+    let mut i = 0;
+    while i < n {
+        let node = &dom.nodes[i];
+        let Some(el) = node.el else {
+            i += 1;
+            continue;
+        };
+        if removed[i] {
+            i = node.end as usize;
+            continue;
+        }
+        let tag = el.name();
+        let mut kind: Option<String> = furniture_tag(tag).map(str::to_string);
+        if kind.is_none() {
+            kind = el.attr("role").and_then(furniture_role).map(str::to_string);
+        }
+        if kind.is_none()
+            && (el.attr("hidden").is_some()
+                || el.attr("aria-hidden") == Some("true")
+                || is_hidden(el.attr("style")))
+        {
+            kind = Some("hidden".to_string());
+        }
+        if kind.is_none() && !matches!(tag, "html" | "body" | "article" | "main") {
+            let v = verdicts[i];
+            if let (Some(neg), false) = (v.negative, v.positive) {
+                kind = Some(kind_of(&hints.negative_name(neg)).to_string());
+            }
+        }
+        match kind {
+            Some(k) if !guarded(i) => {
+                removed[i] = true;
+                if k != "hidden" {
+                    draft.count_removed(&k);
+                }
+                i = node.end as usize;
+            }
+            _ => i += 1,
+        }
+    }
+    removed
+}

@@ -1,0 +1,225 @@
+//! Page metadata: title, publication date, tags, site name, canonical URL and language, from
+//! meta tags, JSON-LD, microdata and the document itself.
+
+use super::super::dates::parse_date;
+use super::super::normalize::{display, match_key};
+use super::super::Draft;
+use super::dom::Dom;
+use super::jsonld::{self, LdArticle};
+
+/// Everything read from the page besides its body.
+#[derive(Debug, Default)]
+pub struct PageInfo {
+    /// `<html lang>`.
+    pub lang: Option<String>,
+    /// `<title>` text.
+    pub title_tag: Option<String>,
+    /// First `<h1>` text.
+    pub h1: Option<String>,
+    /// `og:title` / `twitter:title`.
+    pub og_title: Option<String>,
+    /// `og:site_name` (or `application-name`).
+    pub site_name: Option<String>,
+    /// `<link rel=canonical>` or `og:url`.
+    pub canonical: Option<String>,
+    /// Candidate publication dates, best source first.
+    pub dates: Vec<String>,
+    /// `rel=tag` link texts and `article:tag` values.
+    pub tags: Vec<String>,
+    /// `<meta name=keywords>` entries.
+    pub keywords: Vec<String>,
+    /// The JSON-LD article object.
+    pub ld: LdArticle,
+}
+
+fn set_once(slot: &mut Option<String>, v: &str) {
+    let v = v.trim();
+    if slot.is_none() && !v.is_empty() {
+        *slot = Some(display(v));
+    }
+}
+
+/// Reads the metadata of a flattened document in one pass.
+pub fn read(dom: &Dom<'_>) -> PageInfo {
+    let mut info = PageInfo::default();
+    let mut published_meta: Option<String> = None;
+    let mut itemprop_date: Option<String> = None;
+    let mut time_dt: Option<String> = None;
+    let mut other_meta_date: Option<String> = None;
+    for (i, node) in dom.nodes.iter().enumerate() {
+        let Some(el) = node.el else { continue };
+        match el.name() {
+            "html" => {
+                if let Some(l) = el.attr("lang").or_else(|| el.attr("xml:lang")) {
+                    let primary = l.split(['-', '_']).next().unwrap_or("").trim().to_ascii_lowercase();
+                    if !primary.is_empty() && info.lang.is_none() {
+                        info.lang = Some(primary);
+                    }
+                }
+            }
+            "title" => {
+                if info.title_tag.is_none() {
+                    set_once(&mut info.title_tag, &dom.raw_text(i));
+                }
+            }
+            "h1" => {
+                if info.h1.is_none() {
+                    set_once(&mut info.h1, &dom.raw_text(i));
+                }
+            }
+            "meta" => {
+                let key = el
+                    .attr("property")
+                    .or_else(|| el.attr("name"))
+                    .or_else(|| el.attr("itemprop"))
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                let Some(content) = el.attr("content") else { continue };
+                match key.as_str() {
+                    "og:title" | "twitter:title" => set_once(&mut info.og_title, content),
+                    "og:site_name" | "application-name" => set_once(&mut info.site_name, content),
+                    "og:url" => set_once(&mut info.canonical, content),
+                    "article:published_time" | "og:published_time" => {
+                        set_once(&mut published_meta, content)
+                    }
+                    "datepublished" => set_once(&mut itemprop_date, content),
+                    "pubdate" | "publishdate" | "publish-date" | "date" | "dc.date.issued"
+                    | "dc.date" | "sailthru.date" | "parsely-pub-date" | "article.published" => {
+                        set_once(&mut other_meta_date, content)
+                    }
+                    "article:tag" => {
+                        let t = display(content);
+                        if !t.is_empty() && !info.tags.contains(&t) {
+                            info.tags.push(t);
+                        }
+                    }
+                    "keywords" | "news_keywords" if info.keywords.is_empty() => {
+                        info.keywords = content
+                            .split([',', '،', ';'])
+                            .map(display)
+                            .filter(|s| !s.is_empty())
+                            .collect();
+                    }
+                    _ => {}
+                }
+            }
+            "link" => {
+                if el.attr("rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) {
+                    if let Some(h) = el.attr("href") {
+                        info.canonical = Some(h.trim().to_string()).filter(|h| !h.is_empty()).or(info.canonical.take());
+                    }
+                }
+            }
+            "script" => {
+                if el.attr("type").is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json")) {
+                    jsonld::read(&dom.raw_text(i), &mut info.ld);
+                }
+            }
+            "time" => {
+                if let Some(dt) = el.attr("datetime") {
+                    set_once(&mut time_dt, dt);
+                }
+            }
+            "a" => {
+                if el.attr("rel").is_some_and(|r| r.split_ascii_whitespace().any(|w| w.eq_ignore_ascii_case("tag"))) {
+                    let t = display(&dom.raw_text(i));
+                    if !t.is_empty() && !info.tags.contains(&t) {
+                        info.tags.push(t);
+                    }
+                }
+            }
+            _ => {}
+        }
+        if el.attr("itemprop").is_some_and(|p| p.eq_ignore_ascii_case("datePublished")) && el.name() != "meta" {
+            if let Some(v) = el.attr("datetime").or_else(|| el.attr("content")) {
+                set_once(&mut itemprop_date, v);
+            } else {
+                set_once(&mut itemprop_date, &dom.raw_text(i));
+            }
+        }
+    }
+    info.dates = [
+        published_meta,
+        info.ld.date_published.clone(),
+        itemprop_date,
+        time_dt,
+        other_meta_date,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    info
+}
+
+/// Normalises a date string to RFC 3339 (via the shared date parser, ISO as a fallback).
+fn to_rfc3339(v: &str) -> Option<String> {
+    if let Some(d) = parse_date(v) {
+        return Some(d);
+    }
+    let v = v.trim();
+    time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+}
+
+/// Strips a site-name suffix or prefix (" - Site", " | Site") from a `<title>`.
+pub fn strip_site(title: &str, site: Option<&str>) -> String {
+    const SEPS: [&str; 6] = [" | ", " - ", " – ", " — ", " :: ", " · "];
+    let site_key = site.map(match_key);
+    for sep in SEPS {
+        if let Some(pos) = title.rfind(sep) {
+            let (head, tail) = (&title[..pos], &title[pos + sep.len()..]);
+            if site_key.as_deref().is_some_and(|s| match_key(head) == s) {
+                return tail.trim().to_string();
+            }
+            if tail.split_whitespace().count() <= 4 || site_key.as_deref().is_some_and(|s| match_key(tail) == s) {
+                return head.trim().to_string();
+            }
+        }
+    }
+    title.trim().to_string()
+}
+
+/// Fills the draft's metadata fields from the page info.
+pub fn fill(info: &PageInfo, draft: &mut Draft) {
+    draft.site = info.site_name.clone().or_else(|| info.ld.publisher.as_deref().map(display));
+    draft.title = info
+        .og_title
+        .clone()
+        .or_else(|| info.ld.headline.as_deref().map(display))
+        .or_else(|| info.h1.clone())
+        .or_else(|| info.title_tag.as_deref().map(|t| strip_site(t, draft.site.as_deref())))
+        .filter(|t| !t.is_empty());
+    draft.published_at = info.dates.iter().find_map(|d| to_rfc3339(d));
+    draft.canonical_url = info.canonical.clone();
+    let mut tags = info.tags.clone();
+    let extra = if info.ld.keywords.is_empty() {
+        &info.keywords
+    } else {
+        &info.ld.keywords
+    };
+    if tags.is_empty() {
+        for k in extra {
+            let k = display(k);
+            if !k.is_empty() && !tags.contains(&k) {
+                tags.push(k);
+            }
+        }
+    }
+    draft.tags = tags;
+    draft.lang = info.lang.clone();
+}
+
+/// Guesses the language from the letters of the body: mostly Arabic script gives `ar`.
+pub fn detect_lang(paragraphs: &[String]) -> Option<String> {
+    let (mut arabic, mut letters) = (0usize, 0usize);
+    for c in paragraphs.iter().flat_map(|p| p.chars()).take(5000) {
+        if c.is_alphabetic() {
+            letters += 1;
+            if ('\u{0600}'..='\u{06FF}').contains(&c) || ('\u{0750}'..='\u{077F}').contains(&c) {
+                arabic += 1;
+            }
+        }
+    }
+    (letters > 0 && arabic * 2 > letters).then(|| "ar".to_string())
+}
