@@ -57,7 +57,7 @@ impl Service {
             .stderr(log)
             .spawn()
             .expect("akhbar serve starts");
-        let service = Service {
+        let mut service = Service {
             child: Some(child),
             port,
             dir,
@@ -66,9 +66,16 @@ impl Service {
         service
     }
 
-    fn wait_ready(&self) {
-        let deadline = Instant::now() + Duration::from_secs(20);
+    fn wait_ready(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
+            if let Some(status) = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten())
+            {
+                panic!("akhbar exited early ({status}); log:\n{}", self.log());
+            }
             if let Some((200, body)) = http_get(self.port, "/readyz") {
                 assert!(body.starts_with("ready"), "{body}");
                 return;
@@ -391,14 +398,14 @@ async fn pages_become_article_events_and_bad_inputs_land_on_the_dlq_with_matchin
         &js,
         "NEWS_CLEAN",
         unique_ids.len() as u64,
-        Duration::from_secs(30),
+        Duration::from_secs(90),
     )
     .await;
     let dead = wait_for_messages(
         &js,
         "NEWS_DLQ",
         expected_bad.len() as u64,
-        Duration::from_secs(30),
+        Duration::from_secs(90),
     )
     .await;
     assert_eq!(articles.len(), unique_ids.len(), "log:\n{}", service.log());
@@ -476,10 +483,12 @@ async fn pages_become_article_events_and_bad_inputs_land_on_the_dlq_with_matchin
         assert_eq!(msg.subject.as_str(), "news.dlq");
     }
 
-    // The counters are updated just before the input is acked; give the last acks a moment.
-    let deadline = Instant::now() + Duration::from_secs(5);
+    // The counters are updated once the publish ack is back, a moment after the event is
+    // stored; wait until every page has been taken and none is in flight any more.
+    let deadline = Instant::now() + Duration::from_secs(30);
     let mut m = service.metrics();
-    while sample(&m, "akhbar_pages_received_total") < inputs.len() as f64
+    while (sample(&m, "akhbar_pages_received_total") < inputs.len() as f64
+        || sample(&m, "akhbar_pages_in_flight") > 0.0)
         && Instant::now() < deadline
     {
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -560,7 +569,7 @@ async fn sigterm_with_pages_in_flight_finishes_and_acks_them_and_loses_none() {
         )
         .await;
     }
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let m = service.metrics();
         if sample(&m, "akhbar_articles_published_total") >= 5.0 {
@@ -647,7 +656,7 @@ async fn readyz_is_unavailable_until_nats_is_there_and_ready_once_the_consumer_i
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(30);
     let mut healthy = None;
     while Instant::now() < deadline && healthy.is_none() {
         healthy = http_get(port, "/healthz");
@@ -656,7 +665,7 @@ async fn readyz_is_unavailable_until_nats_is_there_and_ready_once_the_consumer_i
     assert_eq!(healthy.map(|r| r.0), Some(200));
     assert_eq!(http_get(port, "/readyz").map(|r| r.0), Some(503));
     nats.restart();
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + Duration::from_secs(60);
     let mut ready = false;
     while Instant::now() < deadline && !ready {
         ready = http_get(port, "/readyz").map(|r| r.0) == Some(200);
@@ -743,7 +752,7 @@ async fn core_mode_turns_queue_group_pages_into_events_and_dead_letters() {
     client.flush().await.unwrap();
 
     let event = tokio::time::timeout(
-        Duration::from_secs(10),
+        Duration::from_secs(30),
         futures::StreamExt::next(&mut events),
     )
     .await
@@ -752,7 +761,7 @@ async fn core_mode_turns_queue_group_pages_into_events_and_dead_letters() {
     let got: serde_json::Value = serde_json::from_slice(&event.payload).unwrap();
     assert_eq!(event.subject.as_str(), "news.clean.core_example");
     assert_eq!(got["url"], "https://core.example/news/7");
-    let letter = tokio::time::timeout(Duration::from_secs(10), futures::StreamExt::next(&mut dead))
+    let letter = tokio::time::timeout(Duration::from_secs(30), futures::StreamExt::next(&mut dead))
         .await
         .expect("a dead letter")
         .unwrap();
@@ -762,9 +771,11 @@ async fn core_mode_turns_queue_group_pages_into_events_and_dead_letters() {
         .and_then(|h| h.get(HEADER_REASON))
         .map(|v| v.as_str().to_string());
     assert_eq!(reason.as_deref(), Some("empty"), "log:\n{}", service.log());
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + Duration::from_secs(30);
     let mut m = service.metrics();
-    while sample(&m, "akhbar_dead_lettered_total{reason=\"empty\"}") < 1.0
+    while (sample(&m, "akhbar_dead_lettered_total{reason=\"empty\"}") < 1.0
+        || sample(&m, "akhbar_articles_published_total") < 1.0
+        || sample(&m, "akhbar_pages_in_flight") > 0.0)
         && Instant::now() < deadline
     {
         tokio::time::sleep(Duration::from_millis(20)).await;

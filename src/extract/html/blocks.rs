@@ -34,7 +34,12 @@ fn is_cleanable(tag: &str) -> bool {
 }
 
 fn subtract(stats: &mut Stats, dom: &Dom<'_>, i: usize) {
-    let (t, l, c, pt) = (stats.text[i], stats.link[i], stats.commas[i], stats.ptext[i]);
+    let (t, l, c, pt) = (
+        stats.text[i],
+        stats.link[i],
+        stats.commas[i],
+        stats.ptext[i],
+    );
     let (p, img, li, inp) = (stats.p[i], stats.img[i], stats.li[i], stats.input[i]);
     let blocks = stats.blocks[i];
     let mut a = dom.nodes[i].parent;
@@ -54,7 +59,7 @@ fn subtract(stats: &mut Stats, dom: &Dom<'_>, i: usize) {
 }
 
 /// Whether a short text is the heading of a related-links list.
-fn is_related_heading(key: &str, hints: &Hints) -> bool {
+pub fn is_related_heading(key: &str, hints: &Hints) -> bool {
     let key = key.trim_end_matches([':', ' ', '»', '›', '>', '|']);
     hints.related.iter().any(|m| {
         key == m
@@ -118,7 +123,7 @@ fn clean_inside(
                 let is_list = matches!(tag, "ul" | "ol" | "dl");
                 let p = stats.p[i].max(stats.blocks[i]) as u32;
                 let (img, inp) = (stats.img[i] as u32, stats.input[i] as u32);
-                let remove = if weight as f32 + score < 0.0 {
+                let remove = if weight < 0 && weight as f32 + score < 0.0 {
                     true
                 } else if stats.commas[i] < 10 {
                     (img > 1 && (p as f32) / (img as f32) < 0.5 && tag != "figure" && len < 250)
@@ -138,7 +143,6 @@ fn clean_inside(
                 }
             }
             if let Some(k) = kind {
-                if std::env::var_os("AKHBAR_HTML_DEBUG").is_some() { eprintln!("DROP {k} {}#{}.{} chars={} ld={:.2}", tag, el.attr("id").unwrap_or(""), el.attr("class").unwrap_or(""), stats.text[i], stats.link_density(i)); } // TEMP-DEBUG
                 subtract(stats, dom, i);
                 removed[i] = true;
                 dead[i - root] = true;
@@ -215,17 +219,27 @@ pub fn collect(
         }
         buf.flush(&mut raw);
     }
-    // A related-list heading in the last part of the article cuts the rest (teasers follow it).
-    if let Some(&(at, _)) = cut_at
-        .iter()
-        .find(|&&(_, before)| before as f32 >= 0.6 * seen_chars as f32)
-    {
-        if at < raw.len() {
-            draft.count_removed("related");
-            raw.truncate(at);
-        }
+    // A related-list heading late in the article cuts the rest when teasers follow it (links
+    // or short lines), not when the article goes on.
+    let cut = cut_at.iter().find(|&&(at, before)| {
+        let rest = &raw[at.min(raw.len())..];
+        let (link, chars) = rest
+            .iter()
+            .fold((0u32, 0u32), |(l, c), p| (l + p.link, c + p.chars));
+        before as f32 >= 0.6 * seen_chars as f32
+            && !rest.is_empty()
+            && (link * 100 >= chars * 35 || (chars as usize) < 80 * rest.len())
+    });
+    if let Some(&(at, _)) = cut {
+        draft.count_removed("related");
+        raw.truncate(at);
     }
-    for Para { text: para, link, chars } in raw {
+    for Para {
+        text: para,
+        link,
+        chars,
+    } in raw
+    {
         let key = match_key(&para);
         if is_drop_line(&key, hints) {
             draft.count_removed("ad");
@@ -237,14 +251,14 @@ pub fn collect(
             continue;
         }
         if para.chars().count() < 120 {
-            if let Some(src) = labelled(&para, &key, &hints.source_labels) {
+            if let Some(src) = labelled(&para, &hints.source_labels) {
                 if !src.is_empty() && !draft.sources.contains(&src) {
                     draft.sources.push(src);
                 }
                 draft.count_removed("source");
                 continue;
             }
-            if let Some(head) = labelled(&para, &key, &hints.read_also) {
+            if let Some(head) = labelled(&para, &hints.read_also) {
                 if !head.is_empty() {
                     draft.related.push(head);
                 }
@@ -257,13 +271,14 @@ pub fn collect(
 }
 
 /// If a paragraph opens with one of `labels` followed by `:` or `|`, the text after it.
-fn labelled(para: &str, key: &str, labels: &[String]) -> Option<String> {
-    let label = labels.iter().find(|l| {
-        key.starts_with(l.as_str()) && key[l.len()..].trim_start().starts_with([':', '|'])
-    })?;
-    let _ = label;
-    let pos = para.find([':', '|'])?;
-    let rest = para[pos + 1..]
+fn labelled(para: &str, labels: &[String]) -> Option<String> {
+    let pos = para.find([':', '|', '：'])?;
+    let head = match_key(&para[..pos]);
+    if !labels.contains(&head) {
+        return None;
+    }
+    let sep_len = para[pos..].chars().next().map_or(1, char::len_utf8);
+    let rest = para[pos + sep_len..]
         .trim()
         .trim_matches(|c| matches!(c, '"' | '«' | '»' | '“' | '”'));
     Some(rest.trim().to_string())

@@ -171,16 +171,16 @@ impl Hints {
 /// Maps a matched boilerplate word to the kind counted in `Draft.removed`.
 pub fn kind_of(word: &str) -> &'static str {
     match word {
-        "share" | "sharing" | "shares" | "social" | "facebook" | "twitter" | "whatsapp" | "email"
-        | "print" | "follow" | "toolbar" | "tools" => "share",
+        "share" | "sharing" | "shares" | "social" | "facebook" | "twitter" | "whatsapp"
+        | "email" | "print" | "follow" | "toolbar" | "tools" => "share",
         "comment" | "comments" | "disqus" => "comments",
         "related" | "read-also" | "read-more" | "most-read" | "most-popular" | "popular"
         | "trending" | "recommended" | "recirculation" | "more-stories" | "outbrain"
         | "taboola" | "zergnet" | "inline-related" | "next-article" | "prev-next" | "up-next" => {
             "related"
         }
-        "advert" | "advertisement" | "ad" | "ads" | "adsense" | "dfp" | "sponsor"
-        | "sponsored" | "promo" | "promotion" | "banner" => "ad",
+        "advert" | "advertisement" | "ad" | "ads" | "adsense" | "dfp" | "sponsor" | "sponsored"
+        | "promo" | "promotion" | "banner" => "ad",
         "newsletter" | "subscribe" | "subscription" | "signup" | "newsletter-signup" | "login"
         | "paywall" => "newsletter",
         "cookie" | "cookies" | "consent" | "gdpr" => "cookie",

@@ -19,7 +19,9 @@ pub struct LdArticle {
 }
 
 fn is_article_type(v: &Value) -> bool {
-    let is = |s: &str| s.ends_with("Article") || s == "BlogPosting" || s == "Report" || s == "LiveBlogPosting";
+    let is = |s: &str| {
+        s.ends_with("Article") || s == "BlogPosting" || s == "Report" || s == "LiveBlogPosting"
+    };
     match v.get("@type") {
         Some(Value::String(s)) => is(s),
         Some(Value::Array(a)) => a.iter().any(|t| t.as_str().is_some_and(is)),
@@ -105,7 +107,10 @@ pub fn read(script: &str, acc: &mut LdArticle) {
 fn string_after(script: &str, key: &str) -> Option<String> {
     let pat = format!("\"{key}\"");
     let pos = script.find(&pat)?;
-    let rest = script[pos + pat.len()..].trim_start().strip_prefix(':')?.trim_start();
+    let rest = script[pos + pat.len()..]
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start();
     let mut it = serde_json::Deserializer::from_str(rest).into_iter::<String>();
     it.next()?.ok().filter(|s| !s.trim().is_empty())
 }

@@ -51,22 +51,19 @@ pub fn read(dom: &Dom<'_>) -> PageInfo {
         match el.name() {
             "html" => {
                 if let Some(l) = el.attr("lang").or_else(|| el.attr("xml:lang")) {
-                    let primary = l.split(['-', '_']).next().unwrap_or("").trim().to_ascii_lowercase();
+                    let primary = l
+                        .split(['-', '_'])
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_ascii_lowercase();
                     if !primary.is_empty() && info.lang.is_none() {
                         info.lang = Some(primary);
                     }
                 }
             }
-            "title" => {
-                if info.title_tag.is_none() {
-                    set_once(&mut info.title_tag, &dom.raw_text(i));
-                }
-            }
-            "h1" => {
-                if info.h1.is_none() {
-                    set_once(&mut info.h1, &dom.raw_text(i));
-                }
-            }
+            "title" if info.title_tag.is_none() => set_once(&mut info.title_tag, &dom.raw_text(i)),
+            "h1" if info.h1.is_none() => set_once(&mut info.h1, &dom.raw_text(i)),
             "meta" => {
                 let key = el
                     .attr("property")
@@ -74,7 +71,9 @@ pub fn read(dom: &Dom<'_>) -> PageInfo {
                     .or_else(|| el.attr("itemprop"))
                     .unwrap_or("")
                     .to_ascii_lowercase();
-                let Some(content) = el.attr("content") else { continue };
+                let Some(content) = el.attr("content") else {
+                    continue;
+                };
                 match key.as_str() {
                     "og:title" | "twitter:title" => set_once(&mut info.og_title, content),
                     "og:site_name" | "application-name" => set_once(&mut info.site_name, content),
@@ -103,34 +102,46 @@ pub fn read(dom: &Dom<'_>) -> PageInfo {
                     _ => {}
                 }
             }
-            "link" => {
-                if el.attr("rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) {
-                    if let Some(h) = el.attr("href") {
-                        info.canonical = Some(h.trim().to_string()).filter(|h| !h.is_empty()).or(info.canonical.take());
-                    }
+            "link"
+                if el
+                    .attr("rel")
+                    .is_some_and(|r| r.eq_ignore_ascii_case("canonical")) =>
+            {
+                if let Some(h) = el.attr("href") {
+                    info.canonical = Some(h.trim().to_string())
+                        .filter(|h| !h.is_empty())
+                        .or(info.canonical.take());
                 }
             }
-            "script" => {
-                if el.attr("type").is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json")) {
-                    jsonld::read(&dom.raw_text(i), &mut info.ld);
-                }
+            "script"
+                if el
+                    .attr("type")
+                    .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json")) =>
+            {
+                jsonld::read(&dom.raw_text(i), &mut info.ld);
             }
-            "time" => {
-                if let Some(dt) = el.attr("datetime") {
-                    set_once(&mut time_dt, dt);
-                }
+            "time" if el.attr("datetime").is_some() => {
+                set_once(&mut time_dt, el.attr("datetime").unwrap_or(""));
             }
-            "a" => {
-                if el.attr("rel").is_some_and(|r| r.split_ascii_whitespace().any(|w| w.eq_ignore_ascii_case("tag"))) {
-                    let t = display(&dom.raw_text(i));
-                    if !t.is_empty() && !info.tags.contains(&t) {
-                        info.tags.push(t);
-                    }
+            // `rel="category tag"` marks a WordPress category, not a tag.
+            "a" if el.attr("rel").is_some_and(|r| {
+                let mut words = r.split_ascii_whitespace();
+                words.clone().any(|w| w.eq_ignore_ascii_case("tag"))
+                    && !words.any(|w| w.eq_ignore_ascii_case("category"))
+            }) =>
+            {
+                let t = display(&dom.raw_text(i));
+                if !t.is_empty() && !info.tags.contains(&t) {
+                    info.tags.push(t);
                 }
             }
             _ => {}
         }
-        if el.attr("itemprop").is_some_and(|p| p.eq_ignore_ascii_case("datePublished")) && el.name() != "meta" {
+        if el
+            .attr("itemprop")
+            .is_some_and(|p| p.eq_ignore_ascii_case("datePublished"))
+            && el.name() != "meta"
+        {
             if let Some(v) = el.attr("datetime").or_else(|| el.attr("content")) {
                 set_once(&mut itemprop_date, v);
             } else {
@@ -159,7 +170,10 @@ fn to_rfc3339(v: &str) -> Option<String> {
     let v = v.trim();
     time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc3339)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
 }
 
 /// Strips a site-name suffix or prefix (" - Site", " | Site") from a `<title>`.
@@ -172,8 +186,17 @@ pub fn strip_site(title: &str, site: Option<&str>) -> String {
             if site_key.as_deref().is_some_and(|s| match_key(head) == s) {
                 return tail.trim().to_string();
             }
-            if tail.split_whitespace().count() <= 4 || site_key.as_deref().is_some_and(|s| match_key(tail) == s) {
+            let (head_words, tail_words) = (
+                head.split_whitespace().count(),
+                tail.split_whitespace().count(),
+            );
+            if tail_words <= 4 && tail_words < head_words
+                || site_key.as_deref().is_some_and(|s| match_key(tail) == s)
+            {
                 return head.trim().to_string();
+            }
+            if head_words <= 4 && head_words < tail_words {
+                return tail.trim().to_string();
             }
         }
     }
@@ -182,13 +205,20 @@ pub fn strip_site(title: &str, site: Option<&str>) -> String {
 
 /// Fills the draft's metadata fields from the page info.
 pub fn fill(info: &PageInfo, draft: &mut Draft) {
-    draft.site = info.site_name.clone().or_else(|| info.ld.publisher.as_deref().map(display));
+    draft.site = info
+        .site_name
+        .clone()
+        .or_else(|| info.ld.publisher.as_deref().map(display));
     draft.title = info
         .og_title
         .clone()
         .or_else(|| info.ld.headline.as_deref().map(display))
         .or_else(|| info.h1.clone())
-        .or_else(|| info.title_tag.as_deref().map(|t| strip_site(t, draft.site.as_deref())))
+        .or_else(|| {
+            info.title_tag
+                .as_deref()
+                .map(|t| strip_site(t, draft.site.as_deref()))
+        })
         .filter(|t| !t.is_empty());
     draft.published_at = info.dates.iter().find_map(|d| to_rfc3339(d));
     draft.canonical_url = info.canonical.clone();

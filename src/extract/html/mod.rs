@@ -51,6 +51,23 @@ pub fn extract(html: &str, meta: &PageMeta, markers: &Markers) -> Result<Draft, 
         }
     }
     meta::fill(&info, &mut draft);
+    if draft.published_at.is_none() {
+        date_from_body(&mut draft);
+    }
+    if draft.published_at.is_none() {
+        draft.published_at = date_from_page(&dom);
+    }
+    if let Some(title) = draft.title.as_deref() {
+        let key = super::normalize::match_key(title);
+        let before = draft.paragraphs.len();
+        draft
+            .paragraphs
+            .retain(|p| p.len() > title.len() * 2 || super::normalize::match_key(p) != key);
+        if draft.paragraphs.len() < before {
+            draft.count_removed("title");
+        }
+    }
+    related_from_page(&dom, &hints, &mut draft);
     if draft.lang.is_none() {
         draft.lang = meta::detect_lang(&draft.paragraphs);
     }
@@ -62,16 +79,74 @@ pub fn extract(html: &str, meta: &PageMeta, markers: &Markers) -> Result<Draft, 
     Ok(draft)
 }
 
+/// Looks for the date in the first short lines of the body (Arabic portals print it there); a
+/// line that is only a date leaves the body.
+fn date_from_body(draft: &mut Draft) {
+    for idx in 0..draft.paragraphs.len().min(5) {
+        let line = &draft.paragraphs[idx];
+        if line.chars().count() > 80 {
+            continue;
+        }
+        if let Some(d) = super::dates::parse_date(line) {
+            draft.published_at = Some(d);
+            draft.paragraphs.remove(idx);
+            draft.count_removed("date");
+            return;
+        }
+        if let Some(d) = super::dates::find_date(line) {
+            draft.published_at = Some(d);
+            return;
+        }
+    }
+}
+
+/// The first short text on the page that is a date (a date line outside the content block).
+fn date_from_page(dom: &Dom<'_>) -> Option<String> {
+    dom.nodes
+        .iter()
+        .filter(|n| n.chars >= 6 && n.chars <= 60)
+        .find_map(|n| super::dates::parse_date(n.text.trim()))
+}
+
+/// Headlines listed under related-news headings anywhere on the page go to `related`.
+fn related_from_page(dom: &Dom<'_>, hints: &Hints, draft: &mut Draft) {
+    const MAX_RELATED: usize = 20;
+    for (i, n) in dom.nodes.iter().enumerate() {
+        if !matches!(
+            n.tag(),
+            "h2" | "h3" | "h4" | "h5" | "h6" | "strong" | "b" | "span" | "div" | "p"
+        ) || n.end as usize - i > 8
+            || n.parent == dom::NO_PARENT
+        {
+            continue;
+        }
+        let text = dom.raw_text(i);
+        if text.len() > 120
+            || !blocks::is_related_heading(&super::normalize::match_key(&text), hints)
+        {
+            continue;
+        }
+        let scope_end = dom.nodes[n.parent as usize].end as usize;
+        for j in n.end as usize..scope_end {
+            if dom.nodes[j].tag() != "a" {
+                continue;
+            }
+            let headline = display(&dom.raw_text(j));
+            if headline.chars().count() >= 15 && !draft.related.contains(&headline) {
+                draft.related.push(headline);
+                if draft.related.len() >= MAX_RELATED {
+                    return;
+                }
+            }
+        }
+    }
+}
+
 fn body_chars(d: &Draft) -> usize {
     d.paragraphs.iter().map(|p| p.chars().count()).sum()
 }
 
-fn body(
-    dom: &Dom<'_>,
-    hints: &Hints,
-    verdicts: &[hints::ClassVerdict],
-    level: Level,
-) -> Draft {
+fn body(dom: &Dom<'_>, hints: &Hints, verdicts: &[hints::ClassVerdict], level: Level) -> Draft {
     let mut draft = Draft::default();
     let mut removed = clean::mark(dom, hints, verdicts, level, &mut draft);
     let mut st = Stats::compute(dom, &removed);
@@ -93,9 +168,6 @@ fn body(
                 })
                 .collect();
             tracing::debug!(?level, ?roots, "html content chosen");
-        }
-        if std::env::var_os("AKHBAR_HTML_DEBUG").is_some() { // TEMP-DEBUG
-            eprintln!("CHOSEN {level:?} {:?}", choice.roots.iter().map(|&r| { let n = &dom.nodes[r]; format!("{}#{}.{} score={:.1} chars={}", n.tag(), n.attr("id").unwrap_or(""), n.attr("class").unwrap_or(""), choice.scores[r], st.text[r]) }).collect::<Vec<_>>()); // TEMP-DEBUG
         }
         blocks::collect(
             dom,
@@ -126,4 +198,108 @@ fn json_ld_paragraphs(body: &str) -> Vec<String> {
         .map(display)
         .filter(|p| !p.is_empty())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(html: &str) -> Draft {
+        extract(html, &PageMeta::default(), &Markers::default()).expect("an article")
+    }
+
+    const PROSE: &str = "The council voted on Tuesday to approve the new budget, which raises \
+        spending on schools, roads and clinics across the region by a tenth.";
+
+    #[test]
+    fn article_text_is_kept_and_furniture_dropped() {
+        let html = format!(
+            "<html><body><nav><a href=/>Home</a> <a href=/w>World</a></nav>\
+             <div class=\"share-bar\">Share on Facebook</div>\
+             <article><h1>Budget approved</h1><p>{PROSE}</p><p>{PROSE}</p>\
+             <div class=\"related\"><h3>Related</h3><ul><li><a href=/a>Other story one</a></li>\
+             <li><a href=/b>Other story two</a></li></ul></div></article>\
+             <footer>Copyright 2024</footer></body></html>"
+        );
+        let d = run(&html);
+        assert_eq!(d.paragraphs, vec![PROSE.to_string(), PROSE.to_string()]);
+        assert!(d.removed.contains_key("nav"));
+        assert!(d.removed.contains_key("share"));
+    }
+
+    #[test]
+    fn class_words_match_whole_words_only() {
+        let html = format!(
+            "<html><body><div class=\"canvas-wrap\"><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
+        );
+        assert_eq!(run(&html).paragraphs.len(), 2);
+    }
+
+    #[test]
+    fn one_wrapper_per_paragraph_still_gives_the_whole_article() {
+        let para = |i: usize| {
+            format!(
+                "<div class=\"card\"><div class=\"card-content\"><p>{i}. {PROSE}</p></div></div>"
+            )
+        };
+        let body: String = (1..=6).map(para).collect();
+        let html = format!(
+            "<html><body><div id=\"story\">{body}</div><aside><p>{PROSE}</p></aside></body></html>"
+        );
+        let d = run(&html);
+        assert_eq!(d.paragraphs.len(), 6, "{:?}", d.paragraphs);
+    }
+
+    #[test]
+    fn source_lines_leave_the_body_and_arabic_is_detected() {
+        let ar = "قال وزير المالية إن الحكومة ستخفض الضرائب على الشركات الصغيرة، وتزيد الإنفاق على التعليم والصحة في العام المقبل.";
+        let html = format!(
+            "<html><body><div class=\"content\"><p>{ar}</p><p>{ar}</p><p>المصدر: وكالة الأنباء</p></div></body></html>"
+        );
+        let d = run(&html);
+        assert_eq!(d.paragraphs.len(), 2);
+        assert_eq!(d.sources, vec!["وكالة الأنباء".to_string()]);
+        assert_eq!(d.lang.as_deref(), Some("ar"));
+    }
+
+    #[test]
+    fn metadata_comes_from_meta_tags_and_json_ld() {
+        let html = format!(
+            "<html lang=\"en-GB\"><head><title>Budget approved | The Daily</title>\
+             <meta property=\"og:site_name\" content=\"The Daily\">\
+             <link rel=\"canonical\" href=\"https://daily.example/budget\">\
+             <script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\"headline\":\"Budget approved\",\
+             \"datePublished\":\"2024-03-05T10:00:00Z\",\"keywords\":\"budget, council\",}}</script>\
+             </head><body><article><p>{PROSE}</p><p>{PROSE}</p></article></body></html>"
+        );
+        let d = run(&html);
+        assert_eq!(d.title.as_deref(), Some("Budget approved"));
+        assert_eq!(d.site.as_deref(), Some("The Daily"));
+        assert_eq!(
+            d.canonical_url.as_deref(),
+            Some("https://daily.example/budget")
+        );
+        assert_eq!(d.lang.as_deref(), Some("en"));
+        assert_eq!(d.published_at.as_deref(), Some("2024-03-05T10:00:00Z"));
+    }
+
+    #[test]
+    fn title_tag_loses_its_site_suffix() {
+        assert_eq!(
+            meta::strip_site("Budget approved | The Daily", Some("The Daily")),
+            "Budget approved"
+        );
+        assert_eq!(
+            meta::strip_site("Budget approved - Daily", None),
+            "Budget approved"
+        );
+    }
+
+    #[test]
+    fn a_page_of_only_boilerplate_is_no_article() {
+        let html =
+            "<html><body><nav><a href=/>Home</a></nav><footer>Copyright</footer></body></html>";
+        let err = extract(html, &PageMeta::default(), &Markers::default()).unwrap_err();
+        assert_eq!(err.code(), "no_article");
+    }
 }

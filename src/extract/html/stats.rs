@@ -109,7 +109,8 @@ impl Stats {
                     _ => {}
                 }
             }
-            if node.el.is_some() && !is_inline(tag) && (s.p[i] > 0 && tag == "p" || s.own[i] >= 25) {
+            if node.el.is_some() && !is_inline(tag) && (s.p[i] > 0 && tag == "p" || s.own[i] >= 25)
+            {
                 s.blocks[i] = s.blocks[i].saturating_add(1);
             }
             if removed[i] || node.parent == NO_PARENT {
