@@ -6,7 +6,7 @@ mod common;
 use std::process::Command;
 
 /// Just under the F1 akhbar achieves; a drop below it is a regression, not noise.
-const F1_FLOOR: f64 = 0.967;
+const F1_FLOOR: f64 = 0.970;
 
 fn field(line: &str, name: &str) -> Option<f64> {
     line.split_whitespace()

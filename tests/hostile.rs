@@ -470,7 +470,6 @@ allow = ["localhost"]
 /// A page just under the server's `max_payload` (1 MiB by default) whose dead letter (the
 /// original payload plus the dead-letter headers) is over it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known bug: the dead letter exceeds max_payload and the page is redelivered forever"]
 async fn a_page_whose_dead_letter_exceeds_max_payload_still_leaves_a_trace_and_is_acked() {
     let nats = common::NatsServer::start();
     let js = async_nats::jetstream::new(support::connect(&nats.url()).await);
@@ -507,4 +506,158 @@ async fn a_page_whose_dead_letter_exceeds_max_payload_still_leaves_a_trace_and_i
         support::consumer_state(&js).await
     );
     assert_eq!(dead, 1, "the page left no dead letter");
+    let letters = support::read_all(&js, support::DLQ_STREAM).await;
+    let letter = &letters[0];
+    assert!(
+        letter.payload.is_empty(),
+        "the truncated letter has no payload"
+    );
+    assert_eq!(
+        letter.headers.get("Akhbar-Truncated").map(String::as_str),
+        Some("payload")
+    );
+    assert_eq!(
+        letter
+            .headers
+            .get("Akhbar-Original-Size")
+            .map(String::as_str),
+        Some((1024 * 1024 - 120).to_string().as_str())
+    );
+    assert_eq!(
+        letter.headers.get("Akhbar-Url").map(String::as_str),
+        Some("https://hostile.example/near_max_payload"),
+        "the original headers are kept"
+    );
+    assert!(
+        letter
+            .headers
+            .get("Akhbar-Reason")
+            .is_some_and(|r| !r.is_empty() && r != "max_deliveries"),
+        "{:?}",
+        letter.headers
+    );
+    assert_eq!(errors, 0.0, "no publish was retried");
+}
+
+/// A gzipped page small enough to arrive whose article event (the inflated text as JSON) is over
+/// the server's `max_payload`: the event can never be published, so the page is dead-lettered
+/// with reason `too_large_event` at once and acked, not retried until `max_deliveries`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_article_event_over_max_payload_is_dead_lettered_as_too_large_event() {
+    let nats = common::NatsServer::start();
+    let js = async_nats::jetstream::new(support::connect(&nats.url()).await);
+    support::create_streams(&js).await;
+    let port = common::free_port();
+    let extra = "[input]\nmax_deliveries = 3\nnak_backoff_ms = [100]\n";
+    let akhbar = support::Akhbar::start(&support::config(&nats.url(), port, extra), port);
+    assert!(
+        support::wait_ready(&akhbar, Duration::from_secs(30)).await,
+        "akhbar not ready"
+    );
+    let body: String = (0..1500u64)
+        .flat_map(|i| {
+            support::article_text(i)
+                .split("\n\n")
+                .map(|p| format!("<p>{p}</p>\n"))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"ar\"><head><meta charset=\"utf-8\"><title>ملف طويل</title>\
+         </head><body><article><h1>ملف طويل جدا</h1>\n{body}</article></body></html>"
+    );
+    assert!(html.len() > 1024 * 1024, "{}", html.len());
+    let payload = gzip(html.as_bytes());
+    assert!(payload.len() < 512 * 1024, "{}", payload.len());
+    let mut h = async_nats::HeaderMap::new();
+    h.insert("Akhbar-Url", "https://hostile.example/too_large_event");
+    h.insert("Content-Type", "text/html; charset=utf-8");
+    support::publish_retrying(
+        &js,
+        "news.raw.hostile.too_large_event",
+        h,
+        payload.clone().into(),
+        "too_large_event",
+        Duration::from_secs(30),
+    )
+    .await;
+    let settled = support::eventually(Duration::from_secs(60), || async {
+        support::stream_count(&js, support::DLQ_STREAM).await == 1
+            && matches!(support::consumer_state(&js).await, Some((0, 0, _)))
+    })
+    .await;
+    assert!(
+        settled,
+        "no dead letter or the page is still unacked: {:?}\n{}",
+        support::consumer_state(&js).await,
+        akhbar.log_text()
+    );
+    let letters = support::read_all(&js, support::DLQ_STREAM).await;
+    let h = &letters[0].headers;
+    assert_eq!(
+        h.get("Akhbar-Reason").map(String::as_str),
+        Some("too_large_event"),
+        "{h:?}"
+    );
+    assert_eq!(h.get("Akhbar-Deliveries").map(String::as_str), Some("1"));
+    assert_eq!(letters[0].payload.as_ref(), payload.as_slice());
+    assert_eq!(support::stream_count(&js, support::CLEAN_STREAM).await, 0);
+    assert_eq!(akhbar.metric("akhbar_publish_errors_total"), Some(0.0));
+    assert_eq!(
+        akhbar.metric("akhbar_dead_lettered_total{reason=\"too_large_event\"}"),
+        Some(1.0)
+    );
+}
+
+/// A page whose processing outlasts the consumer's ack wait (a fetch that takes 3 ack waits)
+/// is kept by "in progress" acks: it is delivered once, not redelivered to another worker.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_slower_than_ack_wait_is_kept_in_progress_and_delivered_once() {
+    let nats = common::NatsServer::start();
+    let http = HttpServer::start();
+    let js = async_nats::jetstream::new(support::connect(&nats.url()).await);
+    support::create_streams(&js).await;
+    let port = common::free_port();
+    let extra = r#"
+[input]
+ack_wait_secs = 2
+[fetch]
+timeout_ms = 6000
+allow = ["localhost"]
+"#;
+    let akhbar = support::Akhbar::start(&support::config(&nats.url(), port, extra), port);
+    assert!(
+        support::wait_ready(&akhbar, Duration::from_secs(30)).await,
+        "akhbar not ready"
+    );
+    let mut h = async_nats::HeaderMap::new();
+    h.insert("Akhbar-Url", http.url("/slow").as_str());
+    support::publish_retrying(
+        &js,
+        "news.raw.hostile.slow",
+        h,
+        bytes::Bytes::new(),
+        "slow",
+        Duration::from_secs(30),
+    )
+    .await;
+    let settled = support::eventually(Duration::from_secs(30), || async {
+        support::stream_count(&js, support::DLQ_STREAM).await >= 1
+            && matches!(support::consumer_state(&js).await, Some((0, 0, _)))
+    })
+    .await;
+    let state = support::consumer_state(&js).await;
+    assert!(settled, "{state:?}\n{}", akhbar.log_text());
+    let letters = support::read_all(&js, support::DLQ_STREAM).await;
+    assert_eq!(letters.len(), 1);
+    let h = &letters[0].headers;
+    assert_eq!(
+        h.get("Akhbar-Reason").map(String::as_str),
+        Some("fetch_timeout"),
+        "{h:?}"
+    );
+    assert_eq!(h.get("Akhbar-Deliveries").map(String::as_str), Some("1"));
+    assert_eq!(akhbar.metric("akhbar_redeliveries_total"), Some(0.0));
+    assert_eq!(akhbar.metric("akhbar_pages_received_total"), Some(1.0));
+    assert!(matches!(state, Some((0, 0, 0))), "{state:?}");
 }

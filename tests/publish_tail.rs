@@ -418,3 +418,61 @@ fn pages_sent_by_publish_come_out_of_the_service_and_tail_prints_their_events() 
         "the empty page was not dead-lettered as empty"
     );
 }
+
+/// Against a server with a small `max_payload`, a page over it is sent gzipped (and the stored
+/// bytes inflate to the file), while a page that does not fit even gzipped fails by name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publish_gzips_a_page_over_max_payload_and_refuses_one_that_still_does_not_fit() {
+    let conf = tempfile::tempdir().unwrap();
+    let conf_file = conf.path().join("nats.conf");
+    std::fs::write(&conf_file, "max_payload: 65536\n").unwrap();
+    let nats = NatsServer::start_with(&["-c", conf_file.to_str().unwrap()]);
+    let dir = tempfile::tempdir().unwrap();
+    let big = "<p>خبر طويل يتكرر كثيرا في هذه الصفحة</p>\n"
+        .repeat(4000)
+        .into_bytes();
+    assert!(big.len() > 200_000);
+    std::fs::write(dir.path().join("big.html"), &big).unwrap();
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let noise: Vec<u8> = (0..200_000)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 24) as u8
+        })
+        .collect();
+    std::fs::write(dir.path().join("noise.html"), &noise).unwrap();
+
+    let out = akhbar_cmd(&[
+        "publish",
+        "--server",
+        &nats.url(),
+        "--create-stream",
+        "--subject",
+        "news.raw.big",
+        dir.path().to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "one page cannot fit: {stdout}{stderr}");
+    assert!(
+        stderr.contains("noise.html") && stderr.contains("max_payload of 65536 bytes"),
+        "stderr: {stderr}"
+    );
+    assert!(stdout.contains("1 acked, 1 failed"), "stdout: {stdout}");
+    assert!(stdout.contains("1 gzipped"), "stdout: {stdout}");
+
+    let msgs = stored_messages(&nats.url(), "NEWS_RAW").await;
+    assert_eq!(msgs.len(), 1);
+    assert!(msgs[0].payload.starts_with(&[0x1f, 0x8b]));
+    let mut inflated = Vec::new();
+    flate2::read::GzDecoder::new(msgs[0].payload.as_ref())
+        .read_to_end(&mut inflated)
+        .unwrap();
+    assert_eq!(inflated, big);
+    assert_eq!(
+        header(&msgs[0], HEADER_CONTENT_TYPE).as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+}

@@ -543,6 +543,12 @@ async fn pages_become_article_events_and_bad_inputs_land_on_the_dlq_with_matchin
     );
     assert!(sample(&m, "akhbar_published_bytes_total") > 0.0);
     assert!(m.contains("akhbar_build_info{version=\""), "{m}");
+    let log = service.log();
+    assert!(log.contains("article published"), "{log}");
+    assert!(
+        !log.contains('\u{1b}'),
+        "a log written to a file carries no ANSI colour codes:\n{log}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

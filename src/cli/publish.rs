@@ -364,6 +364,57 @@ fn prepare(args: &PublishArgs, input: &Input, fetched_at: &str) -> anyhow::Resul
     })
 }
 
+/// Bytes the headers take on the wire (`NATS/1.0` line, `name: value` lines, blank line).
+fn headers_wire_len(headers: &async_nats::HeaderMap) -> usize {
+    headers
+        .iter()
+        .flat_map(|(name, values)| {
+            let n: &str = name.as_ref();
+            values
+                .iter()
+                .map(move |v| n.len() + 2 + v.as_str().len() + 2)
+        })
+        .sum::<usize>()
+        + "NATS/1.0\r\n\r\n".len()
+}
+
+/// Makes a page fit the server's `max_payload`: a larger page is sent gzipped (the service
+/// inflates gzip by its magic bytes); one that is still too large is refused with its sizes and
+/// the setting to raise. Returns whether the page was gzipped.
+fn fit_max_payload(out: &mut Outgoing, max_payload: usize) -> Result<bool, String> {
+    let headers = headers_wire_len(&out.headers);
+    let fits = |len: usize| len.saturating_add(headers) <= max_payload;
+    if fits(out.payload.len()) {
+        return Ok(false);
+    }
+    let advice = format!(
+        "over the server's max_payload of {max_payload} bytes; raise `max_payload` in the \
+         nats-server configuration (e.g. max_payload: 8MB)"
+    );
+    if is_gzip(&out.payload) {
+        return Err(format!(
+            "{} bytes, already gzipped, is {advice}",
+            out.payload.len()
+        ));
+    }
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut encoder, &out.payload)
+        .and_then(|()| encoder.finish())
+        .map_err(|e| format!("gzip failed: {e}"))
+        .and_then(|gz| {
+            if fits(gz.len()) {
+                out.payload = Bytes::from(gz);
+                Ok(true)
+            } else {
+                Err(format!(
+                    "{} bytes ({} gzipped) is {advice}",
+                    out.payload.len(),
+                    gz.len()
+                ))
+            }
+        })
+}
+
 /// Checks that a stream captures `subject`; creates one when allowed. Errors say what to do.
 async fn ensure_stream(
     js: &jetstream::Context,
@@ -425,17 +476,28 @@ async fn publish_all(args: &PublishArgs, files: Vec<Input>) -> anyhow::Result<i3
     let first = prepare(args, &files[0], &fetched_at)?;
     ensure_stream(&js, args, &first.subject).await?;
 
+    let max_payload = client.server_info().max_payload;
     let bar = progress_bar(files.len());
     let limit = args.concurrency as usize;
     let mut pending = FuturesUnordered::new();
-    let (mut bytes, mut acked, mut failed) = (0u64, 0u64, 0u64);
+    let (mut bytes, mut acked, mut failed, mut gzipped) = (0u64, 0u64, 0u64, 0u64);
     let mut subjects = BTreeSet::new();
     let mut first = Some(first);
     for input in &files {
-        let out = match first.take() {
+        let mut out = match first.take() {
             Some(out) => out,
             None => prepare(args, input, &fetched_at)?,
         };
+        match fit_max_payload(&mut out, max_payload) {
+            Ok(true) => gzipped += 1,
+            Ok(false) => {}
+            Err(err) => {
+                failed += 1;
+                bar.suspend(|| eprintln!("akhbar publish: {}: {err}", input.path.display()));
+                bar.inc(1);
+                continue;
+            }
+        }
         bytes += out.payload.len() as u64;
         subjects.insert(out.subject.clone());
         let path = input.path.clone();
@@ -472,8 +534,14 @@ async fn publish_all(args: &PublishArgs, files: Vec<Input>) -> anyhow::Result<i3
     } else {
         subjects.join(", ")
     };
+    let squeezed = if gzipped > 0 {
+        format!(" ({gzipped} gzipped to fit max_payload {max_payload})")
+    } else {
+        String::new()
+    };
     println!(
-        "published {} files ({bytes} bytes) to {shown}: {acked} acked, {failed} failed in {:.2}s",
+        "published {} files ({bytes} bytes){squeezed} to {shown}: {acked} acked, {failed} failed \
+         in {:.2}s",
         files.len(),
         started.elapsed().as_secs_f64()
     );
@@ -576,6 +644,47 @@ mod tests {
             Some("host.example")
         );
         assert_eq!(url_host("no-scheme"), None);
+    }
+
+    fn outgoing(payload: Vec<u8>) -> Outgoing {
+        let mut headers = async_nats::HeaderMap::new();
+        headers.insert(HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
+        Outgoing {
+            subject: "news.raw.x".to_string(),
+            headers,
+            payload: Bytes::from(payload),
+        }
+    }
+
+    #[test]
+    fn a_page_over_max_payload_is_gzipped_and_one_that_still_does_not_fit_is_refused() {
+        let page = "<p>نص متكرر للاختبار</p>\n".repeat(4000).into_bytes();
+        let mut small = outgoing(b"<p>x</p>".to_vec());
+        assert_eq!(fit_max_payload(&mut small, 4096), Ok(false));
+        assert_eq!(small.payload.as_ref(), b"<p>x</p>");
+
+        let mut big = outgoing(page.clone());
+        assert_eq!(fit_max_payload(&mut big, 16 * 1024), Ok(true));
+        assert!(is_gzip(&big.payload));
+        let mut inflated = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(big.payload.as_ref()),
+            &mut inflated,
+        )
+        .unwrap();
+        assert_eq!(inflated, page);
+
+        let err = fit_max_payload(&mut outgoing(page), 200).unwrap_err();
+        assert!(err.contains("max_payload of 200 bytes"), "{err}");
+        let err = fit_max_payload(&mut big, 200).unwrap_err();
+        assert!(err.contains("already gzipped"), "{err}");
+    }
+
+    #[test]
+    fn headers_wire_len_counts_every_header_line() {
+        let o = outgoing(Vec::new());
+        let expected = "NATS/1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n".len();
+        assert_eq!(headers_wire_len(&o.headers), expected);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `akhbar serve`: loads the configuration, sets up logging, runs the service until SIGTERM/SIGINT.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -41,7 +42,8 @@ fn init_tracing(config: &Config) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     let installed = match config.log.format {
         LogFormat::Json => builder
             .json()

@@ -85,7 +85,7 @@ impl Article {
             .filter(|p| !p.is_empty())
             .collect();
         let body = paragraphs.join("\n\n");
-        if body.chars().filter(|c| c.is_alphanumeric()).count() == 0 {
+        if !body.chars().any(char::is_alphanumeric) {
             return Err(Rejection::NoArticle(
                 "the page holds only boilerplate".to_string(),
             ));

@@ -17,6 +17,39 @@ pub enum KeyChar {
 
 /// Folds one character for the matching key.
 pub fn key_char(c: char) -> KeyChar {
+    let cp = c as u32;
+    if cp < 0x80 {
+        return if c.is_ascii_alphanumeric() {
+            KeyChar::Keep(c)
+        } else {
+            KeyChar::Sep
+        };
+    }
+    if (ARABIC_BLOCK..ARABIC_BLOCK + 0x100).contains(&cp) {
+        return arabic_table()[(cp - ARABIC_BLOCK) as usize];
+    }
+    key_char_general(c)
+}
+
+/// First code point of the Arabic block, whose folding is looked up in a table.
+const ARABIC_BLOCK: u32 = 0x0600;
+
+/// [`key_char_general`] for every character of the Arabic block (U+0600..U+06FF), built once:
+/// the generic `is_alphanumeric` lookup costs hundreds of instructions per Arabic letter.
+fn arabic_table() -> &'static [KeyChar; 256] {
+    static TABLE: std::sync::OnceLock<[KeyChar; 256]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [KeyChar::Sep; 256];
+        for (i, slot) in table.iter_mut().enumerate() {
+            if let Some(c) = char::from_u32(ARABIC_BLOCK + i as u32) {
+                *slot = key_char_general(c);
+            }
+        }
+        table
+    })
+}
+
+fn key_char_general(c: char) -> KeyChar {
     match c {
         'أ' | 'إ' | 'آ' | 'ٱ' => KeyChar::Keep('ا'),
         'ى' | 'ی' | 'ې' | 'ۍ' => KeyChar::Keep('ي'),
@@ -109,16 +142,28 @@ pub fn display_line(text: &str) -> String {
 fn clean_line(raw: &str, line: &mut String, word: &mut String) {
     line.clear();
     word.clear();
-    for c in raw.chars() {
-        if c == ' ' || is_odd_space(c) {
-            flush_word(word, line);
-        } else if is_invisible(c) || c.is_control() {
+    let mut run_start = 0;
+    for (i, c) in raw.char_indices() {
+        if is_plain_visible(c) {
             continue;
-        } else {
-            word.push(c);
+        }
+        let space = c == ' ' || is_odd_space(c);
+        if space || is_invisible(c) || c.is_control() {
+            word.push_str(&raw[run_start..i]);
+            run_start = i + c.len_utf8();
+            if space {
+                flush_word(word, line);
+            }
         }
     }
+    word.push_str(&raw[run_start..]);
     flush_word(word, line);
+}
+
+/// Printable ASCII other than the space, and the Arabic letters, marks and digits (U+061D and
+/// up): characters [`clean_line`] keeps as they are, recognised without the range tables.
+fn is_plain_visible(c: char) -> bool {
+    matches!(c as u32, 0x21..=0x7E | 0x061D..=0x06FF)
 }
 
 fn flush_word(word: &mut String, line: &mut String) {
@@ -128,7 +173,9 @@ fn flush_word(word: &mut String, line: &mut String) {
     if !line.is_empty() {
         line.push(' ');
     }
-    let needs_map = word.contains(['ی', 'ک'])
+    let bytes = word.as_bytes();
+    let needs_map = (bytes.contains(&0xDA) || bytes.contains(&0xDB))
+        && word.contains(['ی', 'ک'])
         && word.chars().any(is_arabic_letter)
         && !word.chars().any(is_persian_only);
     if needs_map {
@@ -163,6 +210,8 @@ impl KeyBuilder {
                 }
                 if k.is_ascii() {
                     self.key.push(k.to_ascii_lowercase());
+                } else if (ARABIC_BLOCK..ARABIC_BLOCK + 0x100).contains(&(k as u32)) {
+                    self.key.push(k);
                 } else {
                     self.key.extend(k.to_lowercase());
                 }
@@ -307,6 +356,29 @@ mod tests {
         for v in ["اقرأ أيضاً", "إقرأ أيضا", "اقرأ ايضا", " اقرأ  أيضاً:"]
         {
             assert_eq!(match_key(v), k, "{v}");
+        }
+    }
+
+    #[test]
+    fn key_char_fast_paths_agree_with_the_general_rule_for_every_char() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(key_char(c), key_char_general(c), "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn plain_visible_chars_are_neither_spaces_nor_invisible_nor_control() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            if is_plain_visible(c) {
+                assert!(c != ' ' && !is_odd_space(c) && !is_invisible(c) && !c.is_control());
+            }
+        }
+    }
+
+    #[test]
+    fn arabic_block_has_no_case_to_fold() {
+        for c in ('\u{0600}'..='\u{06FF}').filter(|c| c.is_alphanumeric()) {
+            assert_eq!(c.to_lowercase().collect::<String>(), c.to_string());
         }
     }
 

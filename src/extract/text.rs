@@ -676,11 +676,18 @@ fn strip_quotes(text: &str) -> &str {
 
 /// `ar` when Arabic letters outnumber Latin ones, `en` for mostly Latin text, else unknown.
 fn detect_lang(text: &str) -> Option<String> {
-    let (mut arabic, mut latin) = (0usize, 0usize);
-    for c in text.chars().take(20_000) {
-        if ('\u{0600}'..='\u{06FF}').contains(&c) {
+    let (mut arabic, mut latin, mut chars) = (0usize, 0usize, 0usize);
+    for &b in text.as_bytes() {
+        if b & 0xC0 == 0x80 {
+            continue;
+        }
+        if chars == 20_000 {
+            break;
+        }
+        chars += 1;
+        if (0xD8..=0xDB).contains(&b) {
             arabic += 1;
-        } else if c.is_ascii_alphabetic() {
+        } else if b.is_ascii_alphabetic() {
             latin += 1;
         }
     }

@@ -95,7 +95,8 @@ pub async fn connect(cfg: &NatsConfig, metrics: &Metrics) -> Result<async_nats::
     if client.connection_state() == async_nats::connection::State::Connected {
         metrics.nats_connected.set(1);
         if !seen_connected.swap(true, Ordering::SeqCst) {
-            tracing::info!(servers = %servers.join(","), "connected to NATS");
+            let max_payload = client.server_info().max_payload;
+            tracing::info!(servers = %servers.join(","), max_payload, "connected to NATS");
         }
     }
     Ok(client)

@@ -77,7 +77,6 @@ pub struct Config {
     /// Extraction settings.
     pub extract: ExtractConfig,
     /// How URL-only pages are fetched.
-    #[serde(serialize_with = "serialize_fetch")]
     pub fetch: FetchConfig,
 }
 
@@ -415,7 +414,10 @@ impl Config {
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Config, ConfigError> {
         let mut table: toml::Table = match file {
-            Some(text) => toml::from_str(text).map_err(|e| ConfigError::Syntax(e.to_string()))?,
+            Some(text) => {
+                check_nesting(text).map_err(ConfigError::Syntax)?;
+                toml::from_str(text).map_err(|e| ConfigError::Syntax(e.to_string()))?
+            }
             None => toml::Table::new(),
         };
         let defaults = defaults_table();
@@ -652,6 +654,7 @@ fn env_value(defaults: &toml::Table, path: &[String], raw: &str) -> Result<toml:
             .map_err(|_| format!("{raw:?} is not a number")),
         Some(toml::Value::Array(items)) => {
             if raw_trim.starts_with('[') {
+                check_nesting(raw_trim)?;
                 let doc: toml::Table = toml::from_str(&format!("v = {raw_trim}"))
                     .map_err(|e| format!("{raw:?} is not a TOML list: {}", e.message()))?;
                 return Ok(doc.get("v").cloned().unwrap_or(toml::Value::Array(vec![])));
@@ -676,6 +679,64 @@ fn env_value(defaults: &toml::Table, path: &[String], raw: &str) -> Result<toml:
         Some(toml::Value::Table(_)) => Err("names a section, not a key".to_string()),
         _ => Ok(toml::Value::String(raw.to_string())),
     }
+}
+
+/// Deepest nesting of arrays and inline tables accepted in configuration text. The file needs
+/// two levels at most; the TOML parser recurses once per level with frames of several KiB in
+/// debug builds, so deep input (up to its own limit of about 80) could take most of a 2 MiB
+/// thread stack. Refusing it before parsing keeps loading within a few tens of KiB.
+const MAX_NESTING: usize = 8;
+
+/// Refuses text nesting `[` / `{` deeper than [`MAX_NESTING`] outside strings and comments.
+fn check_nesting(text: &str) -> Result<(), String> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut line, mut i) = (0usize, 1usize, 0usize);
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        match bytes[i] {
+            b'\n' => line += 1,
+            b'#' => {
+                while i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
+                    i += 1;
+                }
+            }
+            q @ (b'"' | b'\'') => {
+                let triple = rest.len() >= 3 && rest[1] == q && rest[2] == q;
+                let open = if triple { 3 } else { 1 };
+                i += open;
+                while i < bytes.len() {
+                    let c = bytes[i];
+                    if c == b'\\' && q == b'"' {
+                        i += 2;
+                        continue;
+                    }
+                    if c == b'\n' {
+                        line += 1;
+                        if !triple {
+                            break;
+                        }
+                    }
+                    if c == q && (!triple || bytes[i..].starts_with(&[q, q, q])) {
+                        i += open - 1;
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(format!(
+                        "line {line}: arrays or inline tables nested deeper than {MAX_NESTING} levels"
+                    ));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 fn set_path(table: &mut toml::Table, path: &[String], value: toml::Value) -> Result<(), String> {
@@ -796,28 +857,6 @@ pub(crate) fn valid_subject(s: &str, wildcards: bool) -> bool {
                     _ => !t.contains(['*', '>']),
                 }
         })
-}
-
-#[derive(Serialize)]
-struct FetchView<'a> {
-    timeout_ms: u64,
-    connect_timeout_ms: u64,
-    max_bytes: usize,
-    max_redirects: usize,
-    user_agent: &'a str,
-    allow: &'a [String],
-}
-
-fn serialize_fetch<S: Serializer>(f: &FetchConfig, s: S) -> Result<S::Ok, S::Error> {
-    FetchView {
-        timeout_ms: f.timeout_ms,
-        connect_timeout_ms: f.connect_timeout_ms,
-        max_bytes: f.max_bytes,
-        max_redirects: f.max_redirects,
-        user_agent: &f.user_agent,
-        allow: &f.allow,
-    }
-    .serialize(s)
 }
 
 #[cfg(test)]
@@ -962,6 +1001,62 @@ mod tests {
     fn syntax_errors_are_reported() {
         let err = Config::from_sources(Some("[nats\n"), env(&[])).unwrap_err();
         assert!(matches!(err, ConfigError::Syntax(_)), "{err}");
+    }
+
+    /// Runs `f` on a thread with a 256 KiB stack: deep nesting that reached the TOML parser used
+    /// to need more (up to ~1 MiB in debug builds) and abort the whole test binary.
+    fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(f)
+            .unwrap()
+            .join()
+            .unwrap()
+    }
+
+    #[test]
+    fn deeply_nested_file_values_are_refused_before_they_reach_the_parser() {
+        for open in ["[", "{a="] {
+            let text = format!("[fetch]\nallow = {}\n", open.repeat(80));
+            let err =
+                on_small_stack(move || Config::from_sources(Some(&text), env(&[]))).unwrap_err();
+            assert!(matches!(err, ConfigError::Syntax(_)), "{err}");
+            assert!(err.to_string().contains("line 2"), "{err}");
+        }
+    }
+
+    #[test]
+    fn deeply_nested_environment_lists_are_refused_and_name_the_variable() {
+        let deep = format!("{}{}", "[".repeat(80), "]".repeat(80));
+        let err = on_small_stack(move || {
+            Config::from_sources(None, env(&[("AKHBAR_FETCH__ALLOW", deep.as_str())]))
+        })
+        .unwrap_err();
+        assert_eq!(err.key(), Some("fetch.allow"), "{err}");
+        assert!(err.to_string().contains("AKHBAR_FETCH__ALLOW"), "{err}");
+    }
+
+    #[test]
+    fn brackets_inside_strings_and_comments_do_not_count_as_nesting() {
+        let deep = "[".repeat(50);
+        let text =
+            format!("# {deep}\n[nats]\nname = '{deep}'\n[fetch]\nuser_agent = \"{deep}\\\"\"\n");
+        assert_eq!(
+            check_nesting(&format!("x = \"\"\"\n{deep}\\\"\"\"\"\n")),
+            Ok(())
+        );
+        assert_eq!(check_nesting(&format!("x = '''\n{deep}'''\n")), Ok(()));
+        let c = Config::from_sources(Some(&text), env(&[])).unwrap();
+        assert_eq!(c.nats.name, deep);
+        assert_eq!(c.fetch.user_agent, format!("{deep}\""));
+    }
+
+    #[test]
+    fn the_fetch_section_of_config_check_is_the_whole_fetch_config() {
+        let c = Config::default();
+        let rendered: toml::Table = toml::from_str(&c.to_toml_masked()).unwrap();
+        let expected = toml::Value::try_from(&c.fetch).unwrap();
+        assert_eq!(rendered.get("fetch"), Some(&expected));
     }
 
     #[test]

@@ -30,6 +30,11 @@ pub const HEADER_ERROR: &str = "Akhbar-Error";
 pub const HEADER_SUBJECT: &str = "Akhbar-Subject";
 /// Dead-letter header: how many times the page was delivered to akhbar.
 pub const HEADER_DELIVERIES: &str = "Akhbar-Deliveries";
+/// Dead-letter header: set when the letter had to leave out the original payload (`payload`)
+/// or also the original headers (`payload,headers`) to fit the server's `max_payload`.
+pub const HEADER_TRUNCATED: &str = "Akhbar-Truncated";
+/// Dead-letter header: the size in bytes of the original payload left out of a truncated letter.
+pub const HEADER_ORIGINAL_SIZE: &str = "Akhbar-Original-Size";
 /// The content type that marks a payload as a JSON envelope (and that article events carry).
 pub const JSON_CONTENT_TYPE: &str = "application/json";
 

@@ -36,6 +36,8 @@ pub const REASON_MAX_DELIVERIES: &str = "max_deliveries";
 pub const REASON_EXTRACT_PANIC: &str = "extract_panic";
 /// Reason code of a page whose extraction outlived `processing.extract_timeout_secs`.
 pub const REASON_EXTRACT_TIMEOUT: &str = "extract_timeout";
+/// Reason code of a page whose article event is larger than the server's `max_payload`.
+pub const REASON_TOO_LARGE_EVENT: &str = "too_large_event";
 /// Longest error message copied into the `Akhbar-Error` header.
 const MAX_ERROR_HEADER: usize = 512;
 /// How long one pull request waits for messages before it is renewed.
@@ -49,6 +51,35 @@ struct Letter<'a> {
     delivered: u32,
     /// `Nats-Msg-Id` of the dead letter; `None` in core mode (published without JetStream).
     msg_id: Option<&'a str>,
+}
+
+/// Why a publish failed, told apart because only one of them is worth retrying.
+#[derive(Debug)]
+enum PublishFailure {
+    /// The message is larger than the server's `max_payload`: it can never be published as is.
+    TooLarge(String),
+    /// Anything else (timeout, stream refusing writes, connection lost): retried by redelivery.
+    Other(String),
+}
+
+impl PublishFailure {
+    fn from_jetstream(e: &jetstream::context::PublishError) -> Self {
+        match e.kind() {
+            jetstream::context::PublishErrorKind::MaxPayloadExceeded => {
+                PublishFailure::TooLarge(error_chain(e))
+            }
+            _ => PublishFailure::Other(error_chain(e)),
+        }
+    }
+
+    fn from_core(e: &async_nats::PublishError) -> Self {
+        match e.kind() {
+            async_nats::PublishErrorKind::MaxPayloadExceeded => {
+                PublishFailure::TooLarge(error_chain(e))
+            }
+            _ => PublishFailure::Other(error_chain(e)),
+        }
+    }
 }
 
 /// What processing one page produced.
@@ -138,6 +169,7 @@ impl Pipeline {
         let slots = Arc::new(Semaphore::new(self.cfg.processing.in_flight));
         let mut tasks = JoinSet::new();
         let mut pull_errors = 0u32;
+        let mut progress = self.progress_every(&consumer);
         let poller = tokio::spawn(poll_consumer(
             consumer.clone(),
             self.metrics.clone(),
@@ -193,8 +225,9 @@ impl Pipeline {
                                     },
                                 };
                                 let this = self.clone();
-                                tasks
-                                    .spawn(async move { this.handle_jetstream(msg, permit).await });
+                                tasks.spawn(async move {
+                                    this.handle_jetstream(msg, permit, progress).await
+                                });
                             }
                             Err(e) => {
                                 failure = Some(error_chain(&*e));
@@ -219,7 +252,10 @@ impl Pipeline {
                 }
                 if pull_errors % 5 == 0 {
                     match super::bus::ensure_topology(&self.js, &self.cfg).await {
-                        Ok(c) => consumer = c,
+                        Ok(c) => {
+                            consumer = c;
+                            progress = self.progress_every(&consumer);
+                        }
                         Err(e) => tracing::warn!(error = %e, "consumer unavailable"),
                     }
                 }
@@ -287,7 +323,28 @@ impl Pipeline {
         left
     }
 
-    async fn handle_jetstream(&self, msg: jetstream::Message, permit: OwnedSemaphorePermit) {
+    /// How often in-progress acks go out: half the consumer's real ack wait (a consumer created
+    /// elsewhere may have a shorter one than `input.ack_wait_secs`), or of the configured one.
+    fn progress_every(&self, consumer: &jetstream::consumer::Consumer<pull::Config>) -> Duration {
+        let configured = Duration::from_secs(self.cfg.input.ack_wait_secs);
+        let actual = consumer.cached_info().config.ack_wait;
+        if !actual.is_zero() && actual != configured {
+            tracing::warn!(
+                consumer_ack_wait_ms = actual.as_millis() as u64,
+                configured_secs = configured.as_secs(),
+                "the consumer's ack_wait differs from input.ack_wait_secs; using the consumer's"
+            );
+        }
+        let ack_wait = if actual.is_zero() { configured } else { actual };
+        progress_interval(ack_wait)
+    }
+
+    async fn handle_jetstream(
+        &self,
+        msg: jetstream::Message,
+        permit: OwnedSemaphorePermit,
+        progress: Duration,
+    ) {
         let _permit = permit;
         let _in_flight = InFlight::new(&self.metrics);
         let (delivered, stream, sequence) = match msg.info() {
@@ -336,18 +393,12 @@ impl Pipeline {
                     .await;
                 return;
             }
-            let (outcome, fetched_at) = self.process_with_progress(&msg).await;
-            let published = match outcome {
-                Outcome::Article(article) => self.publish_article(&article, fetched_at, true).await,
-                Outcome::Reject { reason, error } => {
-                    self.metrics
-                        .pages_rejected
-                        .with_label_values(&[reason])
-                        .inc();
-                    tracing::info!(reason, error = %error, "page rejected");
-                    self.publish_dead_letter(&letter, reason, &error).await
-                }
+            let work = async {
+                let (outcome, fetched_at) = self.process(msg.headers.as_ref(), &msg.payload).await;
+                self.publish_outcome(outcome, fetched_at, &letter, true)
+                    .await
             };
+            let published = with_progress(&msg, progress, work).await;
             match published {
                 Ok(()) => {
                     self.backpressure.accepted().await;
@@ -385,24 +436,16 @@ impl Pipeline {
             self.metrics.pages_received.inc();
             self.metrics.received_bytes.inc_by(msg.payload.len() as u64);
             let (outcome, fetched_at) = self.process(msg.headers.as_ref(), &msg.payload).await;
-            let result = match outcome {
-                Outcome::Article(a) => self.publish_article(&a, fetched_at, false).await,
-                Outcome::Reject { reason, error } => {
-                    self.metrics
-                        .pages_rejected
-                        .with_label_values(&[reason])
-                        .inc();
-                    tracing::info!(reason, error = %error, "page rejected");
-                    let letter = Letter {
-                        subject: msg.subject.as_str(),
-                        headers: msg.headers.as_ref(),
-                        payload: &msg.payload,
-                        delivered: 1,
-                        msg_id: None,
-                    };
-                    self.publish_dead_letter(&letter, reason, &error).await
-                }
+            let letter = Letter {
+                subject: msg.subject.as_str(),
+                headers: msg.headers.as_ref(),
+                payload: &msg.payload,
+                delivered: 1,
+                msg_id: None,
             };
+            let result = self
+                .publish_outcome(outcome, fetched_at, &letter, false)
+                .await;
             if let Err(error) = result {
                 self.metrics.publish_errors.inc();
                 tracing::error!(error = %error, "publish failed; page lost (core mode)");
@@ -412,26 +455,37 @@ impl Pipeline {
         .await;
     }
 
-    /// [`Self::process`] while telling the server, every half `ack_wait`, that the page is still
-    /// being worked on, so a slow page is not redelivered to another worker meanwhile.
-    async fn process_with_progress(
+    /// Publishes the article, or the dead letter of a rejected page (or of a page whose article
+    /// event is over the server's `max_payload`, reason [`REASON_TOO_LARGE_EVENT`]).
+    async fn publish_outcome(
         &self,
-        msg: &jetstream::Message,
-    ) -> (Outcome, Option<OffsetDateTime>) {
-        let every = Duration::from_millis((self.cfg.input.ack_wait_secs * 1000 / 2).max(500));
-        let work = self.process(msg.headers.as_ref(), &msg.payload);
-        tokio::pin!(work);
-        let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-        loop {
-            tokio::select! {
-                done = &mut work => return done,
-                _ = ticker.tick() => {
-                    if let Err(e) = msg.ack_with(AckKind::Progress).await {
-                        tracing::debug!(error = %error_chain(&*e), "progress ack failed");
-                    }
+        outcome: Outcome,
+        fetched_at: Option<OffsetDateTime>,
+        letter: &Letter<'_>,
+        jetstream: bool,
+    ) -> Result<(), String> {
+        let (reason, error) = match outcome {
+            Outcome::Article(article) => {
+                match self.publish_article(&article, fetched_at, jetstream).await {
+                    Ok(()) => return Ok(()),
+                    Err(PublishFailure::Other(e)) => return Err(e),
+                    Err(PublishFailure::TooLarge(e)) => (
+                        REASON_TOO_LARGE_EVENT,
+                        format!(
+                            "article event over the server's max_payload of {} bytes: {e}",
+                            self.client.server_info().max_payload
+                        ),
+                    ),
                 }
             }
-        }
+            Outcome::Reject { reason, error } => (reason, error),
+        };
+        self.metrics
+            .pages_rejected
+            .with_label_values(&[reason])
+            .inc();
+        tracing::info!(reason, error = %error, "page rejected");
+        self.publish_dead_letter(letter, reason, &error).await
     }
 
     /// Parses, fetches when needed, and extracts one page.
@@ -550,9 +604,9 @@ impl Pipeline {
         article: &Article,
         fetched_at: Option<OffsetDateTime>,
         jetstream: bool,
-    ) -> Result<(), String> {
-        let json =
-            serde_json::to_vec(article).map_err(|e| format!("serialising the article: {e}"))?;
+    ) -> Result<(), PublishFailure> {
+        let json = serde_json::to_vec(article)
+            .map_err(|e| PublishFailure::Other(format!("serialising the article: {e}")))?;
         let len = json.len() as u64;
         let subject = output_subject(&self.cfg.output.subject_template, article);
         let mut headers = HeaderMap::new();
@@ -567,15 +621,15 @@ impl Pipeline {
                 .js
                 .publish_with_headers(subject.clone(), headers, Bytes::from(json))
                 .await
-                .map_err(|e| error_chain(&e))?
+                .map_err(|e| PublishFailure::from_jetstream(&e))?
                 .await
-                .map_err(|e| error_chain(&e))?;
+                .map_err(|e| PublishFailure::from_jetstream(&e))?;
             ack.duplicate
         } else {
             self.client
                 .publish_with_headers(subject.clone(), headers, Bytes::from(json))
                 .await
-                .map_err(|e| error_chain(&e))?;
+                .map_err(|e| PublishFailure::from_core(&e))?;
             false
         };
         if duplicate {
@@ -601,13 +655,17 @@ impl Pipeline {
         Ok(())
     }
 
+    /// Publishes the dead letter: the original payload and headers plus the reason. A letter
+    /// over the server's `max_payload` can never be published, so it is sent again without the
+    /// original payload (its size and [`message::HEADER_TRUNCATED`] say so), and if still too
+    /// large without the original headers too: the page always leaves a trace and is acked.
     async fn publish_dead_letter(
         &self,
         letter: &Letter<'_>,
         reason: &str,
         error: &str,
     ) -> Result<(), String> {
-        let headers = dead_letter_headers(
+        let full = dead_letter_headers(
             letter.subject,
             letter.headers,
             reason,
@@ -615,26 +673,78 @@ impl Pipeline {
             letter.delivered,
             letter.msg_id,
         );
-        let payload = letter.payload.clone();
-        let target = self.cfg.output.dlq_subject.clone();
-        if letter.msg_id.is_some() {
-            self.js
-                .publish_with_headers(target, headers, payload)
-                .await
-                .map_err(|e| error_chain(&e))?
-                .await
-                .map_err(|e| error_chain(&e))?;
-        } else {
-            self.client
-                .publish_with_headers(target, headers, payload)
-                .await
-                .map_err(|e| error_chain(&e))?;
+        let mut failure = match self
+            .send_dead_letter(full, letter.payload.clone(), letter)
+            .await
+        {
+            Ok(()) => None,
+            Err(PublishFailure::Other(e)) => return Err(e),
+            Err(PublishFailure::TooLarge(e)) => Some(e),
+        };
+        for (original_headers, truncated) in
+            [(letter.headers, "payload"), (None, "payload,headers")]
+        {
+            let Some(too_large) = failure.take() else {
+                break;
+            };
+            tracing::warn!(
+                reason,
+                size = letter.payload.len(),
+                max_payload = self.client.server_info().max_payload,
+                truncated,
+                error = %too_large,
+                "dead letter over max_payload; sending it without the original {truncated}"
+            );
+            let mut headers = dead_letter_headers(
+                letter.subject,
+                original_headers,
+                reason,
+                error,
+                letter.delivered,
+                letter.msg_id,
+            );
+            headers.insert(message::HEADER_TRUNCATED, truncated);
+            headers.insert(
+                message::HEADER_ORIGINAL_SIZE,
+                letter.payload.len().to_string().as_str(),
+            );
+            failure = match self.send_dead_letter(headers, Bytes::new(), letter).await {
+                Ok(()) => None,
+                Err(PublishFailure::Other(e)) => return Err(e),
+                Err(PublishFailure::TooLarge(e)) => Some(e),
+            };
+        }
+        if let Some(e) = failure {
+            return Err(e);
         }
         self.metrics
             .dead_lettered
             .with_label_values(&[reason])
             .inc();
         tracing::info!(reason, "page dead-lettered");
+        Ok(())
+    }
+
+    async fn send_dead_letter(
+        &self,
+        headers: HeaderMap,
+        payload: Bytes,
+        letter: &Letter<'_>,
+    ) -> Result<(), PublishFailure> {
+        let target = self.cfg.output.dlq_subject.clone();
+        if letter.msg_id.is_some() {
+            self.js
+                .publish_with_headers(target, headers, payload)
+                .await
+                .map_err(|e| PublishFailure::from_jetstream(&e))?
+                .await
+                .map_err(|e| PublishFailure::from_jetstream(&e))?;
+        } else {
+            self.client
+                .publish_with_headers(target, headers, payload)
+                .await
+                .map_err(|e| PublishFailure::from_core(&e))?;
+        }
         Ok(())
     }
 
@@ -721,6 +831,35 @@ async fn poll_consumer(
             _ = shutdown.wait() => return,
         }
     }
+}
+
+/// Runs `work` (processing and publishing one page) while telling the server, `every` (half the
+/// ack wait), that the page is still being worked on, so a slow page (a long fetch, a long
+/// extraction, a slow publish) is not redelivered to another worker meanwhile.
+async fn with_progress<T>(
+    msg: &jetstream::Message,
+    every: Duration,
+    work: impl std::future::Future<Output = T>,
+) -> T {
+    tokio::pin!(work);
+    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    loop {
+        tokio::select! {
+            done = &mut work => return done,
+            _ = ticker.tick() => {
+                match msg.ack_with(AckKind::Progress).await {
+                    Ok(()) => tracing::debug!("still working: progress ack sent"),
+                    Err(e) => tracing::debug!(error = %error_chain(&*e), "progress ack failed"),
+                }
+            }
+        }
+    }
+}
+
+/// How often a page still being worked on is reported to the server: half the ack wait, so
+/// the server never sees the ack wait pass (at least every 500 ms for very short waits).
+pub fn progress_interval(ack_wait: Duration) -> Duration {
+    (ack_wait / 2).max(Duration::from_millis(500))
 }
 
 /// Delay before redelivery after the `delivered`-th attempt failed.

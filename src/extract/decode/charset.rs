@@ -100,17 +100,19 @@ pub fn detect(bytes: &[u8]) -> &'static Encoding {
 /// replacement character per hundred good non-ASCII characters.
 pub fn decode_checked(encoding: &'static Encoding, bytes: &[u8]) -> (String, bool) {
     let (text, _) = encoding.decode_without_bom_handling(bytes);
-    let mut bad = 0usize;
-    let mut good = 0usize;
-    for c in text.chars() {
-        if c == '\u{fffd}' {
-            bad += 1;
-        } else if !c.is_ascii() {
-            good += 1;
-        }
-    }
-    let clean = bad * 100 <= good;
+    let clean = is_clean(&text);
     (text.into_owned(), clean)
+}
+
+/// The cleanliness rule of [`decode_checked`] for text already in hand, counted over bytes:
+/// each non-ASCII character has exactly one lead byte (`>= 0xC0`), U+FFFD is `EF BF BD`.
+pub fn is_clean(text: &str) -> bool {
+    if !text.as_bytes().contains(&0xEF) {
+        return true;
+    }
+    let bad = text.matches('\u{fffd}').count();
+    let leads = text.bytes().filter(|&b| b >= 0xC0).count();
+    bad * 100 <= leads - bad
 }
 
 /// Whether text decoded with a declared single-byte charset looks like the wrong charset: many
@@ -194,8 +196,13 @@ fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 }
 
 fn find_ci(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
+    let hay = hay.get(from..)?;
+    let first = *needle.first()?;
+    let last_start = hay.len().checked_sub(needle.len())?;
+    (0..=last_start)
+        .find(|&i| {
+            hay[i].eq_ignore_ascii_case(&first)
+                && hay[i..i + needle.len()].eq_ignore_ascii_case(needle)
+        })
         .map(|p| p + from)
 }

@@ -83,7 +83,8 @@ fn choose(bytes: &[u8], content_type: Option<&str>) -> Result<Choice, Rejection>
         Some((enc, len)) => (Some(enc), &bytes[len..]),
         None => (None, bytes),
     };
-    let utf8_valid = std::str::from_utf8(body).is_ok();
+    let utf8 = std::str::from_utf8(body).ok();
+    let utf8_valid = utf8.is_some();
     let declared = [
         (
             content_type.and_then(charset::from_content_type),
@@ -103,7 +104,7 @@ fn choose(bytes: &[u8], content_type: Option<&str>) -> Result<Choice, Rejection>
         } else {
             enc
         };
-        let (text, clean) = charset::decode_checked(enc, body);
+        let (text, clean) = decode_body(enc, body, utf8);
         if clean && enc != UTF_8 && charset::looks_misdecoded(&text) {
             if let Some(better) = redetect(enc, body) {
                 return Ok(better);
@@ -118,13 +119,21 @@ fn choose(bytes: &[u8], content_type: Option<&str>) -> Result<Choice, Rejection>
             "declared charset does not fit the bytes"
         );
     }
-    let (text, clean) = charset::decode_checked(UTF_8, body);
+    let (text, clean) = decode_body(UTF_8, body, utf8);
     if clean {
         return Ok((UTF_8, Origin::Utf8, text));
     }
     let enc = charset::detect(body);
     let (text, _) = charset::decode_checked(enc, body);
     Ok((enc, Origin::Detected, text))
+}
+
+/// [`charset::decode_checked`], without decoding again when the body is UTF-8 already validated.
+fn decode_body(enc: &'static Encoding, body: &[u8], utf8: Option<&str>) -> (String, bool) {
+    match utf8 {
+        Some(text) if enc == UTF_8 => (text.to_owned(), charset::is_clean(text)),
+        _ => charset::decode_checked(enc, body),
+    }
 }
 
 /// A second opinion when a declared single-byte charset gives text that looks misdecoded:

@@ -59,6 +59,9 @@ struct Candidate {
 /// Tokens holding a single character's worth of mojibake are rewritten only when the text holds
 /// clear mojibake elsewhere.
 pub fn repair_mojibake(text: &str) -> Cow<'_, str> {
+    if !has_strong_candidate(text) {
+        return Cow::Borrowed(text);
+    }
     let mut candidates = Vec::new();
     let mut strong = 0usize;
     for (start, token) in tokens(text) {
@@ -82,6 +85,63 @@ pub fn repair_mojibake(text: &str) -> Cow<'_, str> {
     }
     out.push_str(&text[at..]);
     Cow::Owned(out)
+}
+
+/// Whether any token is a strong candidate, judged only on tokens holding a lead pair: the
+/// repaired text of a strong candidate holds an Arabic character, whose UTF-8 lead byte
+/// (`D8..DB`, `EF`) comes from one character and its first continuation byte (`80..BF`) from the
+/// next. Real Arabic seldom holds such a pair, so most pages skip the per-token work.
+fn has_strong_candidate(text: &str) -> bool {
+    let mut checked_to = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if !is_lead_char(c) || at < checked_to {
+            continue;
+        }
+        let Some(&(_, next)) = chars.peek() else {
+            break;
+        };
+        let pair = maps().iter().any(|m| {
+            m.byte(c).is_some_and(|b| matches!(b, 0xd8..=0xdb | 0xef))
+                && m.byte(next).is_some_and(|b| matches!(b, 0x80..=0xbf))
+        });
+        if !pair {
+            continue;
+        }
+        let (start, token) = token_around(text, at);
+        checked_to = start + token.len();
+        if maps()
+            .iter()
+            .find_map(|m| candidate(m, start, token))
+            .is_some_and(|c| c.strong)
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// Characters that windows-1256 or windows-1252 map to an Arabic UTF-8 lead byte (`D8..DB`,
+/// `EF`): `ط ظ ع غ ï` and `Ø Ù Ú Û`.
+fn is_lead_char(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0637}'..='\u{063a}' | '\u{00d8}'..='\u{00db}' | '\u{00ef}'
+    )
+}
+
+/// The ASCII-whitespace-separated token holding byte offset `at`, with its start offset.
+fn token_around(text: &str, at: usize) -> (usize, &str) {
+    let bytes = text.as_bytes();
+    let start = bytes[..at]
+        .iter()
+        .rposition(u8::is_ascii_whitespace)
+        .map_or(0, |p| p + 1);
+    let end = bytes[at..]
+        .iter()
+        .position(u8::is_ascii_whitespace)
+        .map_or(text.len(), |p| at + p);
+    (start, &text[start..end])
 }
 
 /// Tokens separated by ASCII whitespace, with their byte offsets.
@@ -140,4 +200,32 @@ fn plausible(c: char) -> bool {
     is_arabic(c)
         || matches!(c, '\u{00a0}'..='\u{00ff}' | '\u{2000}'..='\u{206f}' | '\u{20a0}'..='\u{20cf}'
             | '\u{2100}'..='\u{2122}')
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use super::*;
+
+    #[test]
+    fn lead_chars_are_exactly_those_mapping_to_arabic_lead_bytes() {
+        for m in maps() {
+            for &(c, b) in &m.table {
+                if matches!(b, 0xd8..=0xdb | 0xef) {
+                    assert!(is_lead_char(c), "{c:?} maps to {b:#x}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn arabic_text_without_lead_pairs_is_returned_borrowed() {
+        let text = "قال المتحدث باسم الوزارة إن الاجتماع عقد في العاصمة، وأضاف";
+        assert!(matches!(repair_mojibake(text), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn mojibake_after_clean_arabic_is_still_repaired() {
+        let text = "قال المتحدث ط§ظ„ط³ظ„ط§ظ…";
+        assert_eq!(repair_mojibake(text), "قال المتحدث السلام");
+    }
 }

@@ -47,8 +47,16 @@ pub fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
         return Some("MP4 media");
     }
     let sample = &bytes[..bytes.len().min(SAMPLE)];
-    let nul = sample.iter().filter(|&&b| b == 0).count();
-    let control = sample.iter().filter(|&&b| is_odd_control(b)).count();
+    let (mut nul, mut control) = (0usize, 0usize);
+    for chunk in sample.chunks(255) {
+        let (mut n, mut c) = (0u8, 0u8);
+        for &b in chunk {
+            n += u8::from(b == 0);
+            c += u8::from(is_odd_control(b));
+        }
+        nul += usize::from(n);
+        control += usize::from(c);
+    }
     let n = sample.len();
     if nul * 1000 > n || control * 100 > n * 5 {
         return Some("control characters");
@@ -94,22 +102,38 @@ pub fn looks_like_html(text: &str, content_type: Option<&str>) -> bool {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let head = text[..end].to_ascii_lowercase();
-    if STRONG.iter().any(|t| head.contains(t)) {
-        return true;
+    let head = &text.as_bytes()[..end];
+    let mut counts = [0usize; COMMON.len()];
+    for at in tag_starts(head) {
+        let rest = &head[at..];
+        if STRONG.iter().any(|t| starts_with_ci(rest, t)) {
+            return true;
+        }
+        for (count, t) in counts.iter_mut().zip(COMMON) {
+            *count += usize::from(starts_with_ci(rest, t));
+        }
     }
-    let found: Vec<usize> = COMMON
-        .iter()
-        .map(|t| head.matches(t).count())
-        .filter(|&n| n > 0)
-        .collect();
-    let distinct = found.len();
-    let total: usize = found.iter().sum();
+    let distinct = counts.iter().filter(|&&n| n > 0).count();
+    let total: usize = counts.iter().sum();
     match content_type.map(mime_of).as_deref() {
-        Some("text/html" | "application/xhtml+xml") => distinct > 0 || has_any_tag(&head),
+        Some("text/html" | "application/xhtml+xml") => distinct > 0 || has_any_tag(head),
         Some("text/plain") => false,
         _ => distinct >= 2 && total >= 3,
     }
+}
+
+/// Offsets of every `<` (each tag pattern starts with one and holds no other, so counting the
+/// offsets where a pattern starts counts its non-overlapping matches).
+fn tag_starts(head: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    head.iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'<')
+        .map(|(i, _)| i)
+}
+
+/// `bytes` starts with the lower-case ASCII `pattern`, ignoring ASCII case.
+fn starts_with_ci(bytes: &[u8], pattern: &str) -> bool {
+    bytes.len() >= pattern.len() && bytes[..pattern.len()].eq_ignore_ascii_case(pattern.as_bytes())
 }
 
 /// The lower-cased media type of a content type (`text/html; charset=x` → `text/html`).
@@ -123,8 +147,7 @@ pub(super) fn mime_of(content_type: &str) -> String {
 }
 
 /// Whether a `<` followed by a letter, `/` or `!` occurs: something shaped like a tag.
-fn has_any_tag(head: &str) -> bool {
-    head.as_bytes()
-        .windows(2)
+fn has_any_tag(head: &[u8]) -> bool {
+    head.windows(2)
         .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
 }
