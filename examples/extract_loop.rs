@@ -117,14 +117,10 @@ fn main() {
     let extractor = Extractor::default();
     let one_run = || -> usize {
         if mode == "parse" {
-            texts
-                .iter()
-                .map(|t| {
-                    black_box(scraper::Html::parse_document(black_box(t)))
-                        .errors
-                        .len()
-                })
-                .count()
+            for t in &texts {
+                black_box(scraper::Html::parse_document(black_box(t)));
+            }
+            texts.len()
         } else {
             pages
                 .iter()

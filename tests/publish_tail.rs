@@ -455,7 +455,10 @@ async fn publish_gzips_a_page_over_max_payload_and_refuses_one_that_still_does_n
     ]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "one page cannot fit: {stdout}{stderr}");
+    assert!(
+        !out.status.success(),
+        "one page cannot fit: {stdout}{stderr}"
+    );
     assert!(
         stderr.contains("noise.html") && stderr.contains("max_payload of 65536 bytes"),
         "stderr: {stderr}"

@@ -121,6 +121,20 @@ pub struct HtmlHints {
     pub related_headings: Vec<String>,
     /// One-line furniture dropped wherever it stands alone (`Advertisement`, `Share this`).
     pub drop_lines: Vec<String>,
+    /// The hints compiled for matching, built once on first use ([`HtmlHints::compiled`]).
+    #[serde(skip)]
+    compiled: std::sync::OnceLock<super::html::hints::Hints>,
+}
+
+impl HtmlHints {
+    /// These hints ready for matching, together with the labels of `text` that mark related
+    /// lists and furniture; built on the first call and kept with this value, so a `Markers`
+    /// built once per process compiles them once. Pass the `text` of the same `Markers`, and
+    /// edit the lists before the first call: later edits are not seen.
+    pub fn compiled(&self, text: &TextMarkers) -> &super::html::hints::Hints {
+        self.compiled
+            .get_or_init(|| super::html::hints::Hints::new(self, text))
+    }
 }
 
 impl Default for Markers {

@@ -17,6 +17,12 @@ pub enum KeyChar {
 
 /// Folds one character for the matching key.
 pub fn key_char(c: char) -> KeyChar {
+    key_char_in(c, arabic_table())
+}
+
+/// [`key_char`] with the Arabic block table already in hand (hoisted out of loops).
+#[inline(always)]
+fn key_char_in(c: char, table: &[KeyChar; 256]) -> KeyChar {
     let cp = c as u32;
     if cp < 0x80 {
         return if c.is_ascii_alphanumeric() {
@@ -26,7 +32,7 @@ pub fn key_char(c: char) -> KeyChar {
         };
     }
     if (ARABIC_BLOCK..ARABIC_BLOCK + 0x100).contains(&cp) {
-        return arabic_table()[(cp - ARABIC_BLOCK) as usize];
+        return table[(cp - ARABIC_BLOCK) as usize];
     }
     key_char_general(c)
 }
@@ -109,12 +115,26 @@ fn is_arabic_letter(c: char) -> bool {
 /// are deleted, not spaced), Persian yeh/keheh inside Arabic words mapped to ي/ك, spaces tidied
 /// per line, blank lines collapsed to one. Keeps diacritics, hamza and the author's spelling.
 pub fn display(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut line = String::new();
+    let bytes = text.as_bytes();
+    if bytes.contains(&0xC2) || bytes.contains(&0xE2) {
+        display_lines(
+            text.split(['\n', '\u{2028}', '\u{2029}', '\u{0085}']),
+            text.len(),
+        )
+    } else {
+        display_lines(text.split('\n'), text.len())
+    }
+}
+
+/// [`display`] over the page's lines (split at every line break it knows; without any
+/// U+0085, U+2028 or U+2029, whose UTF-8 starts with `C2` or `E2`, at `\n` alone).
+fn display_lines<'a>(lines: impl Iterator<Item = &'a str>, len: usize) -> String {
+    let mut out = String::with_capacity(len);
+    let mut buf = String::new();
     let mut word = String::new();
     let mut pending_blank = false;
-    for raw in text.split(['\n', '\u{2028}', '\u{2029}', '\u{0085}']) {
-        clean_line(raw, &mut line, &mut word);
+    for raw in lines {
+        let line = clean_line(raw, &mut buf, &mut word);
         if line.is_empty() {
             pending_blank = !out.is_empty();
             continue;
@@ -126,7 +146,7 @@ pub fn display(text: &str) -> String {
             }
         }
         pending_blank = false;
-        out.push_str(&line);
+        out.push_str(line);
     }
     out
 }
@@ -135,11 +155,14 @@ pub fn display(text: &str) -> String {
 pub fn display_line(text: &str) -> String {
     let mut line = String::new();
     let mut word = String::new();
-    clean_line(text, &mut line, &mut word);
-    line
+    clean_line(text, &mut line, &mut word).to_string()
 }
 
-fn clean_line(raw: &str, line: &mut String, word: &mut String) {
+/// The display form of one line: `raw` itself when it is already clean, else built in `line`.
+fn clean_line<'a>(raw: &'a str, line: &'a mut String, word: &mut String) -> &'a str {
+    if is_clean_line(raw) {
+        return raw;
+    }
     line.clear();
     word.clear();
     let mut run_start = 0;
@@ -158,12 +181,68 @@ fn clean_line(raw: &str, line: &mut String, word: &mut String) {
     }
     word.push_str(&raw[run_start..]);
     flush_word(word, line);
+    line
 }
 
-/// Printable ASCII other than the space, and the Arabic letters, marks and digits (U+061D and
-/// up): characters [`clean_line`] keeps as they are, recognised without the range tables.
+/// A line [`clean_line`] would leave as it is: single spaces between words without odd
+/// spaces, invisible marks or control characters, and no Persian yeh or keheh.
+fn is_clean_line(raw: &str) -> bool {
+    is_clean_arabic_line(raw) || is_clean_line_by_chars(raw)
+}
+
+/// [`is_clean_line`] for the common case of lines made of ASCII and the Arabic block alone,
+/// judged on the bytes (vectorisable): the Arabic block is lead bytes `D8..DB`; U+061C, `ی`
+/// and `ک` are `D8 9C`, `DB 8C`, `DA A9`. False tells nothing.
+fn is_clean_arabic_line(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    let Some((&first, rest)) = b.split_first() else {
+        return true;
+    };
+    if !matches!(first, 0x21..=0x7E | 0xD8..=0xDB) || b.last() == Some(&b' ') {
+        return false;
+    }
+    let bad = b
+        .iter()
+        .zip(rest)
+        .fold(false, |acc, (&prev, &x)| acc | bad_pair(prev, x));
+    !bad
+}
+
+fn is_clean_line_by_chars(raw: &str) -> bool {
+    if raw.starts_with(' ') || raw.ends_with(' ') {
+        return false;
+    }
+    let mut prev_space = false;
+    for c in raw.chars() {
+        if c == ' ' {
+            if prev_space {
+                return false;
+            }
+            prev_space = true;
+            continue;
+        }
+        prev_space = false;
+        let odd = !is_plain_visible(c) && (is_odd_space(c) || is_invisible(c) || c.is_control());
+        if odd || c == 'ی' || c == 'ک' {
+            return false;
+        }
+    }
+    true
+}
+
+fn bad_pair(prev: u8, x: u8) -> bool {
+    let allowed =
+        matches!(x, 0x21..=0x7E | 0x80..=0xBF | 0xD8..=0xDB) || (x == b' ' && prev != b' ');
+    !allowed
+        || (prev == 0xD8 && x == 0x9C)
+        || (prev == 0xDB && x == 0x8C)
+        || (prev == 0xDA && x == 0xA9)
+}
+
+/// Printable ASCII other than the space, and the Arabic block but for its letter mark
+/// (U+061C): characters [`clean_line`] keeps as they are, recognised without the range tables.
 fn is_plain_visible(c: char) -> bool {
-    matches!(c as u32, 0x21..=0x7E | 0x061D..=0x06FF)
+    matches!(c as u32, 0x21..=0x7E | 0x0600..=0x061B | 0x061D..=0x06FF)
 }
 
 fn flush_word(word: &mut String, line: &mut String) {
@@ -173,9 +252,7 @@ fn flush_word(word: &mut String, line: &mut String) {
     if !line.is_empty() {
         line.push(' ');
     }
-    let bytes = word.as_bytes();
-    let needs_map = (bytes.contains(&0xDA) || bytes.contains(&0xDB))
-        && word.contains(['ی', 'ک'])
+    let needs_map = word.contains(['ی', 'ک'])
         && word.chars().any(is_arabic_letter)
         && !word.chars().any(is_persian_only);
     if needs_map {
@@ -198,9 +275,22 @@ pub struct KeyBuilder {
 }
 
 impl KeyBuilder {
+    /// An empty builder with room for `bytes` bytes of key.
+    pub fn with_capacity(bytes: usize) -> Self {
+        KeyBuilder {
+            key: String::with_capacity(bytes),
+            pending_sep: false,
+        }
+    }
+
     /// Adds one character of the source text.
     pub fn push(&mut self, c: char) {
-        match key_char(c) {
+        self.push_folded(key_char(c));
+    }
+
+    #[inline(always)]
+    fn push_folded(&mut self, folded: KeyChar) {
+        match folded {
             KeyChar::Drop => {}
             KeyChar::Sep => self.pending_sep = !self.key.is_empty(),
             KeyChar::Keep(k) => {
@@ -233,12 +323,10 @@ impl KeyBuilder {
 /// The matching key: folded alef, ى→ي, ة→ه, no diacritics or tatweel, ASCII digits, lower case,
 /// punctuation dropped and spaces collapsed. Used to compare markers, never shown.
 pub fn match_key(text: &str) -> String {
-    let mut b = KeyBuilder {
-        key: String::with_capacity(text.len()),
-        pending_sep: false,
-    };
+    let table = arabic_table();
+    let mut b = KeyBuilder::with_capacity(text.len());
     for c in text.chars() {
-        b.push(c);
+        b.push_folded(key_char_in(c, table));
     }
     b.finish()
 }
@@ -373,6 +461,50 @@ mod tests {
                 assert!(c != ' ' && !is_odd_space(c) && !is_invisible(c) && !c.is_control());
             }
         }
+    }
+
+    #[test]
+    fn clean_lines_are_returned_unchanged_and_others_rebuilt() {
+        let (mut line, mut word) = (String::new(), String::new());
+        for raw in [
+            "قال المتحدث: نعم.",
+            "",
+            "a b",
+            " a",
+            "a  b",
+            "a\u{200B}b",
+            "فی غزة",
+        ] {
+            let fast = is_clean_line(raw);
+            let mut slow = String::new();
+            if fast {
+                assert_eq!(clean_line(raw, &mut line, &mut word), raw, "{raw:?}");
+            }
+            slow.push_str(&display_line(&format!("{raw}\u{200B}")));
+            assert_eq!(clean_line(raw, &mut line, &mut word), slow, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn byte_level_clean_line_check_matches_the_char_rule() {
+        let reference = |raw: &str| {
+            !raw.starts_with(' ')
+                && !raw.ends_with(' ')
+                && !raw.contains("  ")
+                && raw.chars().all(|c| {
+                    let odd = is_odd_space(c) || is_invisible(c) || c.is_control();
+                    c == ' ' || !(odd || c == 'ی' || c == 'ک')
+                })
+        };
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for raw in [format!("{c}"), format!("ب{c}"), format!("a {c}ب")] {
+                assert_eq!(is_clean_line(&raw), reference(&raw), "{raw:?}");
+                if is_clean_arabic_line(&raw) {
+                    assert!(reference(&raw), "{raw:?}");
+                }
+            }
+        }
+        assert!(!is_clean_line("a  b") && !is_clean_line(" a") && !is_clean_line("a "));
     }
 
     #[test]

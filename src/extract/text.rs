@@ -8,7 +8,7 @@
 
 use super::dates::parse_date;
 use super::markers::TextKeys;
-use super::normalize::{display, match_key, strip_key_prefix};
+use super::normalize::{display, match_key, strip_key_prefix, KeyBuilder};
 use super::{Draft, Markers, Rejection};
 
 /// Longest line (in words) taken for a headline.
@@ -91,7 +91,8 @@ fn walk(units: &[Unit], draft: &mut Draft) -> Vec<String> {
         .iter()
         .position(|u| {
             u.class == Class::Body
-                && (ends_sentence(&u.text) || word_count(&u.text) > HEADLINE_MAX_WORDS)
+                && (ends_sentence(&u.text)
+                    || words_upto(&u.text, HEADLINE_MAX_WORDS) > HEADLINE_MAX_WORDS)
         })
         .unwrap_or(units.len());
     let footer_after = footer_after(units);
@@ -160,7 +161,7 @@ fn walk(units: &[Unit], draft: &mut Draft) -> Vec<String> {
                     None => {
                         if let Some(next) = units.get(i + 1) {
                             if next.class == Class::Body
-                                && word_count(&next.text) <= SOURCE_MAX_WORDS
+                                && words_upto(&next.text, SOURCE_MAX_WORDS) <= SOURCE_MAX_WORDS
                             {
                                 push_source(draft, &next.text);
                                 i += 1;
@@ -176,7 +177,8 @@ fn walk(units: &[Unit], draft: &mut Draft) -> Vec<String> {
                     Some(v) => push_tags(draft, v),
                     None => {
                         if let Some(next) = units.get(i + 1) {
-                            if next.class == Class::Body && word_count(&next.text) <= TAGS_MAX_WORDS
+                            if next.class == Class::Body
+                                && words_upto(&next.text, TAGS_MAX_WORDS) <= TAGS_MAX_WORDS
                             {
                                 push_tags(draft, &next.text);
                                 i += 1;
@@ -240,7 +242,10 @@ fn drop_unmarked_related(body: Vec<String>, draft: &mut Draft) -> Vec<String> {
     let mut kept = Vec::with_capacity(body.len());
     for (idx, para) in body.into_iter().enumerate() {
         let first = idx == 0 && keep_first;
-        if !first && headline_shaped(&para) && word_count(&para) >= RELATED_MIN_WORDS {
+        if !first
+            && headline_shaped(&para)
+            && words_upto(&para, RELATED_MIN_WORDS) >= RELATED_MIN_WORDS
+        {
             draft.count_removed("related");
             push_related(draft, &para);
         } else {
@@ -260,7 +265,7 @@ fn drop_unmarked_related(body: Vec<String>, draft: &mut Draft) -> Vec<String> {
 fn punctuated(body: &[String]) -> bool {
     let long: Vec<&String> = body
         .iter()
-        .filter(|p| word_count(p) >= RELATED_MIN_WORDS)
+        .filter(|p| words_upto(p, RELATED_MIN_WORDS) >= RELATED_MIN_WORDS)
         .collect();
     let open = long.iter().filter(|p| !ends_sentence(p)).count();
     open * 2 <= long.len()
@@ -283,7 +288,7 @@ fn untitled_lead_is_title(body: &[String]) -> bool {
 /// three lines of the page header (the lines before the first real paragraph).
 fn title_with_date(units: &[Unit], header_end: usize) -> Option<String> {
     let first = units.first()?;
-    let words = word_count(&first.text);
+    let words = words_upto(&first.text, HEADLINE_MAX_WORDS);
     let title_like = first.class == Class::Body
         && (2..=HEADLINE_MAX_WORDS).contains(&words)
         && !first.text.trim_end().ends_with(['.', '،', ',', ':', '؛']);
@@ -393,6 +398,7 @@ fn push_tags(draft: &mut Draft, value: &str) {
 /// pages, consecutive body lines of one blank-line block are joined into one paragraph.
 fn units(text: &str, keys: &TextKeys) -> Vec<Unit> {
     let shown = display(text);
+    let limit = longest_key(keys);
     let mut lines: Vec<Line> = Vec::new();
     let mut block = 0usize;
     for line in shown.split('\n') {
@@ -402,7 +408,7 @@ fn units(text: &str, keys: &TextKeys) -> Vec<Unit> {
         }
         lines.push(Line {
             text: line,
-            class: classify(line, keys),
+            class: classify(line, key_prefix(line, limit), keys),
             block,
         });
     }
@@ -468,9 +474,42 @@ fn is_hard_wrapped(lines: &[Line]) -> bool {
     open * 10 >= inner.len() * 6 && wide * 10 >= inner.len() * 6
 }
 
-/// Judges one display line against the marker keys.
-fn classify(line: &str, keys: &TextKeys) -> Class {
-    let key = match_key(line);
+/// The length of the longest marker key: [`classify`] never looks further into a line's key.
+fn longest_key(keys: &TextKeys) -> usize {
+    [
+        &keys.read_also,
+        &keys.similar_articles,
+        &keys.related_lists,
+        &keys.source_labels,
+        &keys.tags_labels,
+        &keys.date_labels,
+        &keys.ad_labels,
+        &keys.byline_labels,
+        &keys.drop_lines,
+    ]
+    .iter()
+    .flat_map(|list| list.iter().map(String::len))
+    .max()
+    .unwrap_or(0)
+}
+
+/// The start of `line`'s matching key, cut once longer than `limit` bytes: every comparison
+/// [`classify`] makes (equality with a key, a key as prefix followed by a space) gives the same
+/// answer on it as on the whole key, at a cost bounded by the marker length.
+fn key_prefix(line: &str, limit: usize) -> String {
+    let mut b = KeyBuilder::with_capacity(limit + 8);
+    for c in line.chars() {
+        b.push(c);
+        if b.as_str().len() > limit {
+            break;
+        }
+    }
+    b.finish()
+}
+
+/// Judges one display line against the marker keys, given the start of its matching key
+/// ([`key_prefix`]).
+fn classify(line: &str, key: String, keys: &TextKeys) -> Class {
     if key.is_empty() || is_bare_link(line) {
         return Class::Furniture;
     }
@@ -493,7 +532,9 @@ fn classify(line: &str, keys: &TextKeys) -> Class {
             return Class::RelatedHeading;
         }
         let (_, value) = after_separator(rest);
-        if word_count(value) <= 3 * HEADLINE_MAX_WORDS && !ends_sentence(value) {
+        if words_upto(value, 3 * HEADLINE_MAX_WORDS) <= 3 * HEADLINE_MAX_WORDS
+            && !ends_sentence(value)
+        {
             return Class::RelatedGlued(value.to_string());
         }
     }
@@ -502,7 +543,7 @@ fn classify(line: &str, keys: &TextKeys) -> Class {
             return Class::Source(None);
         }
         let (sep, value) = after_separator(rest);
-        if sep && word_count(value) <= SOURCE_MAX_WORDS {
+        if sep && words_upto(value, SOURCE_MAX_WORDS) <= SOURCE_MAX_WORDS {
             return Class::Source(Some(value.to_string()));
         }
     }
@@ -511,7 +552,7 @@ fn classify(line: &str, keys: &TextKeys) -> Class {
             return Class::Tags(None);
         }
         let (sep, value) = after_separator(rest);
-        if (sep || lk.contains(' ')) && word_count(value) <= TAGS_MAX_WORDS {
+        if (sep || lk.contains(' ')) && words_upto(value, TAGS_MAX_WORDS) <= TAGS_MAX_WORDS {
             return Class::Tags(Some(value.to_string()));
         }
     }
@@ -520,19 +561,21 @@ fn classify(line: &str, keys: &TextKeys) -> Class {
             return Class::Date(None);
         }
         let (sep, value) = after_separator(rest);
-        if word_count(value) <= DATE_MAX_WORDS && (sep || parse_date(value).is_some()) {
+        if words_upto(value, DATE_MAX_WORDS) <= DATE_MAX_WORDS
+            && (sep || parse_date(value).is_some())
+        {
             return Class::Date(Some(value.to_string()));
         }
     }
     if let Some((lk, rest)) = label(line, &key, &keys.byline_labels) {
         let (sep, value) = after_separator(rest);
-        let words = word_count(value);
+        let words = words_upto(value, BYLINE_MAX_WORDS);
         if key != lk && words <= BYLINE_MAX_WORDS && !ends_sentence(value) && (sep || words <= 3) {
             return Class::Byline;
         }
     }
-    if word_count(line) <= FURNITURE_MAX_WORDS
-        && !ends_sentence(line)
+    if !ends_sentence(line)
+        && words_upto(line, FURNITURE_MAX_WORDS) <= FURNITURE_MAX_WORDS
         && label(line, &key, &keys.drop_lines).is_some()
     {
         return Class::Furniture;
@@ -615,13 +658,13 @@ fn after_separator(rest: &str) -> (bool, &str) {
 /// A headline introduced by a marker (after `اقرأ أيضاً`, in a list): short, and not closed
 /// by a full stop or a comma; question and exclamation marks are allowed.
 fn linked_headline(text: &str) -> bool {
-    (1..=HEADLINE_MAX_WORDS).contains(&word_count(text))
+    (1..=HEADLINE_MAX_WORDS).contains(&words_upto(text, HEADLINE_MAX_WORDS))
         && !text.trim_end().ends_with(['.', '،', ',', '؛'])
 }
 
 /// Short, no sentence-final punctuation: the shape of a headline.
 fn headline_shaped(text: &str) -> bool {
-    let words = word_count(text);
+    let words = words_upto(text, HEADLINE_MAX_WORDS);
     (1..=HEADLINE_MAX_WORDS).contains(&words) && !ends_sentence(text)
 }
 
@@ -634,7 +677,29 @@ fn ends_sentence(text: &str) -> bool {
 }
 
 fn word_count(text: &str) -> usize {
-    text.split_whitespace().count()
+    words_upto(text, usize::MAX - 1)
+}
+
+/// Words separated by Unicode white space (as `split_whitespace`), counted up to `limit + 1`
+/// (enough to compare with `limit`); printable ASCII and the Arabic block are recognised as
+/// non-space without the Unicode table.
+fn words_upto(text: &str, limit: usize) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        let space = match c as u32 {
+            0x21..=0x7E | 0x0600..=0x06FF => false,
+            _ => c.is_whitespace(),
+        };
+        if !space && !in_word {
+            count += 1;
+            if count > limit {
+                break;
+            }
+        }
+        in_word = !space;
+    }
+    count
 }
 
 fn strip_bullet(text: &str) -> &str {
@@ -892,6 +957,23 @@ mod tests {
         assert_eq!(d.paragraphs, vec![P1]);
         assert_eq!(d.sources, vec!["الأناضول"]);
         assert_eq!(d.removed.get("appended_article"), Some(&1));
+    }
+
+    #[test]
+    fn word_count_splits_on_unicode_white_space() {
+        for t in [
+            "",
+            " ",
+            "قال  المتحدث\u{00A0}نعم",
+            "a\u{2003}b\tc\u{000B}d ",
+            "،،  ؟",
+        ] {
+            let n = t.split_whitespace().count();
+            assert_eq!(word_count(t), n, "{t:?}");
+            for limit in 0..4 {
+                assert_eq!(words_upto(t, limit), n.min(limit + 1), "{t:?} {limit}");
+            }
+        }
     }
 
     #[test]

@@ -111,6 +111,9 @@ pub fn is_clean(text: &str) -> bool {
         return true;
     }
     let bad = text.matches('\u{fffd}').count();
+    if bad == 0 {
+        return true;
+    }
     let leads = text.bytes().filter(|&b| b >= 0xC0).count();
     bad * 100 <= leads - bad
 }

@@ -83,17 +83,19 @@ fn choose(bytes: &[u8], content_type: Option<&str>) -> Result<Choice, Rejection>
         Some((enc, len)) => (Some(enc), &bytes[len..]),
         None => (None, bytes),
     };
-    let utf8 = std::str::from_utf8(body).ok();
+    let utf8 = match UTF_8.decode_without_bom_handling_and_without_replacement(body) {
+        Some(std::borrow::Cow::Borrowed(text)) => Some(text),
+        Some(std::borrow::Cow::Owned(_)) => std::str::from_utf8(body).ok(),
+        None => None,
+    };
     let utf8_valid = utf8.is_some();
-    let declared = [
-        (
-            content_type.and_then(charset::from_content_type),
-            Origin::ContentType,
-        ),
-        (bom, Origin::Bom),
-        (charset::from_meta(body), Origin::Meta),
-    ];
-    for (enc, origin) in declared {
+    let declared = [Origin::ContentType, Origin::Bom, Origin::Meta];
+    for origin in declared {
+        let enc = match origin {
+            Origin::ContentType => content_type.and_then(charset::from_content_type),
+            Origin::Bom => bom,
+            _ => charset::from_meta(body),
+        };
         let Some(enc) = enc else { continue };
         let enc = if enc != UTF_8 && utf8_valid && !body.is_ascii() {
             tracing::debug!(

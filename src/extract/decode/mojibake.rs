@@ -92,42 +92,72 @@ pub fn repair_mojibake(text: &str) -> Cow<'_, str> {
 /// (`D8..DB`, `EF`) comes from one character and its first continuation byte (`80..BF`) from the
 /// next. Real Arabic seldom holds such a pair, so most pages skip the per-token work.
 fn has_strong_candidate(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // A lead pair in the last three bytes has no two-byte character after it.
+    let bulk = bytes.len().saturating_sub(3);
     let mut checked_to = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        if !is_lead_char(c) || at < checked_to {
-            continue;
-        }
-        let Some(&(_, next)) = chars.peek() else {
-            break;
-        };
-        let pair = maps().iter().any(|m| {
-            m.byte(c).is_some_and(|b| matches!(b, 0xd8..=0xdb | 0xef))
-                && m.byte(next).is_some_and(|b| matches!(b, 0x80..=0xbf))
-        });
-        if !pair {
-            continue;
-        }
-        let (start, token) = token_around(text, at);
-        checked_to = start + token.len();
-        if maps()
+    let mut from = 0;
+    while from < bulk {
+        let end = (from + 64).min(bulk);
+        let any = bytes[from..end]
             .iter()
-            .find_map(|m| candidate(m, start, token))
-            .is_some_and(|c| c.strong)
-        {
-            return true;
+            .zip(&bytes[from + 1..end + 1])
+            .zip(&bytes[from + 2..end + 2])
+            .zip(&bytes[from + 3..end + 3])
+            .fold(false, |acc, (((&a, &b), &c), &d)| {
+                acc | maybe_pair(a, b, c, d)
+            });
+        if any {
+            for at in from..end {
+                if at >= checked_to
+                    && maybe_pair(bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3])
+                    && strong_at(text, at, &mut checked_to)
+                {
+                    return true;
+                }
+            }
         }
+        from = end;
     }
     false
 }
 
-/// Characters that windows-1256 or windows-1252 map to an Arabic UTF-8 lead byte (`D8..DB`,
-/// `EF`): `ط ظ ع غ ï` and `Ø Ù Ú Û`.
-fn is_lead_char(c: char) -> bool {
-    matches!(
-        c,
-        '\u{0637}'..='\u{063a}' | '\u{00d8}'..='\u{00db}' | '\u{00ef}'
-    )
+/// A cheap superset of a lead character (bytes `a b`) followed by a character that one of the
+/// maps turns into a continuation byte (first bytes `c d`): never ASCII, and among `D8`/`D9`
+/// characters only `، ؛ ؟ ٹ پ`.
+fn maybe_pair(a: u8, b: u8, c: u8, d: u8) -> bool {
+    is_lead_pair(a, b)
+        && c >= 0x80
+        && (c != 0xd8 || matches!(d, 0x8c | 0x9b | 0x9f))
+        && (c != 0xd9 || matches!(d, 0xb9 | 0xbe))
+}
+
+/// The UTF-8 encoding of a character windows-1256 or windows-1252 maps to an Arabic lead byte: `D8 B7..BA` (`ط ظ ع غ`), `C3 98..9B`
+/// (`Ø Ù Ú Û`) or `C3 AF` (`ï`).
+fn is_lead_pair(a: u8, b: u8) -> bool {
+    (a == 0xd8 && (0xb7..=0xba).contains(&b)) || (a == 0xc3 && matches!(b, 0x98..=0x9b | 0xaf))
+}
+
+/// Whether the lead character at byte `at` is followed by a character mapping to a
+/// continuation byte and its token is a strong candidate; `checked_to` is moved past the token.
+fn strong_at(text: &str, at: usize, checked_to: &mut usize) -> bool {
+    let mut chars = text[at..].chars();
+    let (Some(c), Some(next)) = (chars.next(), chars.next()) else {
+        return false;
+    };
+    let pair = maps().iter().any(|m| {
+        m.byte(c).is_some_and(|b| matches!(b, 0xd8..=0xdb | 0xef))
+            && m.byte(next).is_some_and(|b| matches!(b, 0x80..=0xbf))
+    });
+    if !pair {
+        return false;
+    }
+    let (start, token) = token_around(text, at);
+    *checked_to = start + token.len();
+    maps()
+        .iter()
+        .find_map(|m| candidate(m, start, token))
+        .is_some_and(|c| c.strong)
 }
 
 /// The ASCII-whitespace-separated token holding byte offset `at`, with its start offset.
@@ -206,6 +236,31 @@ fn plausible(c: char) -> bool {
 mod gate_tests {
     use super::*;
 
+    /// Characters that windows-1256 or windows-1252 map to an Arabic UTF-8 lead byte (`D8..DB`,
+    /// `EF`): `ط ظ ع غ ï` and `Ø Ù Ú Û`.
+    fn is_lead_char(c: char) -> bool {
+        matches!(
+            c,
+            '\u{0637}'..='\u{063a}' | '\u{00d8}'..='\u{00db}' | '\u{00ef}'
+        )
+    }
+
+    #[test]
+    fn continuation_chars_pass_the_next_char_filter() {
+        for m in maps() {
+            for &(c, b) in &m.table {
+                if matches!(b, 0x80..=0xbf) {
+                    let mut buf = [0u8; 4];
+                    let utf8 = c.encode_utf8(&mut buf).as_bytes();
+                    assert!(
+                        maybe_pair(0xd8, 0xb9, utf8[0], utf8[1]),
+                        "{c:?} maps to {b:#x}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn lead_chars_are_exactly_those_mapping_to_arabic_lead_bytes() {
         for m in maps() {
@@ -214,6 +269,16 @@ mod gate_tests {
                     assert!(is_lead_char(c), "{c:?} maps to {b:#x}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn lead_pairs_are_the_utf8_of_the_lead_chars() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let utf8 = c.encode_utf8(&mut buf).as_bytes();
+            let pair = utf8.len() == 2 && is_lead_pair(utf8[0], utf8[1]);
+            assert_eq!(pair, is_lead_char(c), "{c:?}");
         }
     }
 

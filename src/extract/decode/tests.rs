@@ -361,3 +361,13 @@ proptest::proptest! {
         proptest::prop_assert_eq!(repair_mojibake(&mojibake), text.as_str());
     }
 }
+
+#[test]
+fn clean_allows_one_replacement_per_hundred_non_ascii_chars() {
+    let text = |good: usize| format!("{}\u{fffd} abc", "ب".repeat(good));
+    assert!(super::charset::is_clean(&text(100)));
+    assert!(!super::charset::is_clean(&text(99)));
+    assert!(super::charset::is_clean(
+        "ﻻ plain presentation form, no replacement"
+    ));
+}

@@ -2,7 +2,7 @@
 //! forms, share/cookie/newsletter boxes by tag, ARIA role and class/id words.
 
 use super::super::Draft;
-use super::dom::Dom;
+use super::dom::{attr, Dom};
 use super::hints::{kind_of, ClassVerdict, Hints};
 use super::stats::Stats;
 
@@ -79,25 +79,27 @@ pub enum Level {
     Minimal,
 }
 
-/// Marks removed nodes (`true` at the top of each removed subtree) and counts them by kind.
+/// Marks the elements that never hold article text (`true` at the top of each such subtree):
+/// the removal every level starts from.
+pub fn never_text(dom: &Dom<'_>) -> Vec<bool> {
+    dom.nodes
+        .iter()
+        .map(|node| node.el.is_some() && is_never_text(node.tag()))
+        .collect()
+}
+
+/// Marks removed nodes (`true` at the top of each removed subtree) and counts them by kind,
+/// starting from `never` ([`never_text`]) with `raw`, the statistics of the page without it.
 pub fn mark(
     dom: &Dom<'_>,
     hints: &Hints,
     verdicts: &[ClassVerdict],
-    level: Level,
+    never: &[bool],
+    raw: &Stats,
     draft: &mut Draft,
 ) -> Vec<bool> {
     let n = dom.len();
-    let mut removed = vec![false; n];
-    for (i, node) in dom.nodes.iter().enumerate() {
-        if node.el.is_some() && is_never_text(node.tag()) {
-            removed[i] = true;
-        }
-    }
-    if level == Level::Minimal {
-        return removed;
-    }
-    let raw = Stats::compute(dom, &removed);
+    let mut removed = never.to_vec();
     let page_ptext = raw.ptext[0].max(raw.text[0] / 4);
     let guarded = |i: usize| page_ptext >= 200 && raw.ptext[i] * 2 > page_ptext;
     let mut i = 0;
@@ -114,12 +116,14 @@ pub fn mark(
         let tag = el.name();
         let mut kind: Option<String> = furniture_tag(tag).map(str::to_string);
         if kind.is_none() {
-            kind = el.attr("role").and_then(furniture_role).map(str::to_string);
+            kind = attr(el, "role")
+                .and_then(furniture_role)
+                .map(str::to_string);
         }
         if kind.is_none()
-            && (el.attr("hidden").is_some()
-                || el.attr("aria-hidden") == Some("true")
-                || is_hidden(el.attr("style")))
+            && (attr(el, "hidden").is_some()
+                || attr(el, "aria-hidden") == Some("true")
+                || is_hidden(attr(el, "style")))
         {
             kind = Some("hidden".to_string());
         }

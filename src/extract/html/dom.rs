@@ -32,7 +32,7 @@ impl<'a> DNode<'a> {
 
     /// An attribute's value, if this is an element that has it.
     pub fn attr(&self, name: &str) -> Option<&'a str> {
-        self.el.and_then(|e| e.attr(name))
+        self.el.and_then(|e| attr(e, name))
     }
 
     /// Whether this is a text node.
@@ -73,14 +73,7 @@ impl<'a> Dom<'a> {
                             "script" | "style" | "noscript" | "template"
                         );
                     if !container && !raw_text_parent {
-                        for c in text.chars() {
-                            if !c.is_whitespace() {
-                                chars += 1;
-                                if c == ',' || c == '،' {
-                                    commas += 1;
-                                }
-                            }
-                        }
+                        (chars, commas) = count_text(text);
                     }
                     let idx = nodes.len() as u32;
                     nodes.push(DNode {
@@ -141,6 +134,26 @@ impl<'a> Dom<'a> {
     }
 }
 
+/// An element's attribute by local name, found by a scan of its few attributes (scraper's
+/// `Element::attr` interns the name first, which costs more than the scan).
+pub fn attr<'a>(el: &'a Element, name: &str) -> Option<&'a str> {
+    el.attrs().find(|&(k, _)| k == name).map(|(_, v)| v)
+}
+
+/// Non-whitespace characters and commas (Latin and Arabic) of a text.
+fn count_text(text: &str) -> (u32, u32) {
+    let (mut chars, mut commas) = (0u32, 0u32);
+    for c in text.chars() {
+        if !c.is_whitespace() {
+            chars += 1;
+            if c == ',' || c == '،' {
+                commas += 1;
+            }
+        }
+    }
+    (chars, commas)
+}
+
 /// Iterator over the direct children of a node.
 pub struct Children<'d, 'a> {
     dom: &'d Dom<'a>,
@@ -158,5 +171,34 @@ impl Iterator for Children<'_, '_> {
         let i = self.next;
         self.next = self.dom.nodes[i].end as usize;
         Some(i)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn naive(text: &str) -> (u32, u32) {
+        let mut r = (0, 0);
+        for c in text.chars().filter(|c| !c.is_whitespace()) {
+            r.0 += 1;
+            if c == ',' || c == '،' {
+                r.1 += 1;
+            }
+        }
+        r
+    }
+
+    #[test]
+    fn byte_counts_match_unicode_whitespace_rules() {
+        for text in [
+            "",
+            "plain, ascii text\twith\r\nbreaks\x0b",
+            "قال الوزير، إن الحكومة ستخفض الضرائب،\u{00a0}والإنفاق",
+            "em\u{2003}space\u{3000}ideo\u{1680}ogham\u{0085}nel\u{202f}nnbsp\u{205f}mm",
+            "dash — ellipsis … quote “x” ¢ ©\u{00ad} 日本語 😀،,",
+        ] {
+            assert_eq!(count_text(text), naive(text), "{text:?}");
+        }
     }
 }

@@ -1,14 +1,15 @@
 //! Class/id hints from the marker file, matched on whole words of a class name or id.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use scraper::node::Element;
 
 use super::super::markers::HtmlHints;
 use super::super::normalize::match_key;
 
-/// The HTML hints of a marker file, split into words once per page run.
-#[derive(Debug, Default)]
+/// The HTML hints of a marker file, split into words once per marker set.
+#[derive(Debug, Clone, Default)]
 pub struct Hints {
     negative: WordSet,
     positive: WordSet,
@@ -41,13 +42,37 @@ fn words(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// FNV-1a: class words are short, and SipHash's set-up costs more than the lookup itself.
+#[derive(Debug, Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
 /// One list of class/id hints, ready for fast whole-word matching.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct WordSet {
     /// Single-word hints and their index in the marker list.
-    single: HashMap<String, usize>,
-    /// Multi-word hints as `-w1-w2-` and their index.
-    multi: Vec<(String, usize)>,
+    single: FnvMap<String, usize>,
+    /// Multi-word hints by their first word: the following words and the index.
+    multi: FnvMap<String, Vec<(Vec<String>, usize)>>,
     /// The hints as written (words joined with `-`).
     names: Vec<String>,
 }
@@ -56,32 +81,46 @@ impl WordSet {
     fn new(list: &[String]) -> Self {
         let mut set = WordSet::default();
         for (i, item) in list.iter().enumerate() {
-            let w = words(item);
+            let mut w = words(item);
             let joined = w.join("-");
             match w.len() {
                 0 => {}
                 1 => {
                     set.single.entry(joined.clone()).or_insert(i);
                 }
-                _ => set.multi.push((format!("-{joined}-"), i)),
+                _ => {
+                    let first = w.remove(0);
+                    set.multi.entry(first).or_default().push((w, i));
+                }
             }
             set.names.push(joined);
         }
         set
     }
 
-    /// Finds a hint in one class name, given as lower-case `-w1-w2-…-`.
+    /// Finds a hint in one class name, given as lower-case `-w1-w2-…-`: the first single-word
+    /// hint among its words, else the earliest listed multi-word hint whose words stand
+    /// consecutively in it.
     fn find(&self, dashed: &str) -> Option<usize> {
-        let single = dashed
-            .split('-')
-            .filter(|w| !w.is_empty())
-            .find_map(|w| self.single.get(w).copied());
-        single.or_else(|| {
-            self.multi
-                .iter()
-                .find(|(m, _)| dashed.contains(m.as_str()))
-                .map(|&(_, i)| i)
-        })
+        let mut multi: Option<usize> = None;
+        for (k, w) in dashed.split('-').enumerate() {
+            if w.is_empty() {
+                continue;
+            }
+            if let Some(&i) = self.single.get(w) {
+                return Some(i);
+            }
+            for (rest, i) in self.multi.get(w).into_iter().flatten() {
+                if multi.is_some_and(|m| m <= *i) {
+                    continue;
+                }
+                let mut next = dashed.split('-').skip(k + 1);
+                if rest.iter().all(|r| next.next() == Some(r.as_str())) {
+                    multi = Some(*i);
+                }
+            }
+        }
+        multi
     }
 }
 
@@ -114,57 +153,91 @@ impl Hints {
         self.negative.names.get(idx).cloned().unwrap_or_default()
     }
 
-    /// Judges every element of a document (text nodes get the neutral verdict).
+    /// Judges every element of a document (text nodes get the neutral verdict). Class and id
+    /// values repeat across a page, so each distinct value is judged once.
     pub fn judge_all(&self, dom: &super::dom::Dom<'_>) -> Vec<ClassVerdict> {
         let mut buf = String::new();
+        let mut seen: FnvMap<&str, AttrVerdict> = FnvMap::default();
         dom.nodes
             .iter()
-            .map(|n| match n.el {
-                Some(el) if el.attr("class").is_some() || el.attr("id").is_some() => {
-                    self.judge_with(el, &mut buf)
+            .map(|n| {
+                let Some(el) = n.el else {
+                    return ClassVerdict::default();
+                };
+                let (mut class, mut id) = (None, None);
+                for (k, v) in el.attrs() {
+                    match k {
+                        "class" => class = Some(v),
+                        "id" => id = Some(v),
+                        _ => {}
+                    }
                 }
-                _ => ClassVerdict::default(),
+                let mut v = ClassVerdict::default();
+                for value in [class, id].into_iter().flatten() {
+                    let a = *seen
+                        .entry(value)
+                        .or_insert_with(|| self.judge_value(value, &mut buf));
+                    v.add(a);
+                }
+                v
             })
             .collect()
     }
 
     /// Judges an element by the words of its class names and id.
     pub fn judge(&self, el: &Element) -> ClassVerdict {
-        self.judge_with(el, &mut String::new())
-    }
-
-    fn judge_with(&self, el: &Element, buf: &mut String) -> ClassVerdict {
+        let mut buf = String::new();
         let mut v = ClassVerdict::default();
         for value in [el.attr("class"), el.attr("id")].into_iter().flatten() {
-            let (mut neg, mut pos) = (false, false);
-            for name in value.split_ascii_whitespace() {
-                buf.clear();
-                buf.push('-');
-                buf.extend(name.chars().map(|c| {
-                    if c.is_ascii_alphanumeric() {
-                        c.to_ascii_lowercase()
-                    } else {
-                        '-'
-                    }
-                }));
-                buf.push('-');
-                if let Some(i) = self.negative.find(buf) {
-                    neg = true;
-                    v.negative.get_or_insert(i);
-                }
-                if !pos && self.positive.find(buf).is_some() {
-                    pos = true;
-                }
-            }
-            if neg {
-                v.weight -= 25;
-            }
-            if pos {
-                v.weight += 25;
-                v.positive = true;
-            }
+            v.add(self.judge_value(value, &mut buf));
         }
         v
+    }
+
+    /// Judges one attribute value (space-separated names) by its words.
+    fn judge_value(&self, value: &str, buf: &mut String) -> AttrVerdict {
+        let mut a = AttrVerdict::default();
+        for name in value.split_ascii_whitespace() {
+            buf.clear();
+            buf.push('-');
+            buf.extend(name.chars().map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            }));
+            buf.push('-');
+            if let Some(i) = self.negative.find(buf) {
+                a.negative.get_or_insert(i);
+            }
+            if !a.positive && self.positive.find(buf).is_some() {
+                a.positive = true;
+            }
+        }
+        a
+    }
+}
+
+/// What one attribute value (a class list or an id) says.
+#[derive(Debug, Clone, Copy, Default)]
+struct AttrVerdict {
+    /// Index of the first negative hint among its names.
+    negative: Option<usize>,
+    /// Whether a content hint matched.
+    positive: bool,
+}
+
+impl ClassVerdict {
+    fn add(&mut self, a: AttrVerdict) {
+        if let Some(i) = a.negative {
+            self.negative.get_or_insert(i);
+            self.weight -= 25;
+        }
+        if a.positive {
+            self.weight += 25;
+            self.positive = true;
+        }
     }
 }
 
@@ -194,5 +267,31 @@ pub fn kind_of(word: &str) -> &'static str {
         "footer" | "copyright" => "footer",
         "sidebar" | "widget" | "widgets" => "sidebar",
         _ => "furniture",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(list: &[&str]) -> WordSet {
+        WordSet::new(&list.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn single_words_match_whole_words_and_win_over_multi_word_hints() {
+        let s = set(&["read more", "nav", "share"]);
+        assert_eq!(s.find("-main-nav-"), Some(1));
+        assert_eq!(s.find("-canvas-"), None);
+        assert_eq!(s.find("-read-more-share-"), Some(2));
+    }
+
+    #[test]
+    fn multi_word_hints_need_consecutive_words_and_the_earliest_listed_wins() {
+        let s = set(&["most read", "read more", "more stories"]);
+        assert_eq!(s.find("-box-read-more-"), Some(1));
+        assert_eq!(s.find("-read--more-"), None);
+        assert_eq!(s.find("-more-stories-most-read-"), Some(0));
+        assert_eq!(s.find("-read-"), None);
     }
 }

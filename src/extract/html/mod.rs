@@ -31,13 +31,22 @@ pub fn extract(html: &str, meta: &PageMeta, markers: &Markers) -> Result<Draft, 
     let html = nesting::cap_depth(html, nesting::MAX_DEPTH);
     let doc = scraper::Html::parse_document(&html);
     let dom = Dom::new(&doc);
-    let hints = Hints::new(&markers.html, &markers.text);
+    let hints = markers.html.compiled(&markers.text);
     let info = meta::read(&dom);
 
     let verdicts = hints.judge_all(&dom);
-    let mut draft = body(&dom, &hints, &verdicts, Level::Full);
+    let never = clean::never_text(&dom);
+    let raw = Stats::compute(&dom, &never);
+    let base = Base {
+        dom: &dom,
+        hints,
+        verdicts: &verdicts,
+        never: &never,
+        raw: &raw,
+    };
+    let mut draft = body(&base, Level::Full);
     if body_chars(&draft) < MIN_BODY_CHARS {
-        let lenient = body(&dom, &hints, &verdicts, Level::Minimal);
+        let lenient = body(&base, Level::Minimal);
         if body_chars(&lenient) > body_chars(&draft) * 2 {
             draft = lenient;
         }
@@ -67,7 +76,7 @@ pub fn extract(html: &str, meta: &PageMeta, markers: &Markers) -> Result<Draft, 
             draft.count_removed("title");
         }
     }
-    related_from_page(&dom, &hints, &mut draft);
+    related_from_page(&dom, hints, &mut draft);
     if draft.lang.is_none() {
         draft.lang = meta::detect_lang(&draft.paragraphs);
     }
@@ -146,10 +155,28 @@ fn body_chars(d: &Draft) -> usize {
     d.paragraphs.iter().map(|p| p.chars().count()).sum()
 }
 
-fn body(dom: &Dom<'_>, hints: &Hints, verdicts: &[hints::ClassVerdict], level: Level) -> Draft {
+/// What both cleaning levels start from, computed once per page.
+struct Base<'b, 'a> {
+    dom: &'b Dom<'a>,
+    hints: &'b Hints,
+    verdicts: &'b [hints::ClassVerdict],
+    /// Elements that never hold text ([`clean::never_text`]).
+    never: &'b [bool],
+    /// Statistics with only `never` removed.
+    raw: &'b Stats,
+}
+
+fn body(base: &Base<'_, '_>, level: Level) -> Draft {
+    let (dom, hints, verdicts) = (base.dom, base.hints, base.verdicts);
     let mut draft = Draft::default();
-    let mut removed = clean::mark(dom, hints, verdicts, level, &mut draft);
-    let mut st = Stats::compute(dom, &removed);
+    let (mut removed, mut st) = match level {
+        Level::Full => {
+            let removed = clean::mark(dom, hints, verdicts, base.never, base.raw, &mut draft);
+            let st = Stats::compute(dom, &removed);
+            (removed, st)
+        }
+        Level::Minimal => (base.never.to_vec(), base.raw.clone()),
+    };
     if let Some(choice) = score::choose(dom, &st, &removed, verdicts) {
         if tracing::enabled!(tracing::Level::DEBUG) {
             let roots: Vec<String> = choice

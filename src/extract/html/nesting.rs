@@ -7,36 +7,54 @@
 //! all text is kept. Pages within the cap are returned untouched.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+
+use memchr::{memchr, memchr3, memmem};
 
 /// Deepest element nesting handed to the parser (the depth browsers build at most).
 pub const MAX_DEPTH: usize = 512;
 
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param",
-    "source", "track", "wbr",
-];
-/// Elements whose end tag is optional: the parser closes them implicitly, so they never build
-/// deep stacks by repetition and are left alone.
-const OPTIONAL_END: &[&str] = &[
-    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "tbody", "thead", "tfoot",
-    "colgroup", "rb", "rt", "rp", "rtc",
-];
-const RAW_TEXT: &[&str] = &[
-    "script",
-    "style",
-    "textarea",
-    "title",
-    "xmp",
-    "iframe",
-    "noembed",
-    "noframes",
-    "plaintext",
-];
+/// How a start tag affects the depth of the tree the parser builds.
+enum Kind {
+    /// Void elements and elements whose end tag is optional: the parser closes them implicitly,
+    /// so they never build deep stacks by repetition and are left alone.
+    Flat,
+    /// Elements whose content is raw text up to their end tag (given lower-case).
+    Raw(&'static str),
+    /// Everything else opens a level.
+    Nests,
+}
+
+/// Classifies a tag name case-insensitively without allocating.
+fn kind(name: &str) -> Kind {
+    let mut buf = [0u8; 10];
+    let Some(lower) = buf.get_mut(..name.len()) else {
+        return Kind::Nests;
+    };
+    lower.copy_from_slice(name.as_bytes());
+    lower.make_ascii_lowercase();
+    match &*lower {
+        b"area" | b"base" | b"br" | b"col" | b"embed" | b"hr" | b"img" | b"input" | b"keygen"
+        | b"link" | b"meta" | b"param" | b"source" | b"track" | b"wbr" => Kind::Flat,
+        b"p" | b"li" | b"dt" | b"dd" | b"option" | b"optgroup" | b"tr" | b"td" | b"th"
+        | b"tbody" | b"thead" | b"tfoot" | b"colgroup" | b"rb" | b"rt" | b"rp" | b"rtc" => {
+            Kind::Flat
+        }
+        b"script" => Kind::Raw("script"),
+        b"style" => Kind::Raw("style"),
+        b"textarea" => Kind::Raw("textarea"),
+        b"title" => Kind::Raw("title"),
+        b"xmp" => Kind::Raw("xmp"),
+        b"iframe" => Kind::Raw("iframe"),
+        b"noembed" => Kind::Raw("noembed"),
+        b"noframes" => Kind::Raw("noframes"),
+        b"plaintext" => Kind::Raw("plaintext"),
+        _ => Kind::Nests,
+    }
+}
 
 /// Returns `html` with element nesting limited to `max` levels (unchanged when within it).
 pub fn cap_depth(html: &str, max: usize) -> Cow<'_, str> {
-    if html.bytes().filter(|&b| b == b'<').count() <= max || !walk(html, max, None) {
+    if !walk(html, max, None) {
         return Cow::Borrowed(html);
     }
     let mut out = String::with_capacity(html.len());
@@ -49,21 +67,21 @@ pub fn cap_depth(html: &str, max: usize) -> Cow<'_, str> {
 fn walk(html: &str, max: usize, mut out: Option<&mut String>) -> bool {
     let bytes = html.as_bytes();
     let mut open: Vec<&str> = Vec::new();
-    let mut dropped: HashMap<String, usize> = HashMap::new();
+    let mut dropped: Vec<(&str, usize)> = Vec::new();
     let mut beyond = false;
     let mut copied = 0;
     let mut i = 0;
-    while let Some(off) = html[i..].find('<') {
+    while let Some(off) = memchr(b'<', &bytes[i..]) {
         let start = i + off;
-        let rest = &html[start..];
-        let (end, action) = if rest.starts_with("<!--") {
+        let rest = &bytes[start..];
+        let (end, action) = if rest.starts_with(b"<!--") {
             (find_after(html, start + 4, "-->"), Tag::Other)
-        } else if rest.starts_with("<!") || rest.starts_with("<?") {
-            (find_after(html, start + 2, ">"), Tag::Other)
-        } else if rest.starts_with("</") {
+        } else if rest.starts_with(b"<!") || rest.starts_with(b"<?") {
+            (after_byte(bytes, start + 2, b'>'), Tag::Other)
+        } else if rest.starts_with(b"</") {
             let name = tag_name(&html[start + 2..]);
-            (find_after(html, start + 2, ">"), Tag::End(name))
-        } else if rest.len() > 1 && bytes[start + 1].is_ascii_alphabetic() {
+            (after_byte(bytes, start + 2, b'>'), Tag::End(name))
+        } else if rest.len() > 1 && rest[1].is_ascii_alphabetic() {
             let name = tag_name(&html[start + 1..]);
             let end = tag_end(bytes, start + 1);
             let self_closing = end >= 2 && bytes[end - 2] == b'/';
@@ -75,28 +93,33 @@ fn walk(html: &str, max: usize, mut out: Option<&mut String>) -> bool {
         let mut next = end;
         match action {
             Tag::Other => {}
-            Tag::Start(name, self_closing) => {
-                let lower = name.to_ascii_lowercase();
-                let l = lower.as_str();
-                let nests = !(self_closing || VOID.contains(&l) || OPTIONAL_END.contains(&l));
-                if RAW_TEXT.contains(&l) {
-                    next = find_raw_end(html, end, l);
-                } else if nests && open.len() >= max {
-                    *dropped.entry(lower).or_default() += 1;
+            Tag::Start(name, self_closing) => match kind(name) {
+                Kind::Raw(raw) => next = find_raw_end(html, end, raw),
+                Kind::Flat => {}
+                Kind::Nests if self_closing => {}
+                Kind::Nests if open.len() >= max => {
+                    match dropped
+                        .iter_mut()
+                        .find(|(d, _)| d.eq_ignore_ascii_case(name))
+                    {
+                        Some((_, n)) => *n += 1,
+                        None => dropped.push((name, 1)),
+                    }
                     keep = false;
                     beyond = true;
-                } else if nests {
-                    open.push(name);
                 }
-            }
+                Kind::Nests => open.push(name),
+            },
             Tag::End(name) => {
-                let lower = name.to_ascii_lowercase();
-                match dropped.get_mut(&lower) {
-                    Some(n) if *n > 0 => {
+                match dropped
+                    .iter_mut()
+                    .find(|(d, n)| *n > 0 && d.eq_ignore_ascii_case(name))
+                {
+                    Some((_, n)) => {
                         *n -= 1;
                         keep = false;
                     }
-                    _ => {
+                    None => {
                         if let Some(pos) = open.iter().rposition(|o| o.eq_ignore_ascii_case(name)) {
                             open.truncate(pos);
                         }
@@ -137,21 +160,32 @@ fn tag_name(s: &str) -> &str {
 
 /// Index just past the `>` closing a start tag that begins at `from`, skipping quoted values.
 fn tag_end(bytes: &[u8], from: usize) -> usize {
-    let mut quote = None;
-    for (k, &b) in bytes.iter().enumerate().skip(from) {
-        match (quote, b) {
-            (None, b'"' | b'\'') => quote = Some(b),
-            (Some(q), _) if b == q => quote = None,
-            (None, b'>') => return k + 1,
-            _ => {}
+    let mut k = from;
+    while let Some(off) = memchr3(b'>', b'"', b'\'', &bytes[k..]) {
+        let at = k + off;
+        match bytes[at] {
+            b'>' => return at + 1,
+            q => match memchr(q, &bytes[at + 1..]) {
+                Some(close) => k = at + 1 + close + 1,
+                None => return bytes.len(),
+            },
         }
     }
     bytes.len()
 }
 
+/// Index just past the first `b` at or after `from` (the end of the text when there is none).
+fn after_byte(bytes: &[u8], from: usize, b: u8) -> usize {
+    bytes
+        .get(from..)
+        .and_then(|s| memchr(b, s))
+        .map_or(bytes.len(), |k| from + k + 1)
+}
+
 fn find_after(html: &str, from: usize, pat: &str) -> usize {
-    html.get(from..)
-        .and_then(|s| s.find(pat))
+    html.as_bytes()
+        .get(from..)
+        .and_then(|s| memmem::find(s, pat.as_bytes()))
         .map_or(html.len(), |k| from + k + pat.len())
 }
 
@@ -159,13 +193,16 @@ fn find_after(html: &str, from: usize, pat: &str) -> usize {
 fn find_raw_end(html: &str, from: usize, name: &str) -> usize {
     let bytes = html.as_bytes();
     let mut k = from;
-    while let Some(off) = html.get(k..).and_then(|s| s.find("</")) {
+    while let Some(off) = bytes.get(k..).and_then(|s| memchr(b'<', s)) {
         let at = k + off;
-        let cand = &bytes[at + 2..];
-        if cand.len() >= name.len() && cand[..name.len()].eq_ignore_ascii_case(name.as_bytes()) {
-            return find_after(html, at + 2, ">");
+        let cand = &bytes[at + 1..];
+        if cand.len() > name.len()
+            && cand[0] == b'/'
+            && cand[1..=name.len()].eq_ignore_ascii_case(name.as_bytes())
+        {
+            return after_byte(bytes, at + 2, b'>');
         }
-        k = at + 2;
+        k = at + 1;
     }
     html.len()
 }

@@ -46,7 +46,7 @@ pub fn is_inline(tag: &str) -> bool {
 }
 
 /// Text statistics of every node (summed over its subtree, removed subtrees excluded).
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Stats {
     /// Non-whitespace characters of text.
     pub text: Vec<u32>,
