@@ -9,19 +9,25 @@
 //!  message → Page                         src/service/message.rs  headers / JSON envelope / URL-only
 //!        │                                src/service/fetch.rs    URL-only pages (SSRF-guarded)
 //!        ▼
-//!  extract::extract(bytes, meta)          src/extract/            pure library, no I/O
-//!     decode → text page | HTML page      decode.rs, text.rs, html/
-//!     → normalise → Article                normalize.rs, dates.rs, markers.rs
+//!  bounded in-flight, worker threads      src/service/pipeline.rs pull, extract, publish, ack / nak
 //!        │
 //!        ▼
-//!  publish article event (news.clean.{site})  or dead letter (news.dlq), then ack the input
+//!  extract::Extractor::extract(bytes, meta) src/extract/          pure library, no I/O
+//!     gzip → charset → mojibake repair     decode/
+//!     → text page | HTML page              text.rs | html/ (clean, score, blocks, meta, jsonld)
+//!     → Article (id, site, stats)          article.rs, with normalize.rs, dates.rs, markers.rs
+//!        │
+//!        ▼
+//!  publish article event (news.clean.{site}), or dead letter (news.dlq), await the publish ack,
+//!  then ack the input                     src/service/pipeline.rs, src/service/bus.rs
 //!        │
 //!        ▼
 //!  /metrics, /healthz, /readyz             src/service/metrics.rs, src/service/http.rs
 //! ```
 //!
 //! The extraction library ([`extract`]) knows nothing of NATS; the service ([`service`]) knows
-//! nothing of HTML. The command-line front ends live in [`cli`].
+//! nothing of HTML. The command-line front ends live in [`cli`]: `clean` (offline), `serve`,
+//! `config check`, `publish` and `tail`. Boilerplate markers are data: `config/markers.toml`.
 
 pub mod cli;
 pub mod extract;
