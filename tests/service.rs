@@ -2,9 +2,8 @@
 //! child process, pages published to `news.raw.*`, article events and dead letters read back.
 
 mod common;
+mod support;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -18,6 +17,7 @@ use akhbar::service::pipeline::site_token;
 use async_nats::jetstream::{self, message::StreamMessage};
 use bytes::Bytes;
 use common::{akhbar_bin, fixtures_dir, free_port, NatsServer};
+use support::{http_get, parse_metric};
 
 /// `akhbar serve` as a child process with its config in a temp dir; SIGKILLed on drop.
 struct Service {
@@ -126,27 +126,9 @@ impl Drop for Service {
     }
 }
 
-/// A plain HTTP/1.0 GET on loopback: (status, body).
-fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).ok()?;
-    let status = raw.split_whitespace().nth(1)?.parse().ok()?;
-    let body = raw.split_once("\r\n\r\n").map(|(_, b)| b.to_string())?;
-    Some((status, body))
-}
-
 /// The value of one sample (`name` with its labels exactly as exported), 0 when absent.
 fn sample(metrics: &str, name: &str) -> f64 {
-    metrics
-        .lines()
-        .find_map(|l| {
-            let (n, v) = l.rsplit_once(' ')?;
-            (n == name).then(|| v.parse().ok()).flatten()
-        })
-        .unwrap_or(0.0)
+    parse_metric(metrics, name).unwrap_or(0.0)
 }
 
 /// One page to publish and what the library says it must become.
