@@ -285,6 +285,13 @@ fn word(toks: &[Tok], i: usize) -> Option<&str> {
 
 /// The full date (with its time, after or before it) starting at token `i`.
 fn date_at(toks: &[Tok], i: usize) -> Option<Found> {
+    if let Some((date, time, end)) = day_time_year_month_at(toks, i) {
+        return valid(date).then(|| Found {
+            rfc3339: format(date, time),
+            start: i,
+            end,
+        });
+    }
     let (date, end) = numeric_at(toks, i).or_else(|| named_at(toks, i))?;
     if !valid(date) {
         return None;
@@ -362,6 +369,21 @@ fn named_at(toks: &[Tok], i: usize) -> Option<(Ymd, usize)> {
     let y_at = skip_sep(toks, skip_ordinal(toks, d_at + 1));
     let (y, ylen) = num(toks, y_at)?;
     (ylen == 4).then_some((Ymd { y, m: m.into(), d }, y_at + 1))
+}
+
+/// `16 10:10 2026 مارس`: day, time, year, month, as some portals print their date lines.
+fn day_time_year_month_at(toks: &[Tok], i: usize) -> Option<(Ymd, Hms, usize)> {
+    let (d, dlen) = num(toks, i)?;
+    if dlen > 2 {
+        return None;
+    }
+    let (time, e) = time_at(toks, i + 1)?;
+    let (y, ylen) = num(toks, e)?;
+    if ylen != 4 {
+        return None;
+    }
+    let (m, end) = month_at(toks, e + 1)?;
+    Some((Ymd { y, m: m.into(), d }, time, end))
 }
 
 fn skip_ordinal(toks: &[Tok], i: usize) -> usize {
@@ -911,5 +933,17 @@ mod tests {
                 proptest::prop_assert!(found.starts_with(&format!("{y:04}-")), "{} from {:?}", found, text);
             }
         }
+    }
+
+    #[test]
+    fn day_time_year_month_order_is_read() {
+        assert_eq!(
+            parse_date("16 10:10 2026 مارس").as_deref(),
+            Some("2026-03-16T10:10:00Z")
+        );
+        assert_eq!(
+            parse_date(":تحديث 22 15:11 2021 ديسمبر").as_deref(),
+            Some("2021-12-22T15:11:00Z")
+        );
     }
 }

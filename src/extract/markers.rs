@@ -31,54 +31,99 @@ pub struct Markers {
     pub html: HtmlHints,
 }
 
-/// Phrases that open or label boilerplate lines in a page's text.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct TextMarkers {
-    /// Inline "read also" labels (`اقرأ أيضاً`): the label and its headline leave the body.
-    pub read_also: Vec<String>,
-    /// Headings of a similar-articles list (`مقالات مشابهة`): the page is cut there.
-    pub similar_articles: Vec<String>,
-    /// Headings of related-news lists (`أخبار ذات صلة`): the list leaves the body.
-    pub related_lists: Vec<String>,
-    /// Source-line labels (`المصدر`), recognised only at a line start followed by `:` or `|`.
-    pub source_labels: Vec<String>,
-    /// Tags-line labels (`كلمات دلالية`).
-    pub tags_labels: Vec<String>,
-    /// Date-line labels (`تاريخ النشر`).
-    pub date_labels: Vec<String>,
-    /// Advertisement labels (`إعلان`), dropped even when glued to the next word.
-    pub ad_labels: Vec<String>,
-    /// Byline labels (`كتب`, `بقلم`): a short `label: name` line leaves the body.
-    pub byline_labels: Vec<String>,
-    /// Page furniture (`شارك`, `جميع الحقوق محفوظة`): a short line starting with one leaves the body.
-    pub drop_lines: Vec<String>,
-    /// Matching keys of the lists above, computed once on first use ([`TextMarkers::keys`]).
-    #[serde(skip)]
-    compiled: std::sync::OnceLock<TextKeys>,
+/// Declares the text-marker lists once: the serde struct users write ([`TextMarkers`]), its
+/// compiled keys ([`TextKeys`]), and how a user file extends the defaults.
+macro_rules! text_lists {
+    ($( $(#[doc = $doc:literal])* $name:ident ),* $(,)?) => {
+        /// Phrases that open or label boilerplate lines in a page's text, and the vocabulary
+        /// the layout model uses as evidence about a line (calls to action, captions, …).
+        #[derive(Debug, Clone, Default, Deserialize)]
+        #[serde(default, deny_unknown_fields)]
+        pub struct TextMarkers {
+            $( $(#[doc = $doc])* pub $name: Vec<String>, )*
+            /// Matching keys of the lists above, computed once on first use
+            /// ([`TextMarkers::keys`]).
+            #[serde(skip)]
+            compiled: std::sync::OnceLock<TextKeys>,
+        }
+
+        /// The [`TextMarkers`] lists as matching keys, longest first, empty keys left out.
+        #[derive(Debug, Clone, Default)]
+        pub struct TextKeys {
+            $( $(#[doc = $doc])* pub $name: Vec<String>, )*
+        }
+
+        impl TextMarkers {
+            fn compile(&self) -> TextKeys {
+                TextKeys { $( $name: keys_of(&self.$name), )* }
+            }
+
+            fn extend_with(&mut self, extra: TextMarkers) {
+                $( extend_list(&mut self.$name, extra.$name); )*
+            }
+        }
+
+        impl TextKeys {
+            /// Every list, for code that looks at all of them (the longest key, say).
+            pub fn all(&self) -> Vec<&[String]> {
+                vec![ $( &self.$name, )* ]
+            }
+        }
+    };
 }
 
-/// The [`TextMarkers`] lists as matching keys, longest first, empty keys left out.
-#[derive(Debug, Clone, Default)]
-pub struct TextKeys {
-    /// Keys of `read_also`.
-    pub read_also: Vec<String>,
-    /// Keys of `similar_articles`.
-    pub similar_articles: Vec<String>,
-    /// Keys of `related_lists`.
-    pub related_lists: Vec<String>,
-    /// Keys of `source_labels`.
-    pub source_labels: Vec<String>,
-    /// Keys of `tags_labels`.
-    pub tags_labels: Vec<String>,
-    /// Keys of `date_labels`.
-    pub date_labels: Vec<String>,
-    /// Keys of `ad_labels`.
-    pub ad_labels: Vec<String>,
-    /// Keys of `byline_labels`.
-    pub byline_labels: Vec<String>,
-    /// Keys of `drop_lines`.
-    pub drop_lines: Vec<String>,
+text_lists! {
+    /// Inline "read also" labels (`اقرأ أيضاً`): the label and its headline leave the body.
+    read_also,
+    /// Headings of a similar-articles list (`مقالات مشابهة`): the page is cut there once the
+    /// article has begun.
+    similar_articles,
+    /// Headings of related-news lists (`أخبار ذات صلة`): the list leaves the body.
+    related_lists,
+    /// Source-line labels (`المصدر`), recognised only at a line start followed by `:` or `|`.
+    source_labels,
+    /// Tags-line labels (`كلمات دلالية`).
+    tags_labels,
+    /// Date-line labels (`تاريخ النشر`).
+    date_labels,
+    /// Advertisement labels (`إعلان`), dropped even when glued to the next word.
+    ad_labels,
+    /// Byline labels (`كتب`, `بقلم`): a short `label: name` line leaves the body.
+    byline_labels,
+    /// Page furniture (`شارك`, `جميع الحقوق محفوظة`): a short line starting with one leaves the body.
+    drop_lines,
+    /// Widgets and controls, a whole line each (`حجم الخط`, `استمع إلى الملخص`).
+    widgets,
+    /// Words that open a call to action (`تابع`, `اشترك`, `حمّل`).
+    calls_to_action,
+    /// Channels a call to action points at (`تطبيق`, `تيليجرام`, `واتساب`).
+    channels,
+    /// Openings of comment areas (`اترك تعليقاً`, `جميع التعليقات المنشورة`).
+    comments,
+    /// Openings of image captions and credits (`صورة أرشيفية`, `مصدر الصورة`).
+    captions,
+    /// Masthead roles (`رئيس التحرير`), a name follows on the line or the next.
+    mastheads,
+    /// Agency and wire names that stand alone on a line as a credit (`وكالات`, `واس`).
+    agencies,
+}
+
+/// Matching keys of a list, longest first, empty and repeated keys left out.
+fn keys_of(list: &[String]) -> Vec<String> {
+    let mut v: Vec<String> = list.iter().map(|s| match_key(s)).collect();
+    v.retain(|k| !k.is_empty());
+    v.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    v.dedup();
+    v
+}
+
+/// Adds the entries of `extra` that `list` does not hold yet (compared by matching key).
+fn extend_list(list: &mut Vec<String>, extra: Vec<String>) {
+    for item in extra {
+        if !list.iter().any(|d| match_key(d) == match_key(&item)) {
+            list.push(item);
+        }
+    }
 }
 
 impl TextMarkers {
@@ -86,26 +131,7 @@ impl TextMarkers {
     /// (so a `Markers` built once per process compiles its keys once). Edit the lists before
     /// the first call: later edits are not seen.
     pub fn keys(&self) -> &TextKeys {
-        self.compiled.get_or_init(|| {
-            let keys = |list: &[String]| {
-                let mut v: Vec<String> = list.iter().map(|s| match_key(s)).collect();
-                v.retain(|k| !k.is_empty());
-                v.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-                v.dedup();
-                v
-            };
-            TextKeys {
-                read_also: keys(&self.read_also),
-                similar_articles: keys(&self.similar_articles),
-                related_lists: keys(&self.related_lists),
-                source_labels: keys(&self.source_labels),
-                tags_labels: keys(&self.tags_labels),
-                date_labels: keys(&self.date_labels),
-                ad_labels: keys(&self.ad_labels),
-                byline_labels: keys(&self.byline_labels),
-                drop_lines: keys(&self.drop_lines),
-            }
-        })
+        self.compiled.get_or_init(|| self.compile())
     }
 }
 
@@ -157,27 +183,15 @@ impl Markers {
     pub fn defaults_extended_with(user_toml: &str) -> Result<Self, MarkersError> {
         let mut base = Self::default();
         let extra = Self::from_toml(user_toml)?;
-        let t = &mut base.text;
+        base.text.extend_with(extra.text);
+        let h = &mut base.html;
         for (dst, src) in [
-            (&mut t.read_also, extra.text.read_also),
-            (&mut t.similar_articles, extra.text.similar_articles),
-            (&mut t.related_lists, extra.text.related_lists),
-            (&mut t.source_labels, extra.text.source_labels),
-            (&mut t.tags_labels, extra.text.tags_labels),
-            (&mut t.date_labels, extra.text.date_labels),
-            (&mut t.ad_labels, extra.text.ad_labels),
-            (&mut t.byline_labels, extra.text.byline_labels),
-            (&mut t.drop_lines, extra.text.drop_lines),
-            (&mut base.html.negative, extra.html.negative),
-            (&mut base.html.positive, extra.html.positive),
-            (&mut base.html.related_headings, extra.html.related_headings),
-            (&mut base.html.drop_lines, extra.html.drop_lines),
+            (&mut h.negative, extra.html.negative),
+            (&mut h.positive, extra.html.positive),
+            (&mut h.related_headings, extra.html.related_headings),
+            (&mut h.drop_lines, extra.html.drop_lines),
         ] {
-            for item in src {
-                if !dst.iter().any(|d| match_key(d) == match_key(&item)) {
-                    dst.push(item);
-                }
-            }
+            extend_list(dst, src);
         }
         Ok(base)
     }

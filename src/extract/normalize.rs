@@ -111,30 +111,102 @@ fn is_arabic_letter(c: char) -> bool {
     matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}')
 }
 
-/// Display normalisation: odd spaces to a space, invisible marks removed (inside a word they
-/// are deleted, not spaced), Persian yeh/keheh inside Arabic words mapped to ي/ك, spaces tidied
-/// per line, blank lines collapsed to one. Keeps diacritics, hamza and the author's spelling.
+/// The language of a page's script, as far as display normalisation cares: Arabic pages get
+/// their stray Persian letters mapped back, Persian and Urdu pages keep their own letters and
+/// the zero-width non-joiner that shapes their words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Script {
+    /// Arabic (and any page not detected as Persian or Urdu): `ی`/`ک` inside Arabic words are
+    /// code-point mistakes and become `ي`/`ك`; zero-width marks are deleted.
+    #[default]
+    Arabic,
+    /// Persian or Urdu: letters kept as written, ZWNJ and ZWJ kept.
+    PersianUrdu,
+}
+
+impl Script {
+    /// The script convention of a language code (`fa` and `ur` keep their letters).
+    pub fn of_lang(lang: Option<&str>) -> Script {
+        match lang {
+            Some("fa" | "ur") => Script::PersianUrdu,
+            _ => Script::Arabic,
+        }
+    }
+}
+
+/// Guesses a page's language from its letters: `ar`, `fa`, `ur` for Arabic-script pages (Persian
+/// when its own yeh and keheh outnumber the Arabic ones, Urdu when Urdu-only letters are common
+/// too), `en` for mostly Latin text, `None` without letters. Reads at most the first 20,000
+/// characters.
+pub fn detect_lang(text: &str) -> Option<&'static str> {
+    let (mut arabic_script, mut latin) = (0usize, 0usize);
+    let (mut arabic_forms, mut persian_forms, mut urdu_only) = (0usize, 0usize, 0usize);
+    for c in text.chars().take(20_000) {
+        match c {
+            'a'..='z' | 'A'..='Z' => latin += 1,
+            'ي' | 'ى' | 'ك' => {
+                arabic_script += 1;
+                arabic_forms += 1;
+            }
+            'ی' | 'ک' => {
+                arabic_script += 1;
+                persian_forms += 1;
+            }
+            'ے' | 'ٹ' | 'ڈ' | 'ڑ' | 'ں' | 'ہ' | 'ھ' | 'ۓ' => {
+                arabic_script += 1;
+                urdu_only += 1;
+            }
+            '\u{0621}'..='\u{064A}' | '\u{0671}'..='\u{06D3}' => arabic_script += 1,
+            _ => {}
+        }
+    }
+    if arabic_script == 0 && latin == 0 {
+        return None;
+    }
+    if arabic_script < latin {
+        return Some("en");
+    }
+    if persian_forms + urdu_only <= arabic_forms {
+        Some("ar")
+    } else if urdu_only * 40 >= arabic_script {
+        Some("ur")
+    } else {
+        Some("fa")
+    }
+}
+
+/// Display normalisation for an Arabic page: see [`display_in`].
 pub fn display(text: &str) -> String {
+    display_in(text, Script::Arabic)
+}
+
+/// Display normalisation: odd spaces to a space, invisible marks removed (inside a word they
+/// are deleted, not spaced), spaces tidied per line, blank lines collapsed to one. On Arabic
+/// pages Persian yeh/keheh inside Arabic words become ي/ك; Persian and Urdu pages keep their
+/// letters and their zero-width (non-)joiners. Keeps diacritics, hamza and the author's
+/// spelling.
+pub fn display_in(text: &str, script: Script) -> String {
     let bytes = text.as_bytes();
     if bytes.contains(&0xC2) || bytes.contains(&0xE2) {
         display_lines(
             text.split(['\n', '\u{2028}', '\u{2029}', '\u{0085}']),
             text.len(),
+            script,
         )
     } else {
-        display_lines(text.split('\n'), text.len())
+        display_lines(text.split('\n'), text.len(), script)
     }
 }
 
-/// [`display`] over the page's lines (split at every line break it knows; without any
+/// [`display_in`] over the page's lines (split at every line break it knows; without any
 /// U+0085, U+2028 or U+2029, whose UTF-8 starts with `C2` or `E2`, at `\n` alone).
-fn display_lines<'a>(lines: impl Iterator<Item = &'a str>, len: usize) -> String {
+fn display_lines<'a>(lines: impl Iterator<Item = &'a str>, len: usize, script: Script) -> String {
     let mut out = String::with_capacity(len);
     let mut buf = String::new();
     let mut word = String::new();
     let mut pending_blank = false;
     for raw in lines {
-        let line = clean_line(raw, &mut buf, &mut word);
+        let line = clean_line(raw, &mut buf, &mut word, script);
         if line.is_empty() {
             pending_blank = !out.is_empty();
             continue;
@@ -153,14 +225,24 @@ fn display_lines<'a>(lines: impl Iterator<Item = &'a str>, len: usize) -> String
 
 /// Display normalisation of a single line: like [`display`] with every line break a space.
 pub fn display_line(text: &str) -> String {
+    display_line_in(text, Script::Arabic)
+}
+
+/// Display normalisation of a single line in a given script convention ([`display_in`]).
+pub fn display_line_in(text: &str, script: Script) -> String {
     let mut line = String::new();
     let mut word = String::new();
-    clean_line(text, &mut line, &mut word).to_string()
+    clean_line(text, &mut line, &mut word, script).to_string()
 }
 
 /// The display form of one line: `raw` itself when it is already clean, else built in `line`.
-fn clean_line<'a>(raw: &'a str, line: &'a mut String, word: &mut String) -> &'a str {
-    if is_clean_line(raw) {
+fn clean_line<'a>(
+    raw: &'a str,
+    line: &'a mut String,
+    word: &mut String,
+    script: Script,
+) -> &'a str {
+    if script == Script::Arabic && is_clean_line(raw) {
         return raw;
     }
     line.clear();
@@ -170,17 +252,18 @@ fn clean_line<'a>(raw: &'a str, line: &'a mut String, word: &mut String) -> &'a 
         if is_plain_visible(c) {
             continue;
         }
+        let joiner = script == Script::PersianUrdu && matches!(c, '\u{200C}' | '\u{200D}');
         let space = c == ' ' || is_odd_space(c);
-        if space || is_invisible(c) || c.is_control() {
+        if space || (is_invisible(c) && !joiner) || c.is_control() {
             word.push_str(&raw[run_start..i]);
             run_start = i + c.len_utf8();
             if space {
-                flush_word(word, line);
+                flush_word(word, line, script);
             }
         }
     }
     word.push_str(&raw[run_start..]);
-    flush_word(word, line);
+    flush_word(word, line, script);
     line
 }
 
@@ -245,14 +328,15 @@ fn is_plain_visible(c: char) -> bool {
     matches!(c as u32, 0x21..=0x7E | 0x0600..=0x061B | 0x061D..=0x06FF)
 }
 
-fn flush_word(word: &mut String, line: &mut String) {
+fn flush_word(word: &mut String, line: &mut String, script: Script) {
     if word.is_empty() {
         return;
     }
     if !line.is_empty() {
         line.push(' ');
     }
-    let needs_map = word.contains(['ی', 'ک'])
+    let needs_map = script == Script::Arabic
+        && word.contains(['ی', 'ک'])
         && word.chars().any(is_arabic_letter)
         && !word.chars().any(is_persian_only);
     if needs_map {
@@ -396,6 +480,36 @@ mod tests {
     }
 
     #[test]
+    fn persian_and_urdu_pages_keep_their_letters_and_zwnj() {
+        let fa = "می\u{200C}خواهند این کتاب را بخوانند";
+        assert_eq!(display_in(fa, Script::PersianUrdu), fa);
+        let ur = "پاکستان کے وزیر اعظم نے کہا";
+        assert_eq!(display_in(ur, Script::PersianUrdu), ur);
+        assert_eq!(
+            display_in(" این\u{00A0}کتاب ", Script::PersianUrdu),
+            "این کتاب"
+        );
+    }
+
+    #[test]
+    fn language_is_told_by_letter_forms() {
+        assert_eq!(
+            detect_lang("قال المتحدث في بيان إن الولایات المتحدة"),
+            Some("ar")
+        );
+        assert_eq!(
+            detect_lang("وزیر امور خارجه ایران گفت که این کشور آماده گفتگو است"),
+            Some("fa")
+        );
+        assert_eq!(
+            detect_lang("پاکستان کے وزیر اعظم نے کہا ہے کہ حکومت یہ فیصلہ کرے گی"),
+            Some("ur")
+        );
+        assert_eq!(detect_lang("The minister said on Sunday"), Some("en"));
+        assert_eq!(detect_lang("123 ..."), None);
+    }
+
+    #[test]
     fn display_keeps_diacritics_hamza_and_spelling() {
         let s = "وقفاً شاملاً لإطلاق النار في غزّة، مسؤول";
         assert_eq!(display(s), s);
@@ -478,10 +592,18 @@ mod tests {
             let fast = is_clean_line(raw);
             let mut slow = String::new();
             if fast {
-                assert_eq!(clean_line(raw, &mut line, &mut word), raw, "{raw:?}");
+                assert_eq!(
+                    clean_line(raw, &mut line, &mut word, Script::Arabic),
+                    raw,
+                    "{raw:?}"
+                );
             }
             slow.push_str(&display_line(&format!("{raw}\u{200B}")));
-            assert_eq!(clean_line(raw, &mut line, &mut word), slow, "{raw:?}");
+            assert_eq!(
+                clean_line(raw, &mut line, &mut word, Script::Arabic),
+                slow,
+                "{raw:?}"
+            );
         }
     }
 

@@ -1,0 +1,466 @@
+//! The layout of a text page: where the article's body runs, which line is its title, what
+//! stands around them, and which date is the article's.
+//!
+//! 1. **Body.** Prose lines ([`Evidence::prose`]) that stand close together form runs: two
+//!    prose lines are in one run when at most [`MAX_GAP`] other lines stand between them and no
+//!    end-of-article label (tags, source, a similar-articles heading, an appended article's
+//!    `إقرأ أيضاً:`) does. The body is the first run holding at least half the prose of the
+//!    largest; runs that begin after an end-of-article label are another article's.
+//! 2. **Inside the body** short lines between prose paragraphs are subheadings and stay, unless
+//!    they show furniture on their own (a date, a caption, a widget, a call to action …), repeat
+//!    elsewhere on the page, or read as another article's headline (`قائل: …`, `… ..`).
+//! 3. **Title.** Headline-shaped lines above the body are candidates; each is scored by the
+//!    content words it shares with the lead, by being printed twice, by a date line right after
+//!    it and by nearness to the body. Everything above the chosen title is the page's header.
+//! 4. **After the body** headline-shaped lines are other articles' headlines (to `related`),
+//!    the rest is footer, except that a page cut off mid-paragraph keeps its last line.
+//! 5. **Date.** A date line between the title and the body wins; then the nearest above the
+//!    body; then one inside or after the body; then the capture's date; last a masthead date.
+
+use super::evidence::{shared_words, Evidence, Furniture};
+use super::shape::{End, TITLE_MAX_WORDS};
+use super::units::{Class, Unit};
+use crate::extract::dates::find_date;
+
+/// Most non-prose lines between two prose lines of one body run.
+const MAX_GAP: usize = 3;
+/// Prose lines a run needs before an end-of-article label closes the article.
+const ARTICLE_MIN_PROSE: usize = 2;
+/// Prose lines of the lead a title candidate is compared with.
+const LEAD_LINES: usize = 3;
+/// Most trailing lines kept as the end of a page cut off mid-paragraph.
+const CUT_TAIL_LINES: usize = 2;
+
+/// What the model decided for one line without a label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Verdict {
+    /// Article text: a paragraph or an in-body subheading.
+    Keep,
+    /// The headline.
+    Title,
+    /// Another article's headline, for `related`.
+    Related,
+    /// A credit naming the source agency, for `sources`.
+    Source,
+    /// Not part of the article, counted under this `stats.removed` kind.
+    Drop(&'static str),
+}
+
+/// The model's decisions for a page.
+#[derive(Debug, Clone)]
+pub(super) struct Layout {
+    /// A verdict for each unit (meaningful for [`Class::Body`] units).
+    pub verdicts: Vec<Verdict>,
+    /// Units from here on belong to another article or to a similar-articles list.
+    pub cut: usize,
+    /// The index of the first body line, when the page has prose.
+    pub body_start: Option<usize>,
+    /// The article's publication date, RFC 3339.
+    pub date: Option<String>,
+}
+
+/// A run of prose lines close together: its first and last unit, its prose lines and
+/// characters.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    start: usize,
+    end: usize,
+    lines: usize,
+    chars: usize,
+}
+
+/// Lays out a page from its units and their evidence; `capture_date` is the date a capture
+/// carries in front of its text, used when the page shows none of its own.
+pub(super) fn plan(units: &[Unit], ev: &[Evidence], capture_date: Option<String>) -> Layout {
+    let n = units.len();
+    let appended = appended_markers(units);
+    let runs = runs(units, ev, &appended);
+    let Some(body) = main_run(units, &runs, &appended) else {
+        return without_prose(units, ev, capture_date);
+    };
+    let cut = (body.end + 1..n)
+        .find(|&i| units[i].class == Class::Similar || appended[i])
+        .unwrap_or(n);
+    let title = choose_title(units, ev, body);
+    let start = match title {
+        Some(t) if t == body.start => next_prose(ev, t, body.end).unwrap_or(body.start),
+        _ => body.start,
+    };
+    let mut verdicts = vec![Verdict::Drop("header"); n];
+    for i in 0..cut {
+        if units[i].class != Class::Body {
+            continue;
+        }
+        verdicts[i] = if Some(i) == title {
+            Verdict::Title
+        } else if i < start {
+            above_body(&ev[i])
+        } else if i <= body.end {
+            inside_body(&units[i], &ev[i])
+        } else {
+            after_body(&units[i], &ev[i])
+        };
+    }
+    keep_cut_paragraph(units, ev, body.end, cut, &mut verdicts);
+    let date = choose_date(units, ev, title, start, cut, capture_date);
+    Layout {
+        verdicts,
+        cut,
+        body_start: Some(start),
+        date,
+    }
+}
+
+/// For each unit: is it a read-also label with a colon that opens an appended article (no
+/// source or tags line follows it before a similar-articles heading)?
+fn appended_markers(units: &[Unit]) -> Vec<bool> {
+    let mut out = vec![false; units.len()];
+    let mut footer_after = false;
+    for (idx, unit) in units.iter().enumerate().rev() {
+        out[idx] = matches!(unit.class, Class::ReadAlso { colon: true }) && !footer_after;
+        match unit.class {
+            Class::Similar => footer_after = false,
+            Class::Source(_) | Class::Tags(_) => footer_after = true,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Lines that end an article where they stand: tags, a similar-articles heading, an appended
+/// article's label.
+fn ends_article(unit: &Unit, appended: bool) -> bool {
+    appended || matches!(unit.class, Class::Similar | Class::Tags(_))
+}
+
+/// Lines no body run crosses: the ends of an article, source lines, date lines and comment
+/// prompts (a date between two paragraphs starts another item; a comment prompt closes one).
+fn breaks_run(unit: &Unit, e: &Evidence, appended: bool) -> bool {
+    ends_article(unit, appended)
+        || matches!(unit.class, Class::Source(_) | Class::Date(_))
+        || (unit.class == Class::Body
+            && (e.date.is_some()
+                || matches!(
+                    e.furniture,
+                    Some(Furniture::Comment | Furniture::Clock | Furniture::Masthead)
+                )))
+}
+
+/// The runs of prose lines, in page order.
+fn runs(units: &[Unit], ev: &[Evidence], appended: &[bool]) -> Vec<Run> {
+    let mut out: Vec<Run> = Vec::new();
+    let mut gap = 0usize;
+    let mut broken = true;
+    for (i, (u, e)) in units.iter().zip(ev).enumerate() {
+        if e.prose {
+            match out.last_mut() {
+                Some(run) if !broken && gap <= MAX_GAP => {
+                    run.end = i;
+                    run.lines += 1;
+                    run.chars += u.text.len();
+                }
+                _ => out.push(Run {
+                    start: i,
+                    end: i,
+                    lines: 1,
+                    chars: u.text.len(),
+                }),
+            }
+            gap = 0;
+            broken = false;
+        } else if breaks_run(u, e, appended[i]) {
+            broken = true;
+        } else if u.class == Class::Body {
+            gap += 1;
+        }
+    }
+    out
+}
+
+/// The article's run: the first holding at least half the prose of the largest, among the runs
+/// that begin before an end-of-article label following an earlier run.
+fn main_run(units: &[Unit], runs: &[Run], appended: &[bool]) -> Option<Run> {
+    let mut eligible: Vec<Run> = Vec::new();
+    for run in runs {
+        if let Some(prev) = eligible.last() {
+            let article_before =
+                eligible.iter().map(|r| r.lines).sum::<usize>() >= ARTICLE_MIN_PROSE;
+            let ended = (prev.end + 1..run.start).any(|i| ends_article(&units[i], appended[i]));
+            if ended && article_before {
+                break;
+            }
+        }
+        eligible.push(*run);
+    }
+    let most = eligible.iter().map(|r| r.chars).max()?;
+    eligible.into_iter().find(|r| r.chars * 2 >= most)
+}
+
+/// The next prose line after `from`, up to `end`.
+fn next_prose(ev: &[Evidence], from: usize, end: usize) -> Option<usize> {
+    (from + 1..=end).find(|&i| ev[i].prose)
+}
+
+/// A line that could be a headline: short enough, not closed by a full stop, not furniture.
+fn headline_candidate(u: &Unit, e: &Evidence) -> bool {
+    u.class == Class::Body
+        && (1..=TITLE_MAX_WORDS).contains(&e.words)
+        && matches!(e.end, End::Open | End::Ask)
+        && e.date.is_none()
+        && e.furniture.is_none()
+        && !e.teaser
+        && !e.bulleted
+}
+
+/// The title among the lines above the body (and the body's first line when it is
+/// headline-shaped on a punctuated page); see the module notes.
+fn choose_title(units: &[Unit], ev: &[Evidence], body: Run) -> Option<usize> {
+    let page_end = units.len() - 1;
+    let others: Vec<usize> = (body.start + 1..=body.end)
+        .filter(|&i| ev[i].prose && i != page_end)
+        .collect();
+    let first_is_headline = headline_candidate(&units[body.start], &ev[body.start])
+        && next_prose(ev, body.start, body.end).is_some()
+        && !others.is_empty()
+        && others.iter().all(|&i| ev[i].end != End::Open);
+    let last = if first_is_headline {
+        body.start
+    } else {
+        body.start.saturating_sub(1)
+    };
+    let skip_first = usize::from(first_is_headline);
+    let lead: Vec<String> = (body.start + skip_first..=body.end)
+        .filter(|&i| ev[i].prose)
+        .take(LEAD_LINES)
+        .flat_map(|i| ev[i].content.iter().cloned())
+        .collect();
+    let candidates: Vec<usize> = (0..=last.min(units.len().saturating_sub(1)))
+        .filter(|&i| i <= last && (i < body.start || first_is_headline))
+        .filter(|&i| headline_candidate(&units[i], &ev[i]))
+        .collect();
+    let first_body_line = units.iter().position(|u| u.class == Class::Body);
+    let mut best: Option<(f32, usize)> = None;
+    for (rank, &c) in candidates.iter().enumerate() {
+        let e = &ev[c];
+        let overlap = shared_words(&e.content, &lead);
+        let dated = (c + 1..(c + 4).min(units.len())).any(|j| {
+            matches!(units[j].class, Class::Date(_))
+                || (units[j].class == Class::Body && ev[j].date.is_some())
+        });
+        let nearest = rank + 1 == candidates.len();
+        let opens_page = Some(c) == first_body_line;
+        let accepted = overlap >= 2
+            || (overlap >= 1 && (e.repeated || dated || nearest))
+            || (e.repeated && dated)
+            || (opens_page && dated)
+            || (opens_page && nearest && c + 1 == body.start && e.words >= 3);
+        if !accepted {
+            continue;
+        }
+        let distance = body.start.saturating_sub(c) as f32;
+        let score = overlap as f32
+            + if e.repeated { 1.5 } else { 0.0 }
+            + if dated { 1.0 } else { 0.0 }
+            + if e.words >= 4 { 0.3 } else { 0.0 }
+            - 0.05 * distance;
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// A line above the body (or between the title and the body): header furniture.
+fn above_body(e: &Evidence) -> Verdict {
+    match e.furniture {
+        Some(f) => Verdict::Drop(f.kind()),
+        None if e.date.is_some() => Verdict::Drop("date"),
+        None => Verdict::Drop("header"),
+    }
+}
+
+/// A line inside the body run; see the module notes.
+fn inside_body(u: &Unit, e: &Evidence) -> Verdict {
+    if e.prose {
+        return Verdict::Keep;
+    }
+    if let Some(f) = e.furniture {
+        return Verdict::Drop(f.kind());
+    }
+    if e.date.is_some() {
+        return Verdict::Drop("date");
+    }
+    if e.teaser {
+        return Verdict::Drop("teaser");
+    }
+    if e.repeated {
+        return Verdict::Drop("caption");
+    }
+    if another_headline(u, e) {
+        return Verdict::Related;
+    }
+    Verdict::Keep
+}
+
+/// A headline of another article standing between paragraphs: a speaker's quote headline
+/// (`بايدن: لم أطلب …`), a headline with `..` joints, or one cut with an ellipsis.
+fn another_headline(u: &Unit, e: &Evidence) -> bool {
+    if e.words < 4 || e.end == End::Stop {
+        return false;
+    }
+    let speaker = u.text.split_once(':').is_some_and(|(who, said)| {
+        (1..=4).contains(&who.split_whitespace().count()) && !said.trim().is_empty()
+    });
+    speaker || u.text.contains("..") || e.end == End::Trail
+}
+
+/// A line after the body run: another article's headline, a source credit, or footer.
+fn after_body(u: &Unit, e: &Evidence) -> Verdict {
+    match e.furniture {
+        Some(Furniture::Agency) => Verdict::Source,
+        Some(f) => Verdict::Drop(f.kind()),
+        None if e.date.is_some() => Verdict::Drop("date"),
+        None if e.words >= 4 && e.end != End::Stop && !e.prose && !u.text.is_empty() => {
+            Verdict::Related
+        }
+        None => Verdict::Drop("footer"),
+    }
+}
+
+/// A page cut off mid-paragraph (an excerpt) ends with a line too short to be prose: when the
+/// page ends within [`CUT_TAIL_LINES`] plain lines of the body and the last reads like the start
+/// of a sentence, those lines are the article's.
+fn keep_cut_paragraph(
+    units: &[Unit],
+    ev: &[Evidence],
+    body_end: usize,
+    cut: usize,
+    verdicts: &mut [Verdict],
+) {
+    let n = units.len();
+    if cut != n || body_end + 1 >= n || n - body_end - 1 > CUT_TAIL_LINES {
+        return;
+    }
+    let tail = body_end + 1..n;
+    let plain = tail.clone().all(|i| {
+        units[i].class == Class::Body
+            && ev[i].furniture.is_none()
+            && ev[i].date.is_none()
+            && !ev[i].repeated
+    });
+    let last = &ev[n - 1];
+    let opens_sentence = last.words >= 3
+        && matches!(last.end, End::Open)
+        && (last.function_words >= 1 || units[n - 1].key.starts_with('و'));
+    if plain && opens_sentence {
+        for i in tail {
+            verdicts[i] = Verdict::Keep;
+        }
+    }
+}
+
+/// Where a date stands relative to the article, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum DatePlace {
+    /// Between the title and the body.
+    UnderTitle,
+    /// Above the body, the nearest to it (no title found).
+    AboveBody,
+    /// Inside or after the body.
+    InBody,
+    /// The capture's own date.
+    Capture,
+    /// Above the title: the masthead's date.
+    Masthead,
+}
+
+/// The article's date; see the module notes.
+fn choose_date(
+    units: &[Unit],
+    ev: &[Evidence],
+    title: Option<usize>,
+    start: usize,
+    cut: usize,
+    capture_date: Option<String>,
+) -> Option<String> {
+    let mut best: Option<(DatePlace, usize, String)> = None;
+    let mut offer = |place: DatePlace, rank: usize, date: String| {
+        if best
+            .as_ref()
+            .is_none_or(|(p, r, _)| (place, rank) < (*p, *r))
+        {
+            best = Some((place, rank, date));
+        }
+    };
+    for i in 0..cut {
+        let Some(date) = date_of(units, ev, i) else {
+            continue;
+        };
+        let place = match title {
+            Some(t) if i < t => DatePlace::Masthead,
+            Some(_) if i < start => DatePlace::UnderTitle,
+            None if i < start => DatePlace::AboveBody,
+            _ => DatePlace::InBody,
+        };
+        let rank = match place {
+            DatePlace::AboveBody => start - i,
+            _ => i,
+        };
+        offer(place, rank, date);
+    }
+    if let Some(d) = capture_date {
+        offer(DatePlace::Capture, 0, d);
+    }
+    best.map(|(_, _, d)| d)
+}
+
+/// The date unit `i` gives: a labelled date line (its value, or the next line when the label
+/// stands alone), a date line, or a byline holding a date.
+fn date_of(units: &[Unit], ev: &[Evidence], i: usize) -> Option<String> {
+    match &units[i].class {
+        Class::Date(Some(v)) => crate::extract::dates::parse_date(v).or_else(|| find_date(v)),
+        Class::Date(None) => units
+            .get(i + 1)
+            .filter(|u| u.class == Class::Body)
+            .and_then(|_| ev[i + 1].date.clone()),
+        Class::Byline => find_date(&units[i].text),
+        Class::Body => ev[i].date.clone(),
+        _ => None,
+    }
+}
+
+/// A page without prose (short unpunctuated lines only): every plain line is kept but for
+/// furniture; a first line followed by a date line is the title.
+fn without_prose(units: &[Unit], ev: &[Evidence], capture_date: Option<String>) -> Layout {
+    let n = units.len();
+    let first = units.iter().position(|u| u.class == Class::Body);
+    let title = first.filter(|&f| {
+        headline_candidate(&units[f], &ev[f])
+            && ev[f].words >= 2
+            && (f + 1..(f + 4).min(n)).any(|j| {
+                matches!(units[j].class, Class::Date(_))
+                    || (units[j].class == Class::Body && ev[j].date.is_some())
+            })
+    });
+    let verdicts = (0..n)
+        .map(|i| {
+            if Some(i) == title {
+                Verdict::Title
+            } else if let Some(f) = ev[i].furniture {
+                Verdict::Drop(f.kind())
+            } else if ev[i].date.is_some() {
+                Verdict::Drop("date")
+            } else {
+                Verdict::Keep
+            }
+        })
+        .collect();
+    let start = title.map_or(0, |t| t + 1);
+    let date = choose_date(units, ev, title, start, n, capture_date);
+    Layout {
+        verdicts,
+        cut: n,
+        body_start: None,
+        date,
+    }
+}

@@ -1,0 +1,288 @@
+//! Plain-text pages (as crawlers capture them): a general model of a news page, not a walk over
+//! one portal's markers.
+//!
+//! A page is cut into units (one per line; on hard-wrapped pages one per paragraph) and each is
+//! read twice:
+//!
+//! - **its label** ([`units`]): the explicit labels portals print — `اقرأ أيضاً`, `المصدر:`,
+//!   `كلمات دلالية:`, `تاريخ النشر:`, `مقالات مشابهة` — taken from the marker file, so a user
+//!   adds a portal's labels without a rebuild;
+//! - **its evidence** ([`evidence`]): what the line shows by itself on any portal — its length
+//!   and how it ends, its share of Arabic function words, whether it is a date or a clock, a
+//!   caption, a widget, a call to action, a comment prompt, a dateline, a breadcrumb, whether it
+//!   repeats elsewhere on the page or is a cut teaser of a later paragraph.
+//!
+//! The layout model ([`layout`]) then places the article: the body is the first long run of
+//! prose lines (short lines between its paragraphs are subheadings, short lines in runs outside
+//! it are furniture); the title is the headline-shaped line above the body that shares the most
+//! words with the lead, is printed twice or is followed by a date line, and everything above it
+//! is the page header; the date is the one nearest under the title. One walk ([`walk`]) then
+//! builds the draft. Tuning: the thresholds are named constants at the top of `evidence.rs` and
+//! `layout.rs`, and `layout.rs` documents the order of its decisions.
+
+mod evidence;
+mod layout;
+mod shape;
+mod units;
+mod walk;
+
+use super::dates::parse_date;
+use super::normalize::{self, Script};
+use super::{Draft, Markers, Rejection};
+
+/// Extracts an article draft from a plain-text page.
+pub fn extract(text: &str, markers: &Markers) -> Result<Draft, Rejection> {
+    let keys = markers.text.keys();
+    let (capture_date, text) = split_capture_date(text);
+    let lang = normalize::detect_lang(text);
+    let units = units::units(text, keys, Script::of_lang(lang));
+    let arabic_script = matches!(lang, Some("ar" | "fa" | "ur"));
+    let ev = evidence::judge(&units, keys, arabic_script);
+    let layout = layout::plan(&units, &ev, capture_date);
+    let mut draft = Draft {
+        lang: lang.map(str::to_string),
+        ..Draft::default()
+    };
+    draft.paragraphs = walk::walk(&units, &ev, &layout, &mut draft);
+    draft.published_at = layout.date;
+    if draft.paragraphs.is_empty() {
+        return Err(Rejection::NoArticle(
+            "the text page holds only boilerplate".to_string(),
+        ));
+    }
+    Ok(draft)
+}
+
+/// A capture may open with the date it was taken, `date YYYY-MM-DD`, before the page's own
+/// text: that date (RFC 3339) and the text after it.
+fn split_capture_date(text: &str) -> (Option<String>, &str) {
+    let t = text.trim_start_matches([' ', '\t']);
+    let Some(rest) = t.strip_prefix("date ") else {
+        return (None, text);
+    };
+    let Some(day) = rest.get(..10) else {
+        return (None, text);
+    };
+    let iso = day.len() == 10
+        && day.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    let after = &rest[10..];
+    if !iso || !(after.is_empty() || after.starts_with([' ', '\n', '\r', '\t'])) {
+        return (None, text);
+    }
+    (parse_date(day), after)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(page: &str) -> Draft {
+        extract(page, &Markers::default()).expect("an article")
+    }
+
+    const P1: &str = "قال المتحدث باسم الحكومة، اليوم الأحد، إن المفاوضات مستمرة بين الطرفين.";
+    const P2: &str = "وأضاف أن الجولة المقبلة ستعقد في القاهرة خلال الأسبوع المقبل.";
+
+    #[test]
+    fn inline_read_also_block_moves_its_headline_to_related() {
+        let page =
+            format!("{P1}\n\nإقرأ ايضاً\n\nوزير الخارجية يصل إلى عمان في زيارة رسمية\n\n{P2}");
+        let d = run(&page);
+        assert_eq!(d.paragraphs, vec![P1, P2]);
+        assert_eq!(d.related, vec!["وزير الخارجية يصل إلى عمان في زيارة رسمية"]);
+        assert_eq!(d.removed.get("read_also"), Some(&1));
+    }
+
+    #[test]
+    fn glued_read_also_is_removed_with_its_headline() {
+        let page = format!("{P1}\n\nاقرأ أيضاً«الصحة» تعلن حصيلة جديدة للضحايا\n\n{P2}");
+        let d = run(&page);
+        assert_eq!(d.paragraphs, vec![P1, P2]);
+        assert_eq!(d.related, vec!["«الصحة» تعلن حصيلة جديدة للضحايا"]);
+    }
+
+    #[test]
+    fn source_lines_are_collected_deduplicated_and_unquoted() {
+        let page = format!(
+            "{P1}\n\nالمصدر | \"وكالة الأنباء\"\n\nالمصدر: وكالة الأنباء\n\nالمصدر: «RT Arabic»"
+        );
+        let d = run(&page);
+        assert_eq!(d.paragraphs, vec![P1]);
+        assert_eq!(d.sources, vec!["وكالة الأنباء", "RT Arabic"]);
+    }
+
+    #[test]
+    fn said_the_source_inside_a_sentence_is_body() {
+        let line = "وقال المصدر: إن الاجتماع انتهى دون اتفاق على موعد جديد للمفاوضات.";
+        let page = format!("{P1}\n\n{line}");
+        let d = run(&page);
+        assert_eq!(d.paragraphs, vec![P1, line]);
+        assert!(d.sources.is_empty());
+    }
+
+    #[test]
+    fn tags_line_is_one_entry_when_unseparated() {
+        let page = format!("{P1}\n\nكلمات دلالية: غزة وقف إطلاق النار مصر");
+        let d = run(&page);
+        assert_eq!(d.tags, vec!["غزة وقف إطلاق النار مصر"]);
+    }
+
+    #[test]
+    fn page_is_cut_at_the_appended_article() {
+        let page = format!(
+            "{P1}\n\nالمصدر: الأناضول\n\nإقرأ أيضاً:\n\nعنوان مقال آخر تماما\n\nنص مقال آخر لا علاقة له بهذا الخبر."
+        );
+        let d = run(&page);
+        assert_eq!(d.paragraphs, vec![P1]);
+        assert_eq!(d.removed.get("appended_article"), Some(&1));
+    }
+
+    #[test]
+    fn colon_read_also_before_the_footer_is_inline() {
+        let page =
+            format!("{P1}\n\nاقرأ أيضا:\n\nعنوان خبر آخر عن المفاوضات\n\n{P2}\n\nالمصدر: الأناضول");
+        let d = run(&page);
+        assert_eq!(d.paragraphs, vec![P1, P2]);
+        assert_eq!(d.related, vec!["عنوان خبر آخر عن المفاوضات"]);
+    }
+
+    #[test]
+    fn similar_articles_list_is_cut_and_its_bullets_kept_as_related() {
+        let page =
+            format!("{P1}\n\nمقالات مشابهة\n\n  • خبر أول عن الموضوع\n  • خبر ثان عن الموضوع");
+        let d = run(&page);
+        assert_eq!(d.paragraphs, vec![P1]);
+        assert_eq!(d.related, vec!["خبر أول عن الموضوع", "خبر ثان عن الموضوع"]);
+    }
+
+    #[test]
+    fn glued_ad_label_is_dropped_and_the_text_kept() {
+        let page = format!("{P1}\nإعلانوكتب الرئيس على منصته أن الاتفاق قريب.");
+        let d = run(&page);
+        assert_eq!(d.paragraphs[1], "وكتب الرئيس على منصته أن الاتفاق قريب.");
+        assert_eq!(d.removed.get("ad"), Some(&1));
+    }
+
+    #[test]
+    fn words_built_on_the_ad_label_are_body() {
+        let line = "إعلانات الحكومة الجديدة أثارت جدلا واسعا في الشارع.";
+        let d = run(&format!("{P1}\n\n{line}"));
+        assert_eq!(d.paragraphs, vec![P1, line]);
+    }
+
+    #[test]
+    fn quote_headline_between_paragraphs_goes_to_related() {
+        let page = format!("{P1}\n\nالرئيس: لن نقبل بأي تسوية على حساب الشعب\n\n{P2}");
+        let d = run(&page);
+        assert_eq!(d.paragraphs, vec![P1, P2]);
+        assert_eq!(d.related, vec!["الرئيس: لن نقبل بأي تسوية على حساب الشعب"]);
+    }
+
+    #[test]
+    fn subheading_between_paragraphs_stays_in_the_body() {
+        let page = format!("{P1}\n\nتفاصيل الجولة المقبلة من المفاوضات\n\n{P2}");
+        let d = run(&page);
+        assert_eq!(
+            d.paragraphs,
+            vec![P1, "تفاصيل الجولة المقبلة من المفاوضات", P2]
+        );
+        assert!(d.related.is_empty());
+    }
+
+    #[test]
+    fn byline_line_leaves_the_body() {
+        let page = format!("{P1}\n\nكتب - أحمد محمود\n\n{P2}\n\nكتب الوزير في منشور على حسابه أن الاتفاق بات قريبا جدا.");
+        let d = run(&page);
+        assert_eq!(
+            d.paragraphs,
+            vec![
+                P1,
+                P2,
+                "كتب الوزير في منشور على حسابه أن الاتفاق بات قريبا جدا."
+            ]
+        );
+        assert_eq!(d.removed.get("byline"), Some(&1));
+        assert!(d.related.is_empty());
+    }
+
+    #[test]
+    fn dateline_alone_at_the_top_leaves_the_body() {
+        let page = format!("القاهرة (الاتحاد)\n\n{P1}\n\n{P2}");
+        let d = run(&page);
+        assert_eq!(d.paragraphs, vec![P1, P2]);
+        assert_eq!(d.title, None);
+    }
+
+    #[test]
+    fn hard_wrapped_paragraphs_are_joined() {
+        let page = "قال المتحدث باسم الحكومة اليوم إن المفاوضات\nمستمرة بين الطرفين وإن الجولة المقبلة\nستعقد قريبا في العاصمة.\n\nوأضاف أن الوفود الرسمية من البلدين\nستصل تباعا خلال الأيام القليلة المقبلة\nإلى مقر المفاوضات.";
+        let d = run(page);
+        assert_eq!(d.paragraphs.len(), 2);
+        assert!(d.paragraphs[0].ends_with("في العاصمة."));
+    }
+
+    #[test]
+    fn one_paragraph_per_line_pages_are_not_joined() {
+        let page =
+            format!("{P1}\nكتب - أحمد محمود\n{P2}\nطالع أيضا: وفد مصري يصل إلى الدوحة\n{P1}");
+        let d = run(&page);
+        assert_eq!(d.paragraphs, vec![P1, P2, P1]);
+    }
+
+    #[test]
+    fn pages_without_sentence_punctuation_keep_every_line() {
+        let lines = [
+            "أعلنت المحكمة العليا أن يوم الاثنين هو أول أيام الشهر بعد ثبوت رؤية الهلال",
+            "وقالت المحكمة في بيان إن عددا من الشهود أدلوا بشهاداتهم",
+            "ودعت المحكمة إلى تحري رؤية الهلال في نهاية الشهر",
+        ];
+        let d = run(&lines.join("\n\n"));
+        assert_eq!(d.paragraphs, lines);
+        assert!(d.related.is_empty());
+    }
+
+    #[test]
+    fn furniture_links_and_symbol_lines_leave_the_body() {
+        let page = format!(
+            "{P1}\n\n***\n\nhttps://t.co/abc123\n\nشارك الخبر\n\n{P2}\n\n© 2024 جميع الحقوق محفوظة"
+        );
+        let d = run(&page);
+        assert_eq!(d.paragraphs, vec![P1, P2]);
+        assert_eq!(d.removed.get("furniture"), Some(&3));
+    }
+
+    #[test]
+    fn bare_date_line_in_the_header_gives_the_date_and_the_title() {
+        let page = format!("الحكومة تقر موازنة العام المقبل\n\nالأحد 12 مارس 2024\n\n{P1}\n\n{P2}");
+        let d = run(&page);
+        assert_eq!(d.title.as_deref(), Some("الحكومة تقر موازنة العام المقبل"));
+        assert_eq!(d.paragraphs, vec![P1, P2]);
+        assert_eq!(d.removed.get("date"), Some(&1));
+    }
+
+    #[test]
+    fn read_also_headline_may_be_a_question() {
+        let page = format!("{P1}\n\nاقرأ أيضاً: هل تنجح الوساطة في وقف الحرب؟\n\n{P2}");
+        let d = run(&page);
+        assert_eq!(d.paragraphs, vec![P1, P2]);
+        assert_eq!(d.related, vec!["هل تنجح الوساطة في وقف الحرب؟"]);
+    }
+
+    #[test]
+    fn text_after_the_tags_line_is_an_appended_article() {
+        let page = format!("{P1}\n\nكلمات دلالية: مفاوضات القاهرة\n\nعنوان مقال آخر تماما\n\nنص مقال آخر لا علاقة له بهذا الخبر.\n\nالمصدر: الأناضول");
+        let d = run(&page);
+        assert_eq!(d.paragraphs, vec![P1]);
+        assert_eq!(d.sources, vec!["الأناضول"]);
+        assert_eq!(d.removed.get("appended_article"), Some(&1));
+    }
+
+    #[test]
+    fn only_boilerplate_is_no_article() {
+        let r = extract("المصدر: الأناضول\n\nكلمات دلالية: غزة", &Markers::default());
+        assert_eq!(r.map(|_| ()).map_err(|e| e.code()), Err("no_article"));
+    }
+}

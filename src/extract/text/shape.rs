@@ -1,0 +1,146 @@
+//! The shape of a line of text: word counts, how it ends, bullets and quotes. Shared by the
+//! marker classes ([`super::units`]), the line evidence ([`super::evidence`]) and the walk.
+
+/// Longest line (in words) taken for a headline.
+pub(super) const HEADLINE_MAX_WORDS: usize = 25;
+/// Longest line (in words) taken for a title: portals print long headlines.
+pub(super) const TITLE_MAX_WORDS: usize = 32;
+
+/// How a line ends, closing quotes and brackets aside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum End {
+    /// A full stop or a continuing mark (`.`, `:`, `؛`, `،`, `,`): the end of prose.
+    Stop,
+    /// A question or exclamation mark: prose or a headline.
+    Ask,
+    /// The ellipsis character `…`: where a site cut a teaser short.
+    Trail,
+    /// No punctuation.
+    Open,
+}
+
+/// How `text` ends ([`End`]).
+pub(super) fn end_of(text: &str) -> End {
+    let t = text.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '"' | '\'' | '»' | '”' | '’' | ')' | ']' | '}')
+    });
+    if t.ends_with('…') {
+        End::Trail
+    } else if t.ends_with(['.', '۔', '؛', ':', '،', ',', ';']) {
+        End::Stop
+    } else if t.ends_with(['!', '?', '؟']) {
+        End::Ask
+    } else {
+        End::Open
+    }
+}
+
+/// True when the text ends like a sentence (`.`, `!`, `؟`, `…`, `:` …), closing quotes aside.
+pub(super) fn ends_sentence(text: &str) -> bool {
+    end_of(text) != End::Open
+}
+
+/// A headline introduced by a marker (after `اقرأ أيضاً`, in a list): short, and not closed
+/// by a full stop or a comma; question and exclamation marks are allowed.
+pub(super) fn linked_headline(text: &str) -> bool {
+    (1..=HEADLINE_MAX_WORDS).contains(&words_upto(text, HEADLINE_MAX_WORDS))
+        && !text.trim_end().ends_with(['.', '،', ',', '؛'])
+}
+
+/// Words separated by Unicode white space (as `split_whitespace`).
+pub(super) fn word_count(text: &str) -> usize {
+    words_upto(text, usize::MAX - 1)
+}
+
+/// Words separated by Unicode white space (as `split_whitespace`), counted up to `limit + 1`
+/// (enough to compare with `limit`); printable ASCII and the Arabic block are recognised as
+/// non-space without the Unicode table.
+pub(super) fn words_upto(text: &str, limit: usize) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        let space = match c as u32 {
+            0x21..=0x7E | 0x0600..=0x06FF => false,
+            _ => c.is_whitespace(),
+        };
+        if !space && !in_word {
+            count += 1;
+            if count > limit {
+                break;
+            }
+        }
+        in_word = !space;
+    }
+    count
+}
+
+/// The text without a leading list bullet (`•`, `-`, `*`, …) and the spaces after it.
+pub(super) fn strip_bullet(text: &str) -> &str {
+    let t = text.trim_start_matches(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '•' | '▪'
+                    | '◾'
+                    | '●'
+                    | '○'
+                    | '·'
+                    | '*'
+                    | '►'
+                    | '■'
+                    | '◆'
+                    | '‣'
+                    | '-'
+                    | '–'
+                    | '—'
+            )
+    });
+    if t.len() == text.len() {
+        text
+    } else {
+        t
+    }
+}
+
+/// The text without surrounding quotes, spaces and a final full stop.
+pub(super) fn strip_quotes(text: &str) -> &str {
+    text.trim().trim_matches(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '"' | '\'' | '«' | '»' | '“' | '”' | '„' | '‘' | '’' | '.'
+            )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_count_splits_on_unicode_white_space() {
+        for t in [
+            "",
+            " ",
+            "قال  المتحدث\u{00A0}نعم",
+            "a\u{2003}b\tc\u{000B}d ",
+            "،،  ؟",
+        ] {
+            let n = t.split_whitespace().count();
+            assert_eq!(word_count(t), n, "{t:?}");
+            for limit in 0..4 {
+                assert_eq!(words_upto(t, limit), n.min(limit + 1), "{t:?} {limit}");
+            }
+        }
+    }
+
+    #[test]
+    fn line_ends_are_told_apart() {
+        assert_eq!(end_of("قال الوزير إن الاتفاق قريب."), End::Stop);
+        assert_eq!(end_of("هل تنجح الوساطة؟"), End::Ask);
+        assert_eq!(end_of("وقال الوزير إن الحكومة…"), End::Trail);
+        assert_eq!(end_of("هي العشق....."), End::Stop);
+        assert_eq!(end_of("«الصحة» تعلن حصيلة جديدة"), End::Open);
+        assert_eq!(end_of("قال: «نعم.»"), End::Stop);
+    }
+}

@@ -1,0 +1,312 @@
+//! A page cut into units (one per line, or per paragraph on hard-wrapped pages), each judged
+//! once against the marker keys: the explicit labels portals print (`اقرأ أيضاً`, `المصدر:`,
+//! `كلمات دلالية:`, `تاريخ النشر:` …). Lines without a label are [`Class::Body`]: the layout
+//! model ([`super::layout`]) decides what they are.
+
+use super::shape::{ends_sentence, linked_headline, strip_bullet, words_upto, HEADLINE_MAX_WORDS};
+use crate::extract::dates::parse_date;
+use crate::extract::markers::TextKeys;
+use crate::extract::normalize::{display_in, match_key, strip_key_prefix, Script};
+
+/// Longest source name, in words.
+const SOURCE_MAX_WORDS: usize = 8;
+/// Longest tags line, in words.
+pub(super) const TAGS_MAX_WORDS: usize = 60;
+/// Longest date line value, in words.
+const DATE_MAX_WORDS: usize = 12;
+/// Longest furniture line, in words.
+const FURNITURE_MAX_WORDS: usize = 10;
+/// Longest name after a byline label, in words.
+const BYLINE_MAX_WORDS: usize = 5;
+
+/// One non-empty line (or, on hard-wrapped pages, one joined paragraph) with its key and class.
+#[derive(Debug)]
+pub(super) struct Unit {
+    /// The display text.
+    pub text: String,
+    /// Its matching key ([`match_key`]).
+    pub key: String,
+    /// What its label says it is.
+    pub class: Class,
+    /// The blank-line block it stands in (lines of one block are not separated by a blank
+    /// line).
+    pub block: usize,
+}
+
+/// What a line is, judged on its own.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Class {
+    /// A similar-articles heading: the page is cut here.
+    Similar,
+    /// A read-also label alone on its line; `colon` when it ends with `:`.
+    ReadAlso { colon: bool },
+    /// A read-also label glued to (or on one line with) the headline it introduces.
+    ReadAlsoGlued(String),
+    /// A related-news list heading alone on its line.
+    RelatedHeading,
+    /// A related-news heading with headlines on the same line.
+    RelatedGlued(String),
+    /// A source line; `None` when the label stands alone and the name is on the next line.
+    Source(Option<String>),
+    /// A tags line; `None` when the label stands alone.
+    Tags(Option<String>),
+    /// A date line with the text after its label; `None` when the label stands alone.
+    Date(Option<String>),
+    /// A byline (`كتب: فلان`).
+    Byline,
+    /// Page furniture (`شارك`, `جميع الحقوق محفوظة`), a bare link, or a line of symbols only.
+    Furniture,
+    /// An advertisement label alone on its line.
+    Ad,
+    /// An advertisement label glued to body text: the text without the label.
+    AdGlued(String),
+    /// Anything else: body text or an unmarked headline.
+    Body,
+}
+
+/// Splits the page into classified units: one per non-empty display line; on hard-wrapped
+/// pages, consecutive body lines of one blank-line block are joined into one paragraph.
+pub(super) fn units(text: &str, keys: &TextKeys, script: Script) -> Vec<Unit> {
+    let shown = display_in(text, script);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut block = 0usize;
+    for line in shown.split('\n') {
+        if line.is_empty() {
+            block += 1;
+            continue;
+        }
+        let key = match_key(line);
+        lines.push(Line {
+            text: line,
+            class: classify(line, &key, keys),
+            key,
+            block,
+        });
+    }
+    let wrapped = is_hard_wrapped(&lines);
+    let mut out: Vec<Unit> = Vec::with_capacity(lines.len());
+    for (idx, line) in lines.into_iter().enumerate() {
+        let join = wrapped
+            && idx > 0
+            && out.last().is_some_and(|prev: &Unit| {
+                prev.block == line.block
+                    && prev.class == Class::Body
+                    && line.class == Class::Body
+                    && !ends_sentence(&prev.text)
+            })
+            && strip_bullet(line.text).len() == line.text.len();
+        match out.last_mut() {
+            Some(prev) if join => {
+                prev.text.push(' ');
+                prev.text.push_str(line.text);
+                prev.key.push(' ');
+                prev.key.push_str(&line.key);
+            }
+            _ => out.push(Unit {
+                text: line.text.to_string(),
+                key: line.key,
+                class: line.class,
+                block: line.block,
+            }),
+        }
+    }
+    out
+}
+
+/// One display line before joining: its class and the blank-line block it belongs to.
+struct Line<'a> {
+    text: &'a str,
+    key: String,
+    class: Class,
+    block: usize,
+}
+
+/// A page whose body lines are broken at a fixed width: lines followed by another body line
+/// of the same block mostly stop mid-sentence near the widest line's length (at most 100
+/// characters), rather than one paragraph per line.
+fn is_hard_wrapped(lines: &[Line]) -> bool {
+    let body: Vec<&Line> = lines.iter().filter(|l| l.class == Class::Body).collect();
+    let width = body
+        .iter()
+        .map(|l| l.text.chars().count())
+        .max()
+        .unwrap_or(0);
+    if width == 0 || width > 100 {
+        return false;
+    }
+    let inner: Vec<&str> = lines
+        .windows(2)
+        .filter(|w| {
+            w[0].block == w[1].block && w[0].class == Class::Body && w[1].class == Class::Body
+        })
+        .map(|w| w[0].text)
+        .collect();
+    if inner.len() < 3 {
+        return false;
+    }
+    let open = inner.iter().filter(|t| !ends_sentence(t)).count();
+    let wide = inner
+        .iter()
+        .filter(|t| t.chars().count() * 2 >= width)
+        .count();
+    open * 10 >= inner.len() * 6 && wide * 10 >= inner.len() * 6
+}
+
+/// Judges one display line against the marker keys, given its matching key.
+fn classify(line: &str, key: &str, keys: &TextKeys) -> Class {
+    if key.is_empty() || is_bare_link(line) {
+        return Class::Furniture;
+    }
+    if is_list_heading(key, &keys.similar_articles) {
+        return Class::Similar;
+    }
+    if let Some((lk, rest)) = label(line, key, &keys.read_also) {
+        if key == lk {
+            return Class::ReadAlso {
+                colon: line.trim_end().ends_with([':', '：']),
+            };
+        }
+        let (_, value) = after_separator(rest);
+        if linked_headline(value) {
+            return Class::ReadAlsoGlued(value.to_string());
+        }
+    }
+    if let Some((lk, rest)) = label(line, key, &keys.related_lists) {
+        if key == lk {
+            return Class::RelatedHeading;
+        }
+        let (_, value) = after_separator(rest);
+        if words_upto(value, 3 * HEADLINE_MAX_WORDS) <= 3 * HEADLINE_MAX_WORDS
+            && !ends_sentence(value)
+        {
+            return Class::RelatedGlued(value.to_string());
+        }
+    }
+    if let Some((lk, rest)) = label(line, key, &keys.source_labels) {
+        if key == lk {
+            return Class::Source(None);
+        }
+        let (sep, value) = after_separator(rest);
+        if sep && words_upto(value, SOURCE_MAX_WORDS) <= SOURCE_MAX_WORDS {
+            return Class::Source(Some(value.to_string()));
+        }
+    }
+    if let Some((lk, rest)) = label(line, key, &keys.tags_labels) {
+        if key == lk {
+            return Class::Tags(None);
+        }
+        let (sep, value) = after_separator(rest);
+        if (sep || lk.contains(' ')) && words_upto(value, TAGS_MAX_WORDS) <= TAGS_MAX_WORDS {
+            return Class::Tags(Some(value.to_string()));
+        }
+    }
+    if let Some((lk, rest)) = label(line, key, &keys.date_labels) {
+        if key == lk {
+            return Class::Date(None);
+        }
+        let (sep, value) = after_separator(rest);
+        if words_upto(value, DATE_MAX_WORDS) <= DATE_MAX_WORDS
+            && (sep || parse_date(value).is_some())
+        {
+            return Class::Date(Some(value.to_string()));
+        }
+    }
+    if let Some((lk, rest)) = label(line, key, &keys.byline_labels) {
+        let (sep, value) = after_separator(rest);
+        let words = words_upto(value, BYLINE_MAX_WORDS);
+        if key != lk && words <= BYLINE_MAX_WORDS && !ends_sentence(value) && (sep || words <= 3) {
+            return Class::Byline;
+        }
+    }
+    if !ends_sentence(line)
+        && words_upto(line, FURNITURE_MAX_WORDS) <= FURNITURE_MAX_WORDS
+        && label(line, key, &keys.drop_lines).is_some()
+    {
+        return Class::Furniture;
+    }
+    ad_class(line, key, keys)
+}
+
+/// A list heading: a key equal to one of `labels`, or a short line opened by a label of two
+/// words or more (`المزيد في الاقتصاد`, `الأكثر قراءة اليوم`).
+fn is_list_heading(key: &str, labels: &[String]) -> bool {
+    labels.iter().any(|lk| {
+        key == lk
+            || (lk.contains(' ')
+                && key.starts_with(lk.as_str())
+                && key.as_bytes().get(lk.len()) == Some(&b' ')
+                && words_upto(key, 6) <= 6)
+    })
+}
+
+/// A line that is one URL and nothing else (a link left over from an embed or a share bar).
+fn is_bare_link(line: &str) -> bool {
+    let t = line.trim();
+    !t.contains(' ')
+        && (t.starts_with("http://") || t.starts_with("https://") || t.starts_with("www."))
+}
+
+/// An advertisement label alone, or glued to the next word (`إعلانوكتب` → `وكتب`). The glued
+/// form is not taken when the label plus what follows is an ordinary word (`إعلانات`, `إعلانه`).
+fn ad_class(line: &str, key: &str, keys: &TextKeys) -> Class {
+    for lk in &keys.ad_labels {
+        if key == lk {
+            return Class::Ad;
+        }
+        if !key.starts_with(lk.as_str()) || key.as_bytes().get(lk.len()) == Some(&b' ') {
+            continue;
+        }
+        let Some(rest) = strip_key_prefix(line, lk) else {
+            continue;
+        };
+        let first_word = rest.split_whitespace().next().unwrap_or("");
+        let glued = rest.chars().next().is_some_and(char::is_alphabetic);
+        if glued && !is_word_suffix(first_word) {
+            return Class::AdGlued(rest.to_string());
+        }
+    }
+    Class::Body
+}
+
+/// Endings that turn `إعلان` into another word: plural, nisba, possessive pronouns.
+fn is_word_suffix(word: &str) -> bool {
+    if word.is_ascii() {
+        return !word.starts_with(|c: char| c.is_ascii_uppercase());
+    }
+    let k = match_key(word);
+    k.starts_with("ات")
+        || matches!(
+            k.as_str(),
+            "ي" | "يه"
+                | "يا"
+                | "ين"
+                | "ه"
+                | "ها"
+                | "هم"
+                | "هما"
+                | "هن"
+                | "نا"
+                | "كم"
+                | "ك"
+        )
+}
+
+/// The first label (longest first) the line's key starts with, at a word boundary, and the
+/// line's text after it.
+fn label<'a, 'k>(line: &'a str, key: &str, labels: &'k [String]) -> Option<(&'k str, &'a str)> {
+    labels.iter().find_map(|lk| {
+        let at_boundary = key == lk
+            || (key.starts_with(lk.as_str()) && key.as_bytes().get(lk.len()) == Some(&b' '));
+        if !at_boundary {
+            return None;
+        }
+        strip_key_prefix(line, lk).map(|rest| (lk.as_str(), rest))
+    })
+}
+
+/// Skips spaces and one run of label separators (`:`, `|`, dashes); says whether there was one.
+fn after_separator(rest: &str) -> (bool, &str) {
+    let t = rest.trim_start();
+    let stripped = t.trim_start_matches([':', '：', '|', '-', '–', '—', '/', '»', ' ']);
+    (stripped.len() != t.len(), stripped.trim())
+}

@@ -1,0 +1,220 @@
+//! One walk from the top of the page builds the draft: labelled lines do what their label
+//! says (read-also blocks and related lists to `related`, source and tags lines to their
+//! fields, ad labels dropped), plain lines follow the layout's verdicts.
+
+use super::evidence::Evidence;
+use super::layout::{Layout, Verdict};
+use super::shape::{linked_headline, strip_bullet, strip_quotes, words_upto};
+use super::units::{Class, Unit, TAGS_MAX_WORDS};
+use crate::extract::normalize::match_key;
+use crate::extract::Draft;
+
+/// Longest source name after a label standing alone, in words.
+const SOURCE_MAX_WORDS: usize = 8;
+
+/// Walks the units up to the layout's cut; returns the body paragraphs and fills the rest of
+/// `draft` (title, related, sources, tags, removed counts).
+pub(super) fn walk(
+    units: &[Unit],
+    ev: &[Evidence],
+    layout: &Layout,
+    draft: &mut Draft,
+) -> Vec<String> {
+    let mut body: Vec<String> = Vec::new();
+    let body_start = layout.body_start.unwrap_or(0);
+    // After a tags line that follows the body, text lines belong to an appended article.
+    let mut closed = false;
+    let mut appended = false;
+    let mut i = 0;
+    while i < layout.cut {
+        let unit = &units[i];
+        match &unit.class {
+            Class::Similar => {
+                draft.count_removed("similar_articles");
+                i += collect_list(&units[i + 1..], &ev[i + 1..], draft);
+            }
+            Class::ReadAlso { .. } => {
+                draft.count_removed("read_also");
+                if let Some(next) = units.get(i + 1) {
+                    if next.class == Class::Body && linked_headline(&next.text) {
+                        push_related(draft, &next.text);
+                        i += 1;
+                    }
+                }
+            }
+            Class::ReadAlsoGlued(headline) => {
+                draft.count_removed("read_also");
+                push_related(draft, headline);
+            }
+            Class::RelatedHeading => {
+                draft.count_removed("related");
+                i += collect_list(&units[i + 1..], &ev[i + 1..], draft);
+            }
+            Class::RelatedGlued(rest) => {
+                draft.count_removed("related");
+                push_related(draft, rest);
+            }
+            Class::Source(value) => {
+                draft.count_removed("source");
+                match value {
+                    Some(v) => push_source(draft, v),
+                    None => {
+                        if let Some(next) = units.get(i + 1) {
+                            if next.class == Class::Body
+                                && words_upto(&next.text, SOURCE_MAX_WORDS) <= SOURCE_MAX_WORDS
+                            {
+                                push_source(draft, &next.text);
+                                i += 1;
+                            }
+                        }
+                    }
+                }
+            }
+            Class::Tags(value) => {
+                draft.count_removed("tags");
+                closed = !body.is_empty();
+                match value {
+                    Some(v) => push_tags(draft, v),
+                    None => {
+                        if let Some(next) = units.get(i + 1) {
+                            if next.class == Class::Body
+                                && words_upto(&next.text, TAGS_MAX_WORDS) <= TAGS_MAX_WORDS
+                            {
+                                push_tags(draft, &next.text);
+                                i += 1;
+                            }
+                        }
+                    }
+                }
+            }
+            Class::Date(value) => {
+                draft.count_removed("date");
+                let next_is_date = units.get(i + 1).is_some_and(|n| n.class == Class::Body)
+                    && ev[i + 1].date.is_some();
+                if value.is_none() && next_is_date {
+                    i += 1;
+                }
+            }
+            Class::Byline => draft.count_removed("byline"),
+            Class::Furniture => draft.count_removed("furniture"),
+            Class::Ad => draft.count_removed("ad"),
+            Class::AdGlued(_) | Class::Body if closed => {
+                if !appended {
+                    draft.count_removed("appended_article");
+                    appended = true;
+                }
+            }
+            Class::AdGlued(rest) => {
+                draft.count_removed("ad");
+                if i >= body_start {
+                    body.push(rest.clone());
+                }
+            }
+            Class::Body => match layout.verdicts[i] {
+                Verdict::Keep => body.push(unit.text.clone()),
+                Verdict::Title => {
+                    draft.title = Some(unit.text.clone());
+                }
+                Verdict::Related => {
+                    draft.count_removed("related");
+                    push_related(draft, &unit.text);
+                }
+                Verdict::Source => {
+                    draft.count_removed("source");
+                    push_source(draft, &unit.text);
+                }
+                Verdict::Drop(kind) => draft.count_removed(kind),
+            },
+        }
+        i += 1;
+    }
+    let mut similar = Draft::default();
+    if let Some(unit) = units.get(layout.cut) {
+        if unit.class == Class::Similar {
+            draft.count_removed("similar_articles");
+            collect_list(
+                &units[layout.cut + 1..],
+                &ev[layout.cut + 1..],
+                &mut similar,
+            );
+        } else {
+            draft.count_removed("appended_article");
+            if let Some(j) = units[layout.cut + 1..]
+                .iter()
+                .position(|u| u.class == Class::Similar)
+            {
+                let at = layout.cut + 2 + j;
+                draft.count_removed("similar_articles");
+                collect_list(&units[at..], &ev[at..], &mut similar);
+            }
+        }
+    }
+    draft.related.append(&mut similar.related);
+    dedup_by_key(&mut draft.related);
+    dedup_by_key(&mut draft.sources);
+    dedup_by_key(&mut draft.tags);
+    body
+}
+
+/// Longest unbulleted list item, in words: longer lines are paragraphs, not list items.
+const LIST_ITEM_MAX_WORDS: usize = 15;
+
+/// Takes the list lines after a heading (bullets, or short headline-shaped lines) into
+/// `related`; returns how many lines it took.
+fn collect_list(units: &[Unit], ev: &[Evidence], draft: &mut Draft) -> usize {
+    let mut taken = 0;
+    for (unit, e) in units.iter().zip(ev) {
+        if unit.class != Class::Body {
+            break;
+        }
+        let bare = strip_bullet(&unit.text);
+        let bulleted = bare.len() != unit.text.len();
+        if !(bulleted || (linked_headline(&unit.text) && e.words < LIST_ITEM_MAX_WORDS)) {
+            break;
+        }
+        push_related(draft, bare);
+        taken += 1;
+    }
+    taken
+}
+
+/// Adds a headline to `related` (bullet and spaces stripped); duplicates go in [`dedup_by_key`].
+fn push_related(draft: &mut Draft, headline: &str) {
+    let h = strip_bullet(headline).trim();
+    if !h.is_empty() {
+        draft.related.push(h.to_string());
+    }
+}
+
+/// Keeps the first of each entry by matching key, in order (related headlines, sources, tags).
+fn dedup_by_key(list: &mut Vec<String>) {
+    let mut seen = std::collections::HashSet::new();
+    list.retain(|r| {
+        let key = match_key(r);
+        !key.is_empty() && seen.insert(key)
+    });
+}
+
+/// Adds a source name, quotes and brackets stripped.
+fn push_source(draft: &mut Draft, value: &str) {
+    let v = strip_quotes(value).trim_matches(|c: char| matches!(c, '(' | ')' | '-' | '–' | ' '));
+    if !v.is_empty() {
+        draft.sources.push(v.to_string());
+    }
+}
+
+/// Adds the tags of a tags line: separate entries where the line separates them, else one.
+fn push_tags(draft: &mut Draft, value: &str) {
+    let separated = value.contains(['،', ',', '|', '؛', '#']);
+    let parts: Vec<&str> = if separated {
+        value.split(['،', ',', '|', '؛', '#']).collect()
+    } else {
+        vec![value]
+    };
+    for part in parts {
+        let t = part.trim();
+        if !t.is_empty() {
+            draft.tags.push(t.to_string());
+        }
+    }
+}
