@@ -13,13 +13,25 @@
 /// (use [`find_date`] for that).
 pub fn parse_date(text: &str) -> Option<String> {
     let toks = tokenize(text);
-    let found = (0..toks.len()).find_map(|i| date_at(&toks, i))?;
-    let outside = toks[..found.start]
+    let mut dates: Vec<Found> = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        match date_at(&toks, i) {
+            Some(found) => {
+                i = found.end.max(i + 1);
+                dates.push(found);
+            }
+            None => i += 1,
+        }
+    }
+    let first = dates.first()?;
+    let covered = |k: usize| dates.iter().any(|d| (d.start..d.end).contains(&k));
+    let outside = toks
         .iter()
-        .chain(&toks[found.end..])
-        .filter(|t| matches!(t, Tok::Word(_)) && !is_filler(t))
+        .enumerate()
+        .filter(|(k, t)| !covered(*k) && matches!(t, Tok::Word(_)) && !is_filler(t))
         .count();
-    (outside <= MAX_LABEL_WORDS).then_some(found.rfc3339)
+    (outside <= MAX_LABEL_WORDS).then(|| first.rfc3339.clone())
 }
 
 /// Scans a longer line of text and returns the first date found in it, as RFC 3339.
@@ -944,6 +956,15 @@ mod tests {
         assert_eq!(
             parse_date(":تحديث 22 15:11 2021 ديسمبر").as_deref(),
             Some("2021-12-22T15:11:00Z")
+        );
+    }
+
+    #[test]
+    fn a_published_and_updated_pair_is_a_date_line() {
+        assert_eq!(
+            parse_date("3 تشرين الثاني 2025 08:05:00 - آخر تحديث: 3 تشرين الثاني 2025 08:31:12")
+                .as_deref(),
+            Some("2025-11-03T08:05:00Z")
         );
     }
 }

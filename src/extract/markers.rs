@@ -106,6 +106,9 @@ text_lists! {
     mastheads,
     /// Agency and wire names that stand alone on a line as a credit (`وكالات`, `واس`).
     agencies,
+    /// Phrases of notices, found anywhere in a line: paywalls, comment policies, copyright
+    /// (`للمشتركين فقط`, `تعبر عن رأي كتابها`).
+    notices,
 }
 
 /// Matching keys of a list, longest first, empty and repeated keys left out.

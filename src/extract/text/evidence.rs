@@ -20,9 +20,13 @@ const PROSE_OPEN_MIN_WORDS: usize = 8;
 /// Lines this long tell whether a page punctuates its paragraphs (headlines are shorter).
 const PUNCTUATION_SAMPLE_WORDS: usize = 12;
 /// Longest date or clock line, in words.
-const DATE_LINE_MAX_WORDS: usize = 12;
+const DATE_LINE_MAX_WORDS: usize = 20;
 /// Longest typed furniture line (caption, call to action, comment prompt), in words.
 const FURNITURE_MAX_WORDS: usize = 25;
+/// Longest notice (paywall, comment policy, copyright), in words.
+const NOTICE_MAX_WORDS: usize = 40;
+/// Fewest words of headlines run together on one line.
+const TICKER_MIN_WORDS: usize = 20;
 /// Share of a line's content words found in one later, longer line that makes a line cut with
 /// `…` a teaser of it.
 const TEASER_CONTAINMENT: f32 = 0.7;
@@ -56,6 +60,10 @@ pub(super) enum Furniture {
     Foreign,
     /// A comma-separated list of short items with no sentence in it: an unlabelled tags line.
     TagList,
+    /// A notice: paywall, comment policy, copyright (`للمشتركين فقط`, `جميع الحقوق محفوظة`).
+    Notice,
+    /// Headlines run together on one long line, with no sentence punctuation between them.
+    Ticker,
 }
 
 impl Furniture {
@@ -70,6 +78,8 @@ impl Furniture {
             Furniture::Masthead | Furniture::Breadcrumb => "header",
             Furniture::Dateline | Furniture::Agency => "byline",
             Furniture::TagList => "tags",
+            Furniture::Notice => "notice",
+            Furniture::Ticker => "ticker",
         }
     }
 }
@@ -98,6 +108,12 @@ pub(super) struct Evidence {
     pub prose: bool,
     /// The line starts with a list bullet.
     pub bulleted: bool,
+    /// Not prose, but a short punctuated line (a list item, a subheading ending with `:`, the
+    /// last words of a paragraph): it may extend a body, never start one.
+    pub weak: bool,
+    /// The line opens with the page's own dateline (`بغداد اليوم - …`) printed alone above the
+    /// body: the start of another article run into this one.
+    pub restarts: bool,
 }
 
 /// Judges every unit of the page; `punctuated` tells whether the page ends its paragraphs with
@@ -112,11 +128,40 @@ pub(super) fn judge(units: &[Unit], keys: &TextKeys, arabic_page: bool) -> Vec<E
         e.repeated = seen.get(u.key.as_str()).copied().unwrap_or(0) > 1;
     }
     mark_teasers(units, &mut out);
+    mark_restarts(units, &mut out);
     let punctuated = punctuated(units, &out);
     for (u, e) in units.iter().zip(out.iter_mut()) {
         e.prose = u.class == Class::Body && is_prose(e, punctuated);
+        e.weak = u.class == Class::Body
+            && !e.prose
+            && e.end == End::Stop
+            && e.words >= 2
+            && e.date.is_none()
+            && e.furniture.is_none()
+            && !e.teaser;
     }
     out
+}
+
+/// Marks the prose lines that open with a dateline printed alone earlier on the page.
+fn mark_restarts(units: &[Unit], evidence: &mut [Evidence]) {
+    let mut prefixes: Vec<String> = Vec::new();
+    for (u, e) in units.iter().zip(evidence.iter_mut()) {
+        if e.furniture == Some(Furniture::Dateline) {
+            if let Some((head, _)) = u.text.split_once(['-', '–']) {
+                let head = head.trim();
+                if !head.is_empty() && !prefixes.iter().any(|p| p == head) {
+                    prefixes.push(head.to_string());
+                }
+            }
+        } else if u.class == Class::Body && e.words >= PROSE_PUNCTUATED_MIN_WORDS {
+            e.restarts = prefixes.iter().any(|p| {
+                u.text
+                    .strip_prefix(p.as_str())
+                    .is_some_and(|rest| rest.trim_start().starts_with(['-', '–']))
+            });
+        }
+    }
 }
 
 /// Prose: long, or punctuated and of sentence length, or (on pages that do not punctuate)
@@ -172,6 +217,8 @@ fn alone(u: &Unit, keys: &TextKeys, arabic_page: bool) -> Evidence {
         teaser: false,
         prose: false,
         bulleted: strip_bullet(&u.text).len() != u.text.len(),
+        weak: false,
+        restarts: false,
     };
     if u.class != Class::Body {
         return e;
@@ -184,7 +231,7 @@ fn alone(u: &Unit, keys: &TextKeys, arabic_page: bool) -> Evidence {
         }
     }
     if words <= DATE_LINE_MAX_WORDS {
-        e.date = date_line(&u.text);
+        e.date = date_line(&u.text).or_else(|| byline_date(&u.text, &u.key, keys));
     }
     if e.date.is_none() {
         e.furniture = furniture(&u.text, &u.key, words, &e, keys, arabic_page);
@@ -201,6 +248,14 @@ pub(super) fn date_line(text: &str) -> Option<String> {
     parse_date(text)
 }
 
+/// The date in an author block (`كتب في : السبت 6 يوليو 2019 - 9:10 مساءً بقلم : فلان`).
+fn byline_date(text: &str, key: &str, keys: &TextKeys) -> Option<String> {
+    if !holds(key, &keys.byline_labels) {
+        return None;
+    }
+    crate::extract::dates::find_date(text)
+}
+
 /// Typed furniture, judged on the line alone.
 fn furniture(
     text: &str,
@@ -215,6 +270,12 @@ fn furniture(
     }
     if words <= 8 && is_clock(text, key) {
         return Some(Furniture::Clock);
+    }
+    if words <= NOTICE_MAX_WORDS && holds(key, &keys.notices) {
+        return Some(Furniture::Notice);
+    }
+    if words >= TICKER_MIN_WORDS && is_ticker(text) {
+        return Some(Furniture::Ticker);
     }
     if words <= FURNITURE_MAX_WORDS {
         if opens_with(key, &keys.comments) {
@@ -417,6 +478,30 @@ fn is_foreign(text: &str) -> bool {
         }
     }
     latin > arabic * 2 && latin >= 3
+}
+
+/// Headlines run together: a long line with no comma and no full stop between sentences, but
+/// two joints or more where one headline ends and the next begins (`…؟ `, `…: `, `….. `).
+fn is_ticker(text: &str) -> bool {
+    if text.contains(['،', ',', '؛']) {
+        return false;
+    }
+    let body = text.trim_end();
+    let mut joints = 0;
+    let mut stops = 0;
+    let chars: Vec<char> = body.chars().collect();
+    for i in 1..chars.len().saturating_sub(1) {
+        if chars[i + 1] != ' ' {
+            continue;
+        }
+        match chars[i] {
+            '؟' | '?' | '!' | ':' => joints += 1,
+            '.' if chars[i - 1] == '.' => joints += 1,
+            '.' => stops += 1,
+            _ => {}
+        }
+    }
+    joints >= 2 && stops == 0
 }
 
 /// A comma-separated list of four or more short items, no item a sentence: unlabelled tags.

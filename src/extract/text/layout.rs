@@ -28,6 +28,8 @@ const MAX_GAP: usize = 3;
 const ARTICLE_MIN_PROSE: usize = 2;
 /// Prose lines of the lead a title candidate is compared with.
 const LEAD_LINES: usize = 3;
+/// A standfirst stands at most this many lines under its title.
+const STANDFIRST_REACH: usize = 3;
 /// Most trailing lines kept as the end of a page cut off mid-paragraph.
 const CUT_TAIL_LINES: usize = 2;
 
@@ -75,7 +77,7 @@ pub(super) fn plan(units: &[Unit], ev: &[Evidence], capture_date: Option<String>
     let n = units.len();
     let appended = appended_markers(units);
     let runs = runs(units, ev, &appended);
-    let Some(body) = main_run(units, &runs, &appended) else {
+    let Some(body) = main_run(units, ev, &runs, &appended) else {
         return without_prose(units, ev, capture_date);
     };
     let cut = (body.end + 1..n)
@@ -84,7 +86,8 @@ pub(super) fn plan(units: &[Unit], ev: &[Evidence], capture_date: Option<String>
     let title = choose_title(units, ev, body);
     let start = match title {
         Some(t) if t == body.start => next_prose(ev, t, body.end).unwrap_or(body.start),
-        _ => body.start,
+        Some(t) => past_standfirst(units, ev, t, body),
+        None => body.start,
     };
     let mut verdicts = vec![Verdict::Drop("header"); n];
     for i in 0..cut {
@@ -146,17 +149,19 @@ fn breaks_run(unit: &Unit, e: &Evidence, appended: bool) -> bool {
                 )))
 }
 
-/// The runs of prose lines, in page order.
+/// The runs of prose lines, in page order. A weak line ([`Evidence::weak`]) extends the run
+/// before it but starts none; a line that restarts with the page's dateline starts a new one.
 fn runs(units: &[Unit], ev: &[Evidence], appended: &[bool]) -> Vec<Run> {
     let mut out: Vec<Run> = Vec::new();
     let mut gap = 0usize;
     let mut broken = true;
     for (i, (u, e)) in units.iter().zip(ev).enumerate() {
-        if e.prose {
+        let joins = !broken && gap <= MAX_GAP && !e.restarts;
+        if e.prose || (e.weak && joins && !out.is_empty()) {
             match out.last_mut() {
-                Some(run) if !broken && gap <= MAX_GAP => {
+                Some(run) if joins => {
                     run.end = i;
-                    run.lines += 1;
+                    run.lines += usize::from(e.prose);
                     run.chars += u.text.len();
                 }
                 _ => out.push(Run {
@@ -179,13 +184,14 @@ fn runs(units: &[Unit], ev: &[Evidence], appended: &[bool]) -> Vec<Run> {
 
 /// The article's run: the first holding at least half the prose of the largest, among the runs
 /// that begin before an end-of-article label following an earlier run.
-fn main_run(units: &[Unit], runs: &[Run], appended: &[bool]) -> Option<Run> {
+fn main_run(units: &[Unit], ev: &[Evidence], runs: &[Run], appended: &[bool]) -> Option<Run> {
     let mut eligible: Vec<Run> = Vec::new();
     for run in runs {
         if let Some(prev) = eligible.last() {
             let article_before =
                 eligible.iter().map(|r| r.lines).sum::<usize>() >= ARTICLE_MIN_PROSE;
-            let ended = (prev.end + 1..run.start).any(|i| ends_article(&units[i], appended[i]));
+            let ended = (prev.end + 1..run.start).any(|i| ends_article(&units[i], appended[i]))
+                || ev[run.start].restarts;
             if ended && article_before {
                 break;
             }
@@ -201,10 +207,47 @@ fn next_prose(ev: &[Evidence], from: usize, end: usize) -> Option<usize> {
     (from + 1..=end).find(|&i| ev[i].prose)
 }
 
+/// The body's first line when a title stands above it: past a standfirst, the summary printed
+/// under the title and set apart from the body by metadata lines (a date, a byline, a
+/// dateline, `Published on`).
+fn past_standfirst(units: &[Unit], ev: &[Evidence], title: usize, body: Run) -> usize {
+    if body.start > title + STANDFIRST_REACH {
+        return body.start;
+    }
+    let Some(next) = next_prose(ev, body.start, body.end) else {
+        return body.start;
+    };
+    let metadata = (body.start + 1..next).any(|i| {
+        matches!(units[i].class, Class::Date(_) | Class::Byline)
+            || (units[i].class == Class::Body
+                && (ev[i].date.is_some()
+                    || matches!(
+                        ev[i].furniture,
+                        Some(
+                            Furniture::Dateline
+                                | Furniture::Clock
+                                | Furniture::Widget
+                                | Furniture::Foreign
+                        )
+                    )))
+    });
+    if metadata {
+        next
+    } else {
+        body.start
+    }
+}
+
 /// A line that could be a headline: short enough, not closed by a full stop, not furniture.
 fn headline_candidate(u: &Unit, e: &Evidence) -> bool {
     u.class == Class::Body
         && (1..=TITLE_MAX_WORDS).contains(&e.words)
+        && u
+            .key
+            .split(' ')
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .nth(1)
+            .is_some()
         && matches!(e.end, End::Open | End::Ask)
         && e.date.is_none()
         && e.furniture.is_none()
@@ -252,8 +295,7 @@ fn choose_title(units: &[Unit], ev: &[Evidence], body: Run) -> Option<usize> {
         let accepted = overlap >= 2
             || (overlap >= 1 && (e.repeated || dated || nearest))
             || (e.repeated && dated)
-            || (opens_page && dated)
-            || (opens_page && nearest && c + 1 == body.start && e.words >= 3);
+            || (opens_page && dated);
         if !accepted {
             continue;
         }
@@ -295,6 +337,9 @@ fn inside_body(u: &Unit, e: &Evidence) -> Verdict {
     }
     if e.repeated {
         return Verdict::Drop("caption");
+    }
+    if e.bulleted || e.weak {
+        return Verdict::Keep;
     }
     if another_headline(u, e) {
         return Verdict::Related;
@@ -349,7 +394,7 @@ fn keep_cut_paragraph(
             && !ev[i].repeated
     });
     let last = &ev[n - 1];
-    let opens_sentence = last.words >= 3
+    let opens_sentence = last.words >= 2
         && matches!(last.end, End::Open)
         && (last.function_words >= 1 || units[n - 1].key.starts_with('و'));
     if plain && opens_sentence {

@@ -43,7 +43,7 @@ pub fn extract(text: &str, markers: &Markers) -> Result<Draft, Rejection> {
         lang: lang.map(str::to_string),
         ..Draft::default()
     };
-    draft.paragraphs = walk::walk(&units, &ev, &layout, &mut draft);
+    draft.paragraphs = walk::walk(&units, &ev, &layout, keys, &mut draft);
     draft.published_at = layout.date;
     if draft.paragraphs.is_empty() {
         return Err(Rejection::NoArticle(

@@ -122,7 +122,7 @@ struct Line<'a> {
 }
 
 /// A page whose body lines are broken at a fixed width: lines followed by another body line
-/// of the same block mostly stop mid-sentence near the widest line's length (at most 100
+/// of the same block mostly stop mid-sentence close to the widest line's length (at most 100
 /// characters), rather than one paragraph per line.
 fn is_hard_wrapped(lines: &[Line]) -> bool {
     let body: Vec<&Line> = lines.iter().filter(|l| l.class == Class::Body).collect();
@@ -145,11 +145,11 @@ fn is_hard_wrapped(lines: &[Line]) -> bool {
         return false;
     }
     let open = inner.iter().filter(|t| !ends_sentence(t)).count();
-    let wide = inner
+    let full = inner
         .iter()
-        .filter(|t| t.chars().count() * 2 >= width)
+        .filter(|t| t.chars().count() * 4 >= width * 3)
         .count();
-    open * 10 >= inner.len() * 6 && wide * 10 >= inner.len() * 6
+    open * 10 >= inner.len() * 6 && full * 10 >= inner.len() * 7
 }
 
 /// Judges one display line against the marker keys, given its matching key.

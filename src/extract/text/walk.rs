@@ -6,6 +6,7 @@ use super::evidence::Evidence;
 use super::layout::{Layout, Verdict};
 use super::shape::{linked_headline, strip_bullet, strip_quotes, words_upto};
 use super::units::{Class, Unit, TAGS_MAX_WORDS};
+use crate::extract::markers::TextKeys;
 use crate::extract::normalize::match_key;
 use crate::extract::Draft;
 
@@ -18,6 +19,7 @@ pub(super) fn walk(
     units: &[Unit],
     ev: &[Evidence],
     layout: &Layout,
+    keys: &TextKeys,
     draft: &mut Draft,
 ) -> Vec<String> {
     let mut body: Vec<String> = Vec::new();
@@ -113,7 +115,7 @@ pub(super) fn walk(
             Class::Body => match layout.verdicts[i] {
                 Verdict::Keep => body.push(unit.text.clone()),
                 Verdict::Title => {
-                    draft.title = Some(unit.text.clone());
+                    draft.title = Some(without_byline(&unit.text, &keys.byline_labels));
                 }
                 Verdict::Related => {
                     draft.count_removed("related");
@@ -176,6 +178,26 @@ fn collect_list(units: &[Unit], ev: &[Evidence], draft: &mut Draft) -> usize {
         taken += 1;
     }
     taken
+}
+
+/// A headline without the byline some portals glue to it (`عنوان ... بقلم : فلان`).
+fn without_byline(title: &str, byline_labels: &[String]) -> String {
+    for (at, _) in title.match_indices([' ', '.', '-', '|', '–', '—']) {
+        let head = title[..at].trim_end_matches(['.', '-', '|', '–', '—', ' ']);
+        let tail = title[at..].trim_start_matches(['.', '-', '|', '–', '—', ' ']);
+        if head.split_whitespace().count() < 2 || tail.len() == title[at..].len() - 1 && at > 0 && !title[at..].starts_with(' ') {
+            continue;
+        }
+        let key = match_key(tail);
+        let bylined = byline_labels.iter().any(|lk| {
+            key.starts_with(lk.as_str())
+                && matches!(key.as_bytes().get(lk.len()), None | Some(b' '))
+        });
+        if bylined && head.len() + 3 < title.len() {
+            return head.to_string();
+        }
+    }
+    title.to_string()
 }
 
 /// Adds a headline to `related` (bullet and spaces stripped); duplicates go in [`dedup_by_key`].
