@@ -10,9 +10,9 @@
 #   2. builds the Dockerfile's runtime stage *as written* (USER, EXPOSE, config path, ENTRYPOINT),
 #      with the builder stage's output replaced by a binary built on the host (`cargo build
 #      --release`, or $AKHBAR_BIN);
-#   3. runs it read-only against a loopback nats-server, checks /healthz, /readyz, /metrics, that
-#      the process runs as uid 65532, that a published page becomes an article, and that SIGTERM
-#      (`podman stop`) ends it with exit code 0.
+#   3. runs it read-only against a loopback nats-server, checks /healthz, /readyz, /metrics,
+#      `akhbar health` inside the container, that the process runs as uid 65532, that a published
+#      page becomes an article, and that SIGTERM (`podman stop`) ends it with exit code 0.
 # The builder stage itself (rust:1.95-slim-bookworm) is not exercised here.
 #
 # Usage: deploy/smoke/podman.sh            (AKHBAR_BIN=target/debug/akhbar to skip the release build)
@@ -71,7 +71,9 @@ else
     printf 'root:x:0:\nnonroot:x:65532:\n' >"$root/etc/group"
     chmod 1777 "$root/tmp"
     tar -C "$root" -cf "$work/rootfs.tar" .
-    podman import --change 'USER 65532:65532' "$work/rootfs.tar" "$BASE" >/dev/null
+    podman import --change 'USER 65532:65532' \
+        --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+        "$work/rootfs.tar" "$BASE" >/dev/null
     made_base=1
     info "made from the host's $(ldd "$bin" | grep -c '/') shared libraries and CA bundle"
 fi
@@ -104,7 +106,9 @@ sed -n '/^FROM .* AS runtime$/,$p' Dockerfile |
 grep -q '^COPY akhbar /usr/local/bin/akhbar$' "$ctx/Containerfile" ||
     die "the Dockerfile's runtime stage no longer copies /out/akhbar from the builder; update this script"
 podman "${global_flags[@]}" build --pull=never -q -t "$IMAGE" -f "$ctx/Containerfile" "$ctx" >/dev/null
-info "$(podman image inspect "$IMAGE" --format 'user={{.Config.User}} entrypoint={{.Config.Entrypoint}} ports={{.Config.ExposedPorts}}')"
+info "$(podman image inspect "$IMAGE" --format 'user={{.Config.User}} entrypoint={{.Config.Entrypoint}} cmd={{.Config.Cmd}} ports={{.Config.ExposedPorts}}')"
+version=$(podman run --rm "${run_flags[@]}" "$IMAGE" --version) || die "\`podman run IMAGE --version\` failed"
+info "podman run IMAGE --version: $version (the entrypoint takes any subcommand)"
 
 section "Run against a loopback nats-server"
 ensure_nats_server
@@ -133,6 +137,9 @@ done
 [ "$(status /healthz)" = 200 ] || { podman logs "$container" | tail; die "/healthz is not 200"; }
 [ "$(status /readyz)" = 200 ] || { podman logs "$container" | tail; die "/readyz is not 200"; }
 info "/healthz and /readyz answer 200"
+podman exec "$container" akhbar health --url "http://127.0.0.1:$http_port/readyz" >/dev/null ||
+    die "akhbar health inside the container does not report ready"
+info "akhbar health inside the container: ready (the compose healthcheck)"
 pid=$(podman inspect "$container" --format '{{.State.Pid}}')
 uid=$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")
 [ "$uid" = 65532 ] || die "the process runs as uid $uid, not 65532"

@@ -1,8 +1,9 @@
-//! Command-line front ends: `clean`, `serve`, `config check`, `publish`, `tail`.
+//! Command-line front ends: `clean`, `serve`, `config check`, `publish`, `tail`, `health`.
 //! The binary only parses arguments and calls [`run`]; every command lives in its own module.
 
 pub mod clean;
 pub mod config_cmd;
+pub mod health;
 pub mod publish;
 pub mod serve;
 pub mod tail;
@@ -31,6 +32,8 @@ pub enum Command {
     Publish(publish::PublishArgs),
     /// Print article events as they arrive.
     Tail(tail::TailArgs),
+    /// Ask a running `akhbar serve` whether it is ready (exit 0) or not (exit 1).
+    Health(health::HealthArgs),
 }
 
 /// Runs the parsed command; returns the process exit code.
@@ -41,5 +44,6 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Config(args) => config_cmd::run(args),
         Command::Publish(args) => publish::run(args),
         Command::Tail(args) => tail::run(args),
+        Command::Health(args) => health::run(args),
     }
 }

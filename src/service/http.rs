@@ -60,6 +60,8 @@ pub async fn serve(
 }
 
 async fn metrics_handler(State(state): State<AppState>) -> impl IntoResponse {
+    let (connected, bound) = readiness_parts(&state);
+    state.metrics.ready.set(i64::from(connected && bound));
     (
         [(
             header::CONTENT_TYPE,
@@ -69,9 +71,16 @@ async fn metrics_handler(State(state): State<AppState>) -> impl IntoResponse {
     )
 }
 
+/// Whether NATS is connected and the input bound: ready when both hold.
+fn readiness_parts(state: &AppState) -> (bool, bool) {
+    (
+        state.metrics.nats_connected.get() == 1,
+        state.readiness.is_bound(),
+    )
+}
+
 async fn readyz_handler(State(state): State<AppState>) -> impl IntoResponse {
-    let connected = state.metrics.nats_connected.get() == 1;
-    let bound = state.readiness.is_bound();
+    let (connected, bound) = readiness_parts(&state);
     if connected && bound {
         (StatusCode::OK, "ready\n".to_string())
     } else {
@@ -79,5 +88,44 @@ async fn readyz_handler(State(state): State<AppState>) -> impl IntoResponse {
             StatusCode::SERVICE_UNAVAILABLE,
             format!("not ready: nats_connected={connected} input_bound={bound}\n"),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `akhbar_ready` sample of a `/metrics` scrape, and the `/readyz` status.
+    async fn scrape(state: &AppState) -> (i64, StatusCode) {
+        let response = metrics_handler(State(state.clone())).await.into_response();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let text = String::from_utf8(body.to_vec()).unwrap();
+        let ready = text
+            .lines()
+            .find_map(|l| l.strip_prefix("akhbar_ready "))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no akhbar_ready sample in:\n{text}"));
+        let status = readyz_handler(State(state.clone()))
+            .await
+            .into_response()
+            .status();
+        (ready, status)
+    }
+
+    #[tokio::test]
+    async fn the_ready_gauge_is_1_exactly_when_readyz_answers_ready() {
+        let state = AppState {
+            metrics: Metrics::new().unwrap(),
+            readiness: Readiness::default(),
+        };
+        assert_eq!(scrape(&state).await, (0, StatusCode::SERVICE_UNAVAILABLE));
+        state.metrics.nats_connected.set(1);
+        assert_eq!(scrape(&state).await, (0, StatusCode::SERVICE_UNAVAILABLE));
+        state.readiness.set_bound(true);
+        assert_eq!(scrape(&state).await, (1, StatusCode::OK));
+        state.metrics.nats_connected.set(0);
+        assert_eq!(scrape(&state).await, (0, StatusCode::SERVICE_UNAVAILABLE));
     }
 }

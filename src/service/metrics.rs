@@ -57,6 +57,8 @@ pub struct Metrics {
     pub consumer_ack_pending: IntGauge,
     /// 1 while connected to NATS, else 0.
     pub nats_connected: IntGauge,
+    /// 1 while `/readyz` answers ready, else 0; set by the HTTP endpoint on every scrape.
+    pub ready: IntGauge,
     /// Reconnections to NATS after a lost connection.
     pub nats_reconnects: IntCounter,
     /// NATS connection events, by event (`connected`, `disconnected`, `server_error`, …).
@@ -170,6 +172,10 @@ impl Metrics {
                 "akhbar_nats_connected",
                 "1 while connected to NATS, else 0.",
             )?,
+            ready: gauge(
+                "akhbar_ready",
+                "1 while /readyz answers ready (NATS connected, input bound), else 0.",
+            )?,
             nats_reconnects: counter(
                 "akhbar_nats_reconnects_total",
                 "Reconnections to NATS after a lost connection.",
@@ -254,6 +260,7 @@ mod tests {
             "akhbar_consumer_pending",
             "akhbar_consumer_ack_pending",
             "akhbar_nats_connected",
+            "akhbar_ready",
             "akhbar_nats_reconnects_total",
             "akhbar_nats_events_total{event=\"connected\"}",
             "akhbar_publish_errors_total",
