@@ -106,6 +106,8 @@ text_lists! {
     mastheads,
     /// Agency and wire names that stand alone on a line as a credit (`وكالات`, `واس`).
     agencies,
+    /// Words that mark a photo caption anywhere in a short line (`متوسطا`, `من اليمين`).
+    caption_cues,
     /// Phrases of notices, found anywhere in a line: paywalls, comment policies, copyright
     /// (`للمشتركين فقط`, `تعبر عن رأي كتابها`).
     notices,

@@ -32,8 +32,11 @@ const TICKER_MIN_WORDS: usize = 20;
 const TEASER_CONTAINMENT: f32 = 0.7;
 /// The same share that makes any line a teaser (a standfirst repeating the lead).
 const COPY_CONTAINMENT: f32 = 0.9;
-/// Fewest content words of a line judged as a teaser.
+/// Fewest content words of a line cut with `…` judged as a teaser.
 const TEASER_MIN_WORDS: usize = 6;
+/// Fewest words of an uncut line judged as a copy of a later one (titles, shorter, are often
+/// found whole in the lead).
+const COPY_MIN_WORDS: usize = 12;
 
 /// Furniture a line shows on its own, whatever its position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,7 +230,7 @@ fn alone(u: &Unit, keys: &TextKeys, arabic_page: bool) -> Evidence {
         if is_function_word(w) {
             e.function_words += 1;
         } else if let Some(c) = content_word(w) {
-            e.content.push(c.to_string());
+            e.content.push(c);
         }
     }
     if words <= DATE_LINE_MAX_WORDS {
@@ -285,7 +288,7 @@ fn furniture(
             return Some(Furniture::CallToAction);
         }
     }
-    if words <= 15 && is_caption(text, key, keys) {
+    if words <= 15 && is_caption(text, key, keys) || words <= 25 && holds(key, &keys.caption_cues) {
         return Some(Furniture::Caption);
     }
     if words <= 8 && opens_with(key, &keys.mastheads) {
@@ -297,7 +300,7 @@ fn furniture(
     if is_breadcrumb(text) {
         return Some(Furniture::Breadcrumb);
     }
-    if words <= 6 && e.function_words == 0 && is_dateline(text) {
+    if e.function_words == 0 && is_dateline(text, words, keys) {
         return Some(Furniture::Dateline);
     }
     if arabic_page && words <= 8 && is_foreign(text) {
@@ -449,22 +452,34 @@ fn is_breadcrumb(text: &str) -> bool {
     (seps >= 2 || (home && seps >= 1)) && word_count(text) <= 20 && end_of(text) == End::Open
 }
 
-/// A dateline or byline alone: a place and an outlet (or a name) joined by a dash, a slash or
-/// a colon, or an outlet in brackets: `بغداد - وكالات`, `مسقط/ الأناضول-`, `القاهرة (الاتحاد)`.
-fn is_dateline(text: &str) -> bool {
+/// A dateline or byline alone: a place and an outlet (or a name) joined by a dash, a slash, a
+/// bar or a colon, or an outlet in brackets: `بغداد - وكالات`, `مسقط/ الأناضول-`,
+/// `القاهرة (الاتحاد)`, `أخبار الآن | دبي – الإمارات (وكالات)`.
+fn is_dateline(text: &str, words: usize, keys: &TextKeys) -> bool {
     let t = text.trim();
-    if t.chars().filter(|c| c.is_numeric()).count() > 2 {
+    if t.chars().filter(|c| c.is_numeric()).count() > 2 || t.contains(['.', '،', '؟', '?', '!']) {
         return false;
     }
-    let joined = t.contains(" - ")
+    let credited = t
+        .strip_suffix(')')
+        .and_then(|u| u.rsplit_once('('))
+        .is_some_and(|(_, inside)| {
+            let k = crate::extract::normalize::match_key(inside);
+            keys.agencies.contains(&k) || k.split(' ').count() <= 2
+        });
+    if words > 6 && !(words <= 8 && (credited || t.contains('|'))) {
+        return false;
+    }
+    credited
+        || t.contains(" - ")
         || t.contains(" – ")
         || t.contains("- ")
         || t.contains(" -")
         || t.contains('/')
         || t.contains(':')
-        || t.ends_with(['-', '–', ')'])
-        || t.contains('ـ');
-    joined && !t.contains(['.', '،', '؟', '?', '!'])
+        || t.contains('|')
+        || t.ends_with(['-', '–'])
+        || t.contains('ـ')
 }
 
 /// A short line written mostly in Latin letters on an Arabic page.
@@ -530,8 +545,10 @@ fn mark_teasers(units: &[Unit], evidence: &mut [Evidence]) {
         let mine = &evidence[i].content;
         let needed = if evidence[i].end == End::Trail {
             TEASER_CONTAINMENT
-        } else {
+        } else if evidence[i].words >= COPY_MIN_WORDS {
             COPY_CONTAINMENT
+        } else {
+            continue;
         };
         let teaser = (i + 1..n).take(60).any(|j| {
             units[j].class == Class::Body
@@ -657,15 +674,15 @@ fn is_function_word(w: &str) -> bool {
 }
 
 /// The content form of a key word: at least three letters once a leading `و`, `ف`, `ب`, `ل`,
-/// `ال`, `بال`, `وال`, `لل` is stripped; `None` for short or function words.
-fn content_word(w: &str) -> Option<&str> {
+/// `ال`, `بال`, `وال`, `لل` and up to two endings (`ات`, `ون`, `ين`, `ان`, `ه`, `ي`) are
+/// stripped, so `العراقي` and `العراق`, `الفيدرالية` and `الفيدرالي` meet; `None` for short or
+/// function words.
+fn content_word(w: &str) -> Option<String> {
     if w.chars().count() < 3 || is_function_word(w) {
         return None;
     }
     let mut core = w;
-    for prefix in [
-        "وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل",
-    ] {
+    for prefix in ["وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل"] {
         if let Some(rest) = core.strip_prefix(prefix) {
             if rest.chars().count() >= 3 {
                 core = rest;
@@ -673,5 +690,15 @@ fn content_word(w: &str) -> Option<&str> {
             }
         }
     }
-    Some(core)
+    for _ in 0..2 {
+        let stripped = ["ات", "ون", "ين", "ان", "ه", "ي"]
+            .iter()
+            .find_map(|suffix| core.strip_suffix(suffix))
+            .filter(|rest| rest.chars().count() >= 3);
+        match stripped {
+            Some(rest) => core = rest,
+            None => break,
+        }
+    }
+    Some(core.to_string())
 }

@@ -89,6 +89,7 @@ pub(super) fn plan(units: &[Unit], ev: &[Evidence], capture_date: Option<String>
         Some(t) => past_standfirst(units, ev, t, body),
         None => body.start,
     };
+    let start = with_leading_item(units, ev, start, body.end, title);
     let mut verdicts = vec![Verdict::Drop("header"); n];
     for i in 0..cut {
         if units[i].class != Class::Body {
@@ -238,6 +239,32 @@ fn past_standfirst(units: &[Unit], ev: &[Evidence], title: usize, body: Run) -> 
     }
 }
 
+/// On pages whose body is a list of items, each opened by a bulleted subheading (a news
+/// roundup), the first item's subheading stands just above the first paragraph: the body
+/// starts there.
+fn with_leading_item(
+    units: &[Unit],
+    ev: &[Evidence],
+    start: usize,
+    end: usize,
+    title: Option<usize>,
+) -> usize {
+    let Some(prev) = start.checked_sub(1) else {
+        return start;
+    };
+    let bullet = |i: usize| units[i].text.trim_start().chars().next();
+    let item = units[prev].class == Class::Body
+        && ev[prev].bulleted
+        && Some(prev) != title
+        && ev[prev].furniture.is_none()
+        && (start..=end).any(|i| ev[i].bulleted && bullet(i) == bullet(prev));
+    if item {
+        prev
+    } else {
+        start
+    }
+}
+
 /// A line that could be a headline: short enough, not closed by a full stop, not furniture.
 fn headline_candidate(u: &Unit, e: &Evidence) -> bool {
     u.class == Class::Body
@@ -248,7 +275,7 @@ fn headline_candidate(u: &Unit, e: &Evidence) -> bool {
             .filter(|w| w.chars().any(char::is_alphabetic))
             .nth(1)
             .is_some()
-        && matches!(e.end, End::Open | End::Ask)
+        && matches!(e.end, End::Open | End::Ask | End::Trail)
         && e.date.is_none()
         && e.furniture.is_none()
         && !e.teaser
@@ -281,7 +308,7 @@ fn choose_title(units: &[Unit], ev: &[Evidence], body: Run) -> Option<usize> {
         .filter(|&i| i <= last && (i < body.start || first_is_headline))
         .filter(|&i| headline_candidate(&units[i], &ev[i]))
         .collect();
-    let first_body_line = units.iter().position(|u| u.class == Class::Body);
+    let first_candidate = candidates.first().copied();
     let mut best: Option<(f32, usize)> = None;
     for (rank, &c) in candidates.iter().enumerate() {
         let e = &ev[c];
@@ -291,11 +318,15 @@ fn choose_title(units: &[Unit], ev: &[Evidence], body: Run) -> Option<usize> {
                 || (units[j].class == Class::Body && ev[j].date.is_some())
         });
         let nearest = rank + 1 == candidates.len();
-        let opens_page = Some(c) == first_body_line;
-        let accepted = overlap >= 2
-            || (overlap >= 1 && (e.repeated || dated || nearest))
-            || (e.repeated && dated)
-            || (opens_page && dated);
+        let opens_page = Some(c) == first_candidate;
+        let accepted = if e.words <= 2 {
+            overlap >= 2 || e.repeated
+        } else {
+            overlap >= 2
+                || (overlap >= 1 && (e.repeated || dated || nearest))
+                || (e.repeated && dated)
+                || (opens_page && dated)
+        };
         if !accepted {
             continue;
         }

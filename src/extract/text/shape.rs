@@ -24,8 +24,11 @@ pub(super) fn end_of(text: &str) -> End {
     let t = text.trim_end_matches(|c: char| {
         c.is_whitespace() || matches!(c, '"' | '\'' | '»' | '”' | '’' | ')' | ']' | '}')
     });
+    let asked = t.strip_suffix('.').is_some_and(|u| u.ends_with(['!', '?', '؟']));
     if t.ends_with('…') {
         End::Trail
+    } else if asked {
+        End::Ask
     } else if t.ends_with(['.', '۔', '؛', ':', '،', ',', ';']) {
         End::Stop
     } else if t.ends_with(['!', '?', '؟']) {

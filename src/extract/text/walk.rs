@@ -33,7 +33,7 @@ pub(super) fn walk(
         match &unit.class {
             Class::Similar => {
                 draft.count_removed("similar_articles");
-                i += collect_list(&units[i + 1..], &ev[i + 1..], draft);
+                i += collect_list(&units[i + 1..], &ev[i + 1..], &layout.verdicts[i + 1..], draft);
             }
             Class::ReadAlso { .. } => {
                 draft.count_removed("read_also");
@@ -50,7 +50,7 @@ pub(super) fn walk(
             }
             Class::RelatedHeading => {
                 draft.count_removed("related");
-                i += collect_list(&units[i + 1..], &ev[i + 1..], draft);
+                i += collect_list(&units[i + 1..], &ev[i + 1..], &layout.verdicts[i + 1..], draft);
             }
             Class::RelatedGlued(rest) => {
                 draft.count_removed("related");
@@ -134,11 +134,8 @@ pub(super) fn walk(
     if let Some(unit) = units.get(layout.cut) {
         if unit.class == Class::Similar {
             draft.count_removed("similar_articles");
-            collect_list(
-                &units[layout.cut + 1..],
-                &ev[layout.cut + 1..],
-                &mut similar,
-            );
+            let at = layout.cut + 1;
+            collect_list(&units[at..], &ev[at..], &layout.verdicts[at..], &mut similar);
         } else {
             draft.count_removed("appended_article");
             if let Some(j) = units[layout.cut + 1..]
@@ -147,7 +144,7 @@ pub(super) fn walk(
             {
                 let at = layout.cut + 2 + j;
                 draft.count_removed("similar_articles");
-                collect_list(&units[at..], &ev[at..], &mut similar);
+                collect_list(&units[at..], &ev[at..], &layout.verdicts[at..], &mut similar);
             }
         }
     }
@@ -162,11 +159,11 @@ pub(super) fn walk(
 const LIST_ITEM_MAX_WORDS: usize = 15;
 
 /// Takes the list lines after a heading (bullets, or short headline-shaped lines) into
-/// `related`; returns how many lines it took.
-fn collect_list(units: &[Unit], ev: &[Evidence], draft: &mut Draft) -> usize {
+/// `related`, up to a line the layout gives to the article; returns how many lines it took.
+fn collect_list(units: &[Unit], ev: &[Evidence], verdicts: &[Verdict], draft: &mut Draft) -> usize {
     let mut taken = 0;
-    for (unit, e) in units.iter().zip(ev) {
-        if unit.class != Class::Body {
+    for ((unit, e), verdict) in units.iter().zip(ev).zip(verdicts) {
+        if unit.class != Class::Body || matches!(verdict, Verdict::Keep | Verdict::Title) {
             break;
         }
         let bare = strip_bullet(&unit.text);
@@ -180,21 +177,22 @@ fn collect_list(units: &[Unit], ev: &[Evidence], draft: &mut Draft) -> usize {
     taken
 }
 
-/// A headline without the byline some portals glue to it (`عنوان ... بقلم : فلان`).
+/// A headline without the byline some portals glue to it (`عنوان ... بقلم : فلان`): the text
+/// before a separator (`...`, `-`, `|`) that a byline label follows.
 fn without_byline(title: &str, byline_labels: &[String]) -> String {
-    for (at, _) in title.match_indices([' ', '.', '-', '|', '–', '—']) {
-        let head = title[..at].trim_end_matches(['.', '-', '|', '–', '—', ' ']);
-        let tail = title[at..].trim_start_matches(['.', '-', '|', '–', '—', ' ']);
-        if head.split_whitespace().count() < 2 || tail.len() == title[at..].len() - 1 && at > 0 && !title[at..].starts_with(' ') {
-            continue;
-        }
-        let key = match_key(tail);
-        let bylined = byline_labels.iter().any(|lk| {
-            key.starts_with(lk.as_str())
-                && matches!(key.as_bytes().get(lk.len()), None | Some(b' '))
-        });
-        if bylined && head.len() + 3 < title.len() {
-            return head.to_string();
+    const SEPARATORS: [&str; 6] = ["...", "…", " - ", " – ", " — ", " | "];
+    for sep in SEPARATORS {
+        for (at, _) in title.match_indices(sep) {
+            let head = title[..at].trim_end_matches(['.', ' ']);
+            let tail = title[at + sep.len()..].trim_start_matches(['.', ' ']);
+            let key = match_key(tail);
+            let bylined = byline_labels.iter().any(|lk| {
+                key.starts_with(lk.as_str())
+                    && matches!(key.as_bytes().get(lk.len()), None | Some(b' '))
+            });
+            if bylined && head.split_whitespace().count() >= 2 {
+                return head.to_string();
+            }
         }
     }
     title.to_string()
