@@ -37,6 +37,9 @@ const TEASER_MIN_WORDS: usize = 6;
 /// Fewest words of an uncut line judged as a copy of a later one (titles, shorter, are often
 /// found whole in the lead).
 const COPY_MIN_WORDS: usize = 12;
+/// Lines between an uncut copy and the paragraph it copies: a second paragraph that restates
+/// the lead right under it is prose, a standfirst stands apart from the body.
+const COPY_MIN_DISTANCE: usize = 3;
 
 /// Furniture a line shows on its own, whatever its position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -550,7 +553,12 @@ fn mark_teasers(units: &[Unit], evidence: &mut [Evidence]) {
         } else {
             continue;
         };
-        let teaser = (i + 1..n).take(60).any(|j| {
+        let from = if evidence[i].end == End::Trail {
+            i + 1
+        } else {
+            i + COPY_MIN_DISTANCE
+        };
+        let teaser = (from..n).take(60).any(|j| {
             units[j].class == Class::Body
                 && units[j].text.len() >= units[i].text.len()
                 && units[j].key != units[i].key

@@ -4,8 +4,9 @@
 //! 1. **Body.** Prose lines ([`Evidence::prose`]) that stand close together form runs: two
 //!    prose lines are in one run when at most [`MAX_GAP`] other lines stand between them and no
 //!    end-of-article label (tags, source, a similar-articles heading, an appended article's
-//!    `إقرأ أيضاً:`) does. The body is the first run holding at least half the prose of the
-//!    largest; runs that begin after an end-of-article label are another article's.
+//!    `إقرأ أيضاً:`, a date line, a comment prompt) does. The body is the run holding the most
+//!    prose; runs that begin after an end-of-article label (or restart with the page's own
+//!    dateline) are another article's.
 //! 2. **Inside the body** short lines between prose paragraphs are subheadings and stay, unless
 //!    they show furniture on their own (a date, a caption, a widget, a call to action …), repeat
 //!    elsewhere on the page, or read as another article's headline (`قائل: …`, `… ..`).
@@ -183,8 +184,8 @@ fn runs(units: &[Unit], ev: &[Evidence], appended: &[bool]) -> Vec<Run> {
     out
 }
 
-/// The article's run: the first holding at least half the prose of the largest, among the runs
-/// that begin before an end-of-article label following an earlier run.
+/// The article's run: the one holding the most prose (the first of equals), among the runs
+/// that begin before an end-of-article label following an earlier article-sized run.
 fn main_run(units: &[Unit], ev: &[Evidence], runs: &[Run], appended: &[bool]) -> Option<Run> {
     let mut eligible: Vec<Run> = Vec::new();
     for run in runs {
@@ -199,8 +200,7 @@ fn main_run(units: &[Unit], ev: &[Evidence], runs: &[Run], appended: &[bool]) ->
         }
         eligible.push(*run);
     }
-    let most = eligible.iter().map(|r| r.chars).max()?;
-    eligible.into_iter().find(|r| r.chars * 2 >= most)
+    eligible.into_iter().max_by_key(|r| (r.chars, std::cmp::Reverse(r.start)))
 }
 
 /// The next prose line after `from`, up to `end`.
