@@ -110,6 +110,9 @@ pub(super) struct Evidence {
     pub repeated: bool,
     /// The line is a cut-down copy of a later, longer line (a teaser of the lead).
     pub teaser: bool,
+    /// The line, uncut, is mostly found in a later paragraph standing apart from it (a
+    /// standfirst, or a title repeated in the lead).
+    pub copy: bool,
     /// The line is article prose ([`is_prose`]).
     pub prose: bool,
     /// The line starts with a list bullet.
@@ -144,7 +147,8 @@ pub(super) fn judge(units: &[Unit], keys: &TextKeys, arabic_page: bool) -> Vec<E
             && e.words >= 2
             && e.date.is_none()
             && e.furniture.is_none()
-            && !e.teaser;
+            && !e.teaser
+            && !e.copy;
     }
     out
 }
@@ -173,7 +177,15 @@ fn mark_restarts(units: &[Unit], evidence: &mut [Evidence]) {
 /// Prose: long, or punctuated and of sentence length, or (on pages that do not punctuate)
 /// sentence length with function words; never a date, furniture or a teaser.
 fn is_prose(e: &Evidence, punctuated: bool) -> bool {
-    if e.date.is_some() || e.furniture.is_some() || e.teaser || e.bulleted || e.end == End::Trail {
+    let printed_twice_headline = e.repeated && matches!(e.end, End::Open | End::Ask);
+    if e.date.is_some()
+        || e.furniture.is_some()
+        || e.teaser
+        || e.copy
+        || e.bulleted
+        || e.end == End::Trail
+        || printed_twice_headline
+    {
         return false;
     }
     e.words >= PROSE_MIN_WORDS
@@ -221,6 +233,7 @@ fn alone(u: &Unit, keys: &TextKeys, arabic_page: bool) -> Evidence {
         furniture: None,
         repeated: false,
         teaser: false,
+        copy: false,
         prose: false,
         bulleted: strip_bullet(&u.text).len() != u.text.len(),
         weak: false,
@@ -433,7 +446,20 @@ fn is_caption(text: &str, key: &str, keys: &TextKeys) -> bool {
         return rest.bytes().all(|b| b.is_ascii_digit() || b == b' ');
     }
     let t = text.trim_end();
-    t.ends_with("(أرشيفية)") || t.ends_with("(أرشيف)") || t.ends_with("(ارشيفية)")
+    t.ends_with("(أرشيفية)")
+        || t.ends_with("(أرشيف)")
+        || t.ends_with("(ارشيفية)")
+        || credited_to_agency(t, keys)
+}
+
+/// A line closed by an agency's name in brackets (`… في الرياض (واس)`): a photo credit.
+fn credited_to_agency(text: &str, keys: &TextKeys) -> bool {
+    text.strip_suffix(')')
+        .and_then(|t| t.rsplit_once('('))
+        .is_some_and(|(_, inside)| {
+            keys.agencies
+                .contains(&crate::extract::normalize::match_key(inside))
+        })
 }
 
 /// An agency name alone on its line, bare or in brackets or dashes.
@@ -564,7 +590,11 @@ fn mark_teasers(units: &[Unit], evidence: &mut [Evidence]) {
                 && units[j].key != units[i].key
                 && contained(mine, &evidence[j].content) >= needed
         });
-        evidence[i].teaser = teaser;
+        if evidence[i].end == End::Trail {
+            evidence[i].teaser = teaser;
+        } else {
+            evidence[i].copy = teaser;
+        }
     }
 }
 
@@ -690,7 +720,9 @@ fn content_word(w: &str) -> Option<String> {
         return None;
     }
     let mut core = w;
-    for prefix in ["وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل"] {
+    for prefix in [
+        "وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل",
+    ] {
         if let Some(rest) = core.strip_prefix(prefix) {
             if rest.chars().count() >= 3 {
                 core = rest;

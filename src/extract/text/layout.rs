@@ -15,8 +15,9 @@
 //!    it and by nearness to the body. Everything above the chosen title is the page's header.
 //! 4. **After the body** headline-shaped lines are other articles' headlines (to `related`),
 //!    the rest is footer, except that a page cut off mid-paragraph keeps its last line.
-//! 5. **Date.** A date line between the title and the body wins; then the nearest above the
-//!    body; then one inside or after the body; then the capture's date; last a masthead date.
+//! 5. **Date.** A date line between the title and the body wins; then the nearest just above an
+//!    untitled body; then one inside or after the body; then the capture's date. A date above
+//!    the title (or far above the body) is the masthead's date of the day and never taken.
 
 use super::evidence::{shared_words, Evidence, Furniture};
 use super::shape::{End, TITLE_MAX_WORDS};
@@ -29,6 +30,9 @@ const MAX_GAP: usize = 3;
 const ARTICLE_MIN_PROSE: usize = 2;
 /// Prose lines of the lead a title candidate is compared with.
 const LEAD_LINES: usize = 3;
+/// An untitled page's date stands at most this many lines above its body (higher up it is the
+/// masthead's).
+const DATE_REACH: usize = 4;
 /// A standfirst stands at most this many lines under its title.
 const STANDFIRST_REACH: usize = 3;
 /// Most trailing lines kept as the end of a page cut off mid-paragraph.
@@ -200,7 +204,9 @@ fn main_run(units: &[Unit], ev: &[Evidence], runs: &[Run], appended: &[bool]) ->
         }
         eligible.push(*run);
     }
-    eligible.into_iter().max_by_key(|r| (r.chars, std::cmp::Reverse(r.start)))
+    eligible
+        .into_iter()
+        .max_by_key(|r| (r.chars, std::cmp::Reverse(r.start)))
 }
 
 /// The next prose line after `from`, up to `end`.
@@ -269,8 +275,7 @@ fn with_leading_item(
 fn headline_candidate(u: &Unit, e: &Evidence) -> bool {
     u.class == Class::Body
         && (1..=TITLE_MAX_WORDS).contains(&e.words)
-        && u
-            .key
+        && u.key
             .split(' ')
             .filter(|w| w.chars().any(char::is_alphabetic))
             .nth(1)
@@ -363,7 +368,7 @@ fn inside_body(u: &Unit, e: &Evidence) -> Verdict {
     if e.date.is_some() {
         return Verdict::Drop("date");
     }
-    if e.teaser {
+    if e.teaser || e.copy {
         return Verdict::Drop("teaser");
     }
     if e.repeated {
@@ -423,6 +428,8 @@ fn keep_cut_paragraph(
             && ev[i].furniture.is_none()
             && ev[i].date.is_none()
             && !ev[i].repeated
+            && !ev[i].prose
+            && !ev[i].restarts
     });
     let last = &ev[n - 1];
     let opens_sentence = last.words >= 2
@@ -435,19 +442,18 @@ fn keep_cut_paragraph(
     }
 }
 
-/// Where a date stands relative to the article, best first.
+/// Where a date stands relative to the article, best first. Dates above the title, or far
+/// above an untitled body, are the masthead's date of the day and never taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum DatePlace {
     /// Between the title and the body.
     UnderTitle,
-    /// Above the body, the nearest to it (no title found).
+    /// Just above the body, the nearest to it (no title found).
     AboveBody,
     /// Inside or after the body.
     InBody,
     /// The capture's own date.
     Capture,
-    /// Above the title: the masthead's date.
-    Masthead,
 }
 
 /// The article's date; see the module notes.
@@ -473,8 +479,9 @@ fn choose_date(
             continue;
         };
         let place = match title {
-            Some(t) if i < t => DatePlace::Masthead,
+            Some(t) if i < t => continue,
             Some(_) if i < start => DatePlace::UnderTitle,
+            None if i + DATE_REACH < start => continue,
             None if i < start => DatePlace::AboveBody,
             _ => DatePlace::InBody,
         };

@@ -24,7 +24,9 @@ pub(super) fn end_of(text: &str) -> End {
     let t = text.trim_end_matches(|c: char| {
         c.is_whitespace() || matches!(c, '"' | '\'' | '»' | '”' | '’' | ')' | ']' | '}')
     });
-    let asked = t.strip_suffix('.').is_some_and(|u| u.ends_with(['!', '?', '؟']));
+    let asked = t
+        .strip_suffix('.')
+        .is_some_and(|u| u.ends_with(['!', '?', '؟']));
     if t.ends_with('…') {
         End::Trail
     } else if asked {

@@ -33,7 +33,12 @@ pub(super) fn walk(
         match &unit.class {
             Class::Similar => {
                 draft.count_removed("similar_articles");
-                i += collect_list(&units[i + 1..], &ev[i + 1..], &layout.verdicts[i + 1..], draft);
+                i += collect_list(
+                    &units[i + 1..],
+                    &ev[i + 1..],
+                    &layout.verdicts[i + 1..],
+                    draft,
+                );
             }
             Class::ReadAlso { .. } => {
                 draft.count_removed("read_also");
@@ -50,7 +55,12 @@ pub(super) fn walk(
             }
             Class::RelatedHeading => {
                 draft.count_removed("related");
-                i += collect_list(&units[i + 1..], &ev[i + 1..], &layout.verdicts[i + 1..], draft);
+                i += collect_list(
+                    &units[i + 1..],
+                    &ev[i + 1..],
+                    &layout.verdicts[i + 1..],
+                    draft,
+                );
             }
             Class::RelatedGlued(rest) => {
                 draft.count_removed("related");
@@ -135,7 +145,12 @@ pub(super) fn walk(
         if unit.class == Class::Similar {
             draft.count_removed("similar_articles");
             let at = layout.cut + 1;
-            collect_list(&units[at..], &ev[at..], &layout.verdicts[at..], &mut similar);
+            collect_list(
+                &units[at..],
+                &ev[at..],
+                &layout.verdicts[at..],
+                &mut similar,
+            );
         } else {
             draft.count_removed("appended_article");
             if let Some(j) = units[layout.cut + 1..]
@@ -144,7 +159,12 @@ pub(super) fn walk(
             {
                 let at = layout.cut + 2 + j;
                 draft.count_removed("similar_articles");
-                collect_list(&units[at..], &ev[at..], &layout.verdicts[at..], &mut similar);
+                collect_list(
+                    &units[at..],
+                    &ev[at..],
+                    &layout.verdicts[at..],
+                    &mut similar,
+                );
             }
         }
     }
