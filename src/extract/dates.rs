@@ -196,7 +196,114 @@ const MONTHS: &[(&str, u8)] = &[
     ("novembre", 11),
     ("décembre", 12),
     ("decembre", 12),
+    // Persian names of the Gregorian months.
+    ("ژانويه", 1),
+    ("فوريه", 2),
+    ("اوريل", 4),
+    ("ژوين", 6),
+    ("ژوئن", 6),
+    ("ژوييه", 7),
+    ("ژوئيه", 7),
+    ("سپتامبر", 9),
+    ("اكتبر", 10),
+    ("نوامبر", 11),
+    ("دسامبر", 12),
+    // Urdu names of the Gregorian months.
+    ("جنوري", 1),
+    ("فروري", 2),
+    ("مارچ", 3),
+    ("اپريل", 4),
+    ("مئي", 5),
+    ("جون", 6),
+    ("جولائي", 7),
+    ("اگست", 8),
+    ("ستمبر", 9),
+    ("نومبر", 11),
+    ("دسمبر", 12),
 ];
+
+/// The months of the Solar Hijri (Jalali) calendar of Iranian pages, folded, in order.
+const JALALI_MONTHS: [&str; 12] = [
+    "فروردين",
+    "ارديبهشت",
+    "خرداد",
+    "تير",
+    "مرداد",
+    "شهريور",
+    "مهر",
+    "ابان",
+    "اذر",
+    "دي",
+    "بهمن",
+    "اسفند",
+];
+
+/// Solar Hijri years a Jalali date may carry (1300 SH is 1921).
+const JALALI_YEARS: std::ops::RangeInclusive<u32> = 1300..=1499;
+
+/// A Jalali date (`۳ آبان ۱۴۰۲`) at `i`, converted to the Gregorian calendar.
+fn jalali_at(toks: &[Tok], i: usize) -> Option<(Ymd, usize)> {
+    let (d, dlen) = num(toks, i)?;
+    if dlen > 2 {
+        return None;
+    }
+    let month_at = skip_sep(toks, i + 1);
+    let Some(Tok::Word(w)) = toks.get(month_at) else {
+        return None;
+    };
+    let m = JALALI_MONTHS.iter().position(|name| name == w)? as u32 + 1;
+    let y_at = skip_sep(toks, month_at + 1);
+    let (y, ylen) = num(toks, y_at)?;
+    if ylen != 4 || !JALALI_YEARS.contains(&y) || d == 0 || d > 31 || (m > 6 && d > 30) {
+        return None;
+    }
+    Some((jalali_to_gregorian(y, m, d), y_at + 1))
+}
+
+/// Converts a Solar Hijri date to the Gregorian calendar (the arithmetic of the 33-year cycle
+/// used by Iranian software, exact for 1300–1499 SH).
+fn jalali_to_gregorian(jy: u32, jm: u32, jd: u32) -> Ymd {
+    let jy = i64::from(jy) + 1595;
+    let jm = i64::from(jm);
+    let mut days = -355_668 + 365 * jy + (jy / 33) * 8 + ((jy % 33) + 3) / 4 + i64::from(jd)
+        + if jm < 7 {
+            (jm - 1) * 31
+        } else {
+            (jm - 7) * 30 + 186
+        };
+    let mut gy = 400 * (days / 146_097);
+    days %= 146_097;
+    if days > 36_524 {
+        days -= 1;
+        gy += 100 * (days / 36_524);
+        days %= 36_524;
+        if days >= 365 {
+            days += 1;
+        }
+    }
+    gy += 4 * (days / 1461);
+    days %= 1461;
+    if days > 365 {
+        gy += (days - 1) / 365;
+        days = (days - 1) % 365;
+    }
+    let mut gd = days + 1;
+    let leap = (gy % 4 == 0 && gy % 100 != 0) || gy % 400 == 0;
+    let lengths = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let mut gm = 1;
+    for len in lengths {
+        if gd <= len {
+            break;
+        }
+        gd -= len;
+        gm += 1;
+    }
+    Ymd {
+        y: gy as u32,
+        m: gm,
+        d: gd as u32,
+    }
+}
 
 /// Levantine two-word months: first word, second word (folded), month number.
 const TWO_WORD_MONTHS: &[(&str, &str, u8)] = &[
@@ -304,7 +411,9 @@ fn date_at(toks: &[Tok], i: usize) -> Option<Found> {
             end,
         });
     }
-    let (date, end) = numeric_at(toks, i).or_else(|| named_at(toks, i))?;
+    let (date, end) = numeric_at(toks, i)
+        .or_else(|| jalali_at(toks, i))
+        .or_else(|| named_at(toks, i))?;
     if !valid(date) {
         return None;
     }
@@ -978,6 +1087,26 @@ mod tests {
             parse_date("3 تشرين الثاني 2025 08:05:00 - آخر تحديث: 3 تشرين الثاني 2025 08:31:12")
                 .as_deref(),
             Some("2025-11-03T08:05:00Z")
+        );
+    }
+
+    #[test]
+    fn persian_pages_give_jalali_and_persian_month_dates() {
+        assert_eq!(
+            parse_date("تاریخ انتشار: ۳ آبان ۱۴۰۲ - ۱۸:۴۰").as_deref(),
+            Some("2023-10-25T18:40:00Z")
+        );
+        assert_eq!(
+            parse_date("۱۲ فروردین ۱۳۹۹").as_deref(),
+            Some("2020-03-31T00:00:00Z")
+        );
+        assert_eq!(
+            parse_date("۵ اکتبر ۲۰۲۳").as_deref(),
+            Some("2023-10-05T00:00:00Z")
+        );
+        assert_eq!(
+            parse_date("12 جنوری 2024").as_deref(),
+            Some("2024-01-12T00:00:00Z")
         );
     }
 }

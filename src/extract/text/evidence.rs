@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::shape::{end_of, strip_bullet, word_count, End};
+use super::shape::{end_of, is_function_word, strip_bullet, word_count, End};
 use super::units::{Class, Unit};
 use crate::extract::dates::parse_date;
 use crate::extract::markers::TextKeys;
@@ -23,6 +23,8 @@ const PUNCTUATION_SAMPLE_WORDS: usize = 12;
 const DATE_LINE_MAX_WORDS: usize = 20;
 /// Longest typed furniture line (caption, call to action, comment prompt), in words.
 const FURNITURE_MAX_WORDS: usize = 25;
+/// Longest part of a dateline on either side of its joint, in words.
+const DATELINE_PART_MAX_WORDS: usize = 3;
 /// Longest notice (paywall, comment policy, copyright), in words.
 const NOTICE_MAX_WORDS: usize = 40;
 /// Fewest words of headlines run together on one line.
@@ -316,7 +318,7 @@ fn furniture(
     if is_breadcrumb(text) {
         return Some(Furniture::Breadcrumb);
     }
-    if e.function_words == 0 && is_dateline(text, words, keys) {
+    if e.function_words == 0 && !e.bulleted && is_dateline(text, words, keys) {
         return Some(Furniture::Dateline);
     }
     if arabic_page && words <= 8 && is_foreign(text) {
@@ -499,8 +501,11 @@ fn is_dateline(text: &str, words: usize, keys: &TextKeys) -> bool {
     if words > 6 && !(words <= 8 && (credited || t.contains('|'))) {
         return false;
     }
+    let parts_short = t
+        .split([':', '-', '–', '/', '|', 'ـ'])
+        .all(|part| part.split_whitespace().count() <= DATELINE_PART_MAX_WORDS);
     credited
-        || t.contains(" - ")
+        || parts_short && (t.contains(" - ")
         || t.contains(" – ")
         || t.contains("- ")
         || t.contains(" -")
@@ -508,7 +513,7 @@ fn is_dateline(text: &str, words: usize, keys: &TextKeys) -> bool {
         || t.contains(':')
         || t.contains('|')
         || t.ends_with(['-', '–'])
-        || t.contains('ـ')
+        || t.contains('ـ'))
 }
 
 /// A short line written mostly in Latin letters on an Arabic page.
@@ -616,99 +621,6 @@ pub(super) fn shared_words(a: &[String], b: &[String]) -> usize {
         }
     }
     seen.len()
-}
-
-/// Whether `key`-word `w` is an Arabic function word (prepositions, particles, pronouns,
-/// relatives, the verbs of reported speech), in matching-key spelling.
-fn is_function_word(w: &str) -> bool {
-    matches!(
-        w,
-        "في" | "من"
-            | "علي"
-            | "الي"
-            | "عن"
-            | "ان"
-            | "انه"
-            | "انها"
-            | "بان"
-            | "بانه"
-            | "التي"
-            | "الذي"
-            | "الذين"
-            | "اللذين"
-            | "اللتين"
-            | "مع"
-            | "بعد"
-            | "قبل"
-            | "خلال"
-            | "هذا"
-            | "هذه"
-            | "ذلك"
-            | "تلك"
-            | "كان"
-            | "كانت"
-            | "قد"
-            | "وقد"
-            | "لم"
-            | "لن"
-            | "لا"
-            | "ما"
-            | "ثم"
-            | "او"
-            | "بين"
-            | "حيث"
-            | "كما"
-            | "عند"
-            | "منذ"
-            | "حتي"
-            | "وفي"
-            | "ومن"
-            | "وعلي"
-            | "وان"
-            | "الا"
-            | "لكن"
-            | "ولكن"
-            | "اذا"
-            | "هو"
-            | "هي"
-            | "هم"
-            | "وهو"
-            | "وهي"
-            | "به"
-            | "بها"
-            | "له"
-            | "لها"
-            | "لهم"
-            | "فيه"
-            | "فيها"
-            | "عليه"
-            | "عليها"
-            | "منه"
-            | "منها"
-            | "اليه"
-            | "قال"
-            | "وقال"
-            | "قالت"
-            | "وقالت"
-            | "واضاف"
-            | "واضافت"
-            | "واكد"
-            | "واكدت"
-            | "واوضح"
-            | "واشار"
-            | "يكون"
-            | "تكون"
-            | "وذلك"
-            | "كل"
-            | "غير"
-            | "ضمن"
-            | "لدي"
-            | "نحو"
-            | "عبر"
-            | "وكان"
-            | "وكانت"
-            | "ايضا"
-    )
 }
 
 /// The content form of a key word: at least three letters once a leading `و`, `ف`, `ب`, `ل`,

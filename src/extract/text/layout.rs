@@ -95,6 +95,7 @@ pub(super) fn plan(units: &[Unit], ev: &[Evidence], capture_date: Option<String>
         None => body.start,
     };
     let start = with_leading_item(units, ev, start, body.end, title);
+    let start = with_leading_weak_line(ev, start, title);
     let mut verdicts = vec![Verdict::Drop("header"); n];
     for i in 0..cut {
         if units[i].class != Class::Body {
@@ -271,6 +272,15 @@ fn with_leading_item(
     }
 }
 
+/// A short punctuated line right above the body (the first words of the article set on a line
+/// of their own): the body starts there.
+fn with_leading_weak_line(ev: &[Evidence], start: usize, title: Option<usize>) -> usize {
+    match start.checked_sub(1) {
+        Some(prev) if ev[prev].weak && Some(prev) != title => prev,
+        _ => start,
+    }
+}
+
 /// A line that could be a headline: short enough, not closed by a full stop, not furniture.
 fn headline_candidate(u: &Unit, e: &Evidence) -> bool {
     u.class == Class::Body
@@ -377,6 +387,9 @@ fn inside_body(u: &Unit, e: &Evidence) -> Verdict {
     if e.bulleted || e.weak {
         return Verdict::Keep;
     }
+    if e.words <= 1 {
+        return Verdict::Drop("header");
+    }
     if another_headline(u, e) {
         return Verdict::Related;
     }
@@ -452,6 +465,8 @@ enum DatePlace {
     AboveBody,
     /// Inside or after the body.
     InBody,
+    /// A print edition's line above the title (`العدد 4812 - الخميس 13 مارس 2025`).
+    Edition,
     /// The capture's own date.
     Capture,
 }
@@ -478,7 +493,9 @@ fn choose_date(
         let Some(date) = date_of(units, ev, i) else {
             continue;
         };
+        let edition = units[i].key.starts_with("العدد ");
         let place = match title {
+            Some(t) if i < t && edition => DatePlace::Edition,
             Some(t) if i < t => continue,
             Some(_) if i < start => DatePlace::UnderTitle,
             None if i + DATE_REACH < start => continue,

@@ -3,7 +3,9 @@
 //! `كلمات دلالية:`, `تاريخ النشر:` …). Lines without a label are [`Class::Body`]: the layout
 //! model ([`super::layout`]) decides what they are.
 
-use super::shape::{ends_sentence, linked_headline, strip_bullet, words_upto, HEADLINE_MAX_WORDS};
+use super::shape::{
+    ends_sentence, is_function_word, linked_headline, strip_bullet, words_upto, HEADLINE_MAX_WORDS,
+};
 use crate::extract::dates::parse_date;
 use crate::extract::markers::TextKeys;
 use crate::extract::normalize::{display_in, match_key, strip_key_prefix, Script};
@@ -187,6 +189,9 @@ fn classify(line: &str, key: &str, keys: &TextKeys) -> Class {
             return Class::Source(None);
         }
         let (sep, value) = after_separator(rest);
+        if sep && parse_date(value).is_some() {
+            return Class::Date(Some(value.to_string()));
+        }
         if sep && words_upto(value, SOURCE_MAX_WORDS) <= SOURCE_MAX_WORDS {
             return Class::Source(Some(value.to_string()));
         }
@@ -214,7 +219,16 @@ fn classify(line: &str, key: &str, keys: &TextKeys) -> Class {
     if let Some((lk, rest)) = label(line, key, &keys.byline_labels) {
         let (sep, value) = after_separator(rest);
         let words = words_upto(value, BYLINE_MAX_WORDS);
-        if key != lk && words <= BYLINE_MAX_WORDS && !ends_sentence(value) && (sep || words <= 3) {
+        let name_like = || {
+            !match_key(value)
+                .split(' ')
+                .any(is_function_word)
+        };
+        if key != lk
+            && words <= BYLINE_MAX_WORDS
+            && !ends_sentence(value)
+            && (sep || (words <= 3 && name_like()))
+        {
             return Class::Byline;
         }
     }
