@@ -265,7 +265,11 @@ fn jalali_at(toks: &[Tok], i: usize) -> Option<(Ymd, usize)> {
 fn jalali_to_gregorian(jy: u32, jm: u32, jd: u32) -> Ymd {
     let jy = i64::from(jy) + 1595;
     let jm = i64::from(jm);
-    let mut days = -355_668 + 365 * jy + (jy / 33) * 8 + ((jy % 33) + 3) / 4 + i64::from(jd)
+    let mut days = -355_668
+        + 365 * jy
+        + (jy / 33) * 8
+        + ((jy % 33) + 3) / 4
+        + i64::from(jd)
         + if jm < 7 {
             (jm - 1) * 31
         } else {
@@ -289,7 +293,20 @@ fn jalali_to_gregorian(jy: u32, jm: u32, jd: u32) -> Ymd {
     }
     let mut gd = days + 1;
     let leap = (gy % 4 == 0 && gy % 100 != 0) || gy % 400 == 0;
-    let lengths = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let lengths = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     let mut gm = 1;
     for len in lengths {
         if gd <= len {
@@ -514,10 +531,10 @@ fn skip_ordinal(toks: &[Tok], i: usize) -> usize {
     }
 }
 
-/// Skips one separator between date parts: `,`, `-`, `/`, `.`.
+/// Skips one separator between date parts: `,`, `-`, `/`, `.`, `_`.
 fn skip_sep(toks: &[Tok], i: usize) -> usize {
     match punct(toks, i) {
-        Some(',' | '-' | '/' | '.') => i + 1,
+        Some(',' | '-' | '/' | '.' | '_') => i + 1,
         _ => i,
     }
 }

@@ -106,6 +106,12 @@ text_lists! {
     mastheads,
     /// Agency and wire names that stand alone on a line as a credit (`وكالات`, `واس`).
     agencies,
+    /// Words found in outlets' names (`بريس`, `نيوز`, `بوابة`): a short line holding one after
+    /// the body is the outlet's signature, a source.
+    outlet_words,
+    /// Labels of promotions for other content (`فيديو`, `شاهد`, `بالصور`): a line opened by one
+    /// is a title only when it shares words with the lead.
+    promos,
     /// Words that mark a photo caption anywhere in a short line (`متوسطا`, `من اليمين`).
     caption_cues,
     /// Phrases of notices, found anywhere in a line: paywalls, comment policies, copyright

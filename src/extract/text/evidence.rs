@@ -11,6 +11,8 @@ use super::units::{Class, Unit};
 use crate::extract::dates::parse_date;
 use crate::extract::markers::TextKeys;
 
+/// The basmala, which opens some articles on a line of its own (matching key).
+const BASMALA: &str = "بسم الله الرحمن الرحيم";
 /// A line of this many words is prose whatever its punctuation.
 const PROSE_MIN_WORDS: usize = 15;
 /// Fewest words of a punctuated prose line.
@@ -72,6 +74,8 @@ pub(super) enum Furniture {
     Notice,
     /// Headlines run together on one long line, with no sentence punctuation between them.
     Ticker,
+    /// An outlet's name alone (`ساحل بريس`, `بوابة الوسط`): a signature after the body.
+    Outlet,
 }
 
 impl Furniture {
@@ -88,6 +92,7 @@ impl Furniture {
             Furniture::TagList => "tags",
             Furniture::Notice => "notice",
             Furniture::Ticker => "ticker",
+            Furniture::Outlet => "byline",
         }
     }
 }
@@ -143,9 +148,10 @@ pub(super) fn judge(units: &[Unit], keys: &TextKeys, arabic_page: bool) -> Vec<E
     let punctuated = punctuated(units, &out);
     for (u, e) in units.iter().zip(out.iter_mut()) {
         e.prose = u.class == Class::Body && is_prose(e, punctuated);
+        let basmala = u.key == BASMALA;
         e.weak = u.class == Class::Body
             && !e.prose
-            && e.end == End::Stop
+            && (e.end == End::Stop || basmala)
             && e.words >= 2
             && e.date.is_none()
             && e.furniture.is_none()
@@ -315,6 +321,9 @@ fn furniture(
     if words <= 6 && is_agency(text, key, keys) {
         return Some(Furniture::Agency);
     }
+    if words <= 3 && e.function_words == 0 && e.end == End::Open && holds(key, &keys.outlet_words) {
+        return Some(Furniture::Outlet);
+    }
     if is_breadcrumb(text) {
         return Some(Furniture::Breadcrumb);
     }
@@ -454,13 +463,14 @@ fn is_caption(text: &str, key: &str, keys: &TextKeys) -> bool {
         || credited_to_agency(t, keys)
 }
 
-/// A line closed by an agency's name in brackets (`… في الرياض (واس)`): a photo credit.
+/// A line closed by a credit in brackets: an agency's name (`… في الرياض (واس)`) or a caption
+/// label (`(تصوير: فلان)`).
 fn credited_to_agency(text: &str, keys: &TextKeys) -> bool {
     text.strip_suffix(')')
         .and_then(|t| t.rsplit_once('('))
         .is_some_and(|(_, inside)| {
-            keys.agencies
-                .contains(&crate::extract::normalize::match_key(inside))
+            let key = crate::extract::normalize::match_key(inside);
+            keys.agencies.contains(&key) || (key.contains(' ') && opens_with(&key, &keys.captions))
         })
 }
 
@@ -487,7 +497,10 @@ fn is_breadcrumb(text: &str) -> bool {
 /// bar or a colon, or an outlet in brackets: `بغداد - وكالات`, `مسقط/ الأناضول-`,
 /// `القاهرة (الاتحاد)`, `أخبار الآن | دبي – الإمارات (وكالات)`.
 fn is_dateline(text: &str, words: usize, keys: &TextKeys) -> bool {
-    let t = text.trim();
+    let t = text.trim().trim_end_matches('.');
+    if t.starts_with('(') && words <= 4 {
+        return true;
+    }
     if t.chars().filter(|c| c.is_numeric()).count() > 2 || t.contains(['.', '،', '؟', '?', '!']) {
         return false;
     }
@@ -505,15 +518,16 @@ fn is_dateline(text: &str, words: usize, keys: &TextKeys) -> bool {
         .split([':', '-', '–', '/', '|', 'ـ'])
         .all(|part| part.split_whitespace().count() <= DATELINE_PART_MAX_WORDS);
     credited
-        || parts_short && (t.contains(" - ")
-        || t.contains(" – ")
-        || t.contains("- ")
-        || t.contains(" -")
-        || t.contains('/')
-        || t.contains(':')
-        || t.contains('|')
-        || t.ends_with(['-', '–'])
-        || t.contains('ـ'))
+        || parts_short
+            && (t.contains(" - ")
+                || t.contains(" – ")
+                || t.contains("- ")
+                || t.contains(" -")
+                || t.contains('/')
+                || t.contains(':')
+                || t.contains('|')
+                || t.ends_with(['-', '–'])
+                || t.contains('ـ'))
 }
 
 /// A short line written mostly in Latin letters on an Arabic page.
@@ -526,7 +540,7 @@ fn is_foreign(text: &str) -> bool {
             arabic += 1;
         }
     }
-    latin > arabic * 2 && latin >= 3
+    latin > arabic && latin >= 3
 }
 
 /// Headlines run together: a long line with no comma and no full stop between sentences, but
@@ -553,8 +567,12 @@ fn is_ticker(text: &str) -> bool {
     joints >= 2 && stops == 0
 }
 
-/// A comma-separated list of four or more short items, no item a sentence: unlabelled tags.
+/// A comma-separated list of four or more short items, or a line of hashtags, no item a sentence: unlabelled tags.
 fn is_tag_list(text: &str, e: &Evidence) -> bool {
+    let hashtags = text.trim_start().starts_with('#') && e.words <= 8 && e.end == End::Open;
+    if hashtags {
+        return true;
+    }
     if e.end == End::Stop && !text.trim_end().ends_with(['،', ',']) {
         return false;
     }

@@ -23,16 +23,28 @@ use super::evidence::{shared_words, Evidence, Furniture};
 use super::shape::{End, TITLE_MAX_WORDS};
 use super::units::{Class, Unit};
 use crate::extract::dates::find_date;
+use crate::extract::markers::TextKeys;
 
 /// Most non-prose lines between two prose lines of one body run.
 const MAX_GAP: usize = 3;
 /// Prose lines a run needs before an end-of-article label closes the article.
 const ARTICLE_MIN_PROSE: usize = 2;
+/// Words shared with the lead that a headline standing in a list of headlines (a ticker) needs
+/// to be taken for the title.
+const LIST_TITLE_OVERLAP: usize = 3;
+/// Words of a headline in a list of headlines.
+const LIST_ITEM_WORDS: std::ops::RangeInclusive<usize> = 4..=20;
+/// Shared words count towards a title's score up to this many (a standfirst or a caption
+/// copying the lead shares more words than the headline does).
+const OVERLAP_CAP: usize = 4;
 /// Prose lines of the lead a title candidate is compared with.
 const LEAD_LINES: usize = 3;
 /// An untitled page's date stands at most this many lines above its body (higher up it is the
 /// masthead's).
 const DATE_REACH: usize = 4;
+/// A date line right above a title (at most this many lines) dates it; higher up it is the
+/// masthead's.
+const TITLE_DATE_REACH: usize = 2;
 /// A standfirst stands at most this many lines under its title.
 const STANDFIRST_REACH: usize = 3;
 /// Most trailing lines kept as the end of a page cut off mid-paragraph.
@@ -49,6 +61,8 @@ pub(super) enum Verdict {
     Related,
     /// A credit naming the source agency, for `sources`.
     Source,
+    /// A tags line without a label, for `tags`.
+    Tags,
     /// Not part of the article, counted under this `stats.removed` kind.
     Drop(&'static str),
 }
@@ -78,7 +92,12 @@ struct Run {
 
 /// Lays out a page from its units and their evidence; `capture_date` is the date a capture
 /// carries in front of its text, used when the page shows none of its own.
-pub(super) fn plan(units: &[Unit], ev: &[Evidence], capture_date: Option<String>) -> Layout {
+pub(super) fn plan(
+    units: &[Unit],
+    ev: &[Evidence],
+    keys: &TextKeys,
+    capture_date: Option<String>,
+) -> Layout {
     let n = units.len();
     let appended = appended_markers(units);
     let runs = runs(units, ev, &appended);
@@ -88,9 +107,11 @@ pub(super) fn plan(units: &[Unit], ev: &[Evidence], capture_date: Option<String>
     let cut = (body.end + 1..n)
         .find(|&i| units[i].class == Class::Similar || appended[i])
         .unwrap_or(n);
-    let title = choose_title(units, ev, body);
+    let title = choose_title(units, ev, body, &keys.promos);
+    let ticker_first = title.is_none() && headline_runs(units, ev)[body.start];
     let start = match title {
         Some(t) if t == body.start => next_prose(ev, t, body.end).unwrap_or(body.start),
+        None if ticker_first => next_prose(ev, body.start, body.end).unwrap_or(body.start),
         Some(t) => past_standfirst(units, ev, t, body),
         None => body.start,
     };
@@ -104,7 +125,7 @@ pub(super) fn plan(units: &[Unit], ev: &[Evidence], capture_date: Option<String>
         verdicts[i] = if Some(i) == title {
             Verdict::Title
         } else if i < start {
-            above_body(&ev[i])
+            above_body(&units[i], &ev[i])
         } else if i <= body.end {
             inside_body(&units[i], &ev[i])
         } else {
@@ -276,14 +297,69 @@ fn with_leading_item(
 /// of their own): the body starts there.
 fn with_leading_weak_line(ev: &[Evidence], start: usize, title: Option<usize>) -> usize {
     match start.checked_sub(1) {
-        Some(prev) if ev[prev].weak && Some(prev) != title => prev,
+        Some(prev) if ev[prev].weak && ev[prev].words >= 3 && Some(prev) != title => prev,
         _ => start,
     }
+}
+
+/// For each unit: does it stand in a list of three or more different headline-shaped lines in
+/// a row (a ticker, a most-read list)? A headline printed twice makes no list.
+fn headline_runs(units: &[Unit], ev: &[Evidence]) -> Vec<bool> {
+    if !punctuated_prose(ev) {
+        // Where paragraphs carry no punctuation, a run of open lines is the article itself.
+        return vec![false; units.len()];
+    }
+    let shaped = |i: usize| {
+        units[i].class == Class::Body
+            && (LIST_ITEM_WORDS).contains(&ev[i].words)
+            && matches!(ev[i].end, End::Open | End::Ask | End::Trail)
+            && ev[i].date.is_none()
+    };
+    let mut out = vec![false; units.len()];
+    let mut i = 0;
+    while i < units.len() {
+        if !shaped(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < units.len() && shaped(i) {
+            i += 1;
+        }
+        let mut keys: Vec<&str> = (start..i).map(|k| units[k].key.as_str()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        if keys.len() >= 3 {
+            out[start..i].iter_mut().for_each(|x| *x = true);
+        }
+    }
+    out
+}
+
+/// Whether most prose lines end with punctuation (the page's last line, often cut short, aside).
+fn punctuated_prose(ev: &[Evidence]) -> bool {
+    let last = ev.len().saturating_sub(1);
+    let (mut prose, mut stopped) = (0usize, 0usize);
+    for (i, e) in ev.iter().enumerate() {
+        if e.prose && i != last {
+            prose += 1;
+            stopped += usize::from(e.end != End::Open);
+        }
+    }
+    prose > 0 && stopped * 2 >= prose
+}
+
+/// Whether `key` opens with one of `labels` at a word boundary.
+fn keys_open(key: &str, labels: &[String]) -> bool {
+    labels.iter().any(|lk| {
+        key.starts_with(lk.as_str()) && matches!(key.as_bytes().get(lk.len()), None | Some(b' '))
+    })
 }
 
 /// A line that could be a headline: short enough, not closed by a full stop, not furniture.
 fn headline_candidate(u: &Unit, e: &Evidence) -> bool {
     u.class == Class::Body
+        && !e.weak
         && (1..=TITLE_MAX_WORDS).contains(&e.words)
         && u.key
             .split(' ')
@@ -299,7 +375,7 @@ fn headline_candidate(u: &Unit, e: &Evidence) -> bool {
 
 /// The title among the lines above the body (and the body's first line when it is
 /// headline-shaped on a punctuated page); see the module notes.
-fn choose_title(units: &[Unit], ev: &[Evidence], body: Run) -> Option<usize> {
+fn choose_title(units: &[Unit], ev: &[Evidence], body: Run, promos: &[String]) -> Option<usize> {
     let page_end = units.len() - 1;
     let others: Vec<usize> = (body.start + 1..=body.end)
         .filter(|&i| ev[i].prose && i != page_end)
@@ -324,6 +400,7 @@ fn choose_title(units: &[Unit], ev: &[Evidence], body: Run) -> Option<usize> {
         .filter(|&i| headline_candidate(&units[i], &ev[i]))
         .collect();
     let first_candidate = candidates.first().copied();
+    let in_list = headline_runs(units, ev);
     let mut best: Option<(f32, usize)> = None;
     for (rank, &c) in candidates.iter().enumerate() {
         let e = &ev[c];
@@ -334,19 +411,34 @@ fn choose_title(units: &[Unit], ev: &[Evidence], body: Run) -> Option<usize> {
         });
         let nearest = rank + 1 == candidates.len();
         let opens_page = Some(c) == first_candidate;
-        let accepted = if e.words <= 2 {
-            overlap >= 2 || e.repeated
+        let promo = keys_open(&units[c].key, promos);
+        let sole = candidates.len() == 1 && e.words >= 4;
+        let accepted = if in_list[c] {
+            overlap >= LIST_TITLE_OVERLAP
+        } else if e.words <= 2 || promo {
+            overlap >= 2 || (e.repeated && !promo)
         } else {
             overlap >= 2
                 || (overlap >= 1 && (e.repeated || dated || nearest))
                 || (e.repeated && dated)
                 || (opens_page && dated)
+                || sole
         };
+        tracing::trace!(
+            line = c,
+            overlap,
+            in_list = in_list[c],
+            repeated = e.repeated,
+            dated,
+            nearest,
+            accepted,
+            "title candidate"
+        );
         if !accepted {
             continue;
         }
         let distance = body.start.saturating_sub(c) as f32;
-        let score = overlap as f32
+        let score = overlap.min(OVERLAP_CAP) as f32
             + if e.repeated { 1.5 } else { 0.0 }
             + if dated { 1.0 } else { 0.0 }
             + if e.words >= 4 { 0.3 } else { 0.0 }
@@ -359,8 +451,11 @@ fn choose_title(units: &[Unit], ev: &[Evidence], body: Run) -> Option<usize> {
 }
 
 /// A line above the body (or between the title and the body): header furniture.
-fn above_body(e: &Evidence) -> Verdict {
+fn above_body(u: &Unit, e: &Evidence) -> Verdict {
+    let aggregator_credit =
+        u.key.starts_with("موقع ") && u.text.contains(['-', '–']) && e.words <= 8;
     match e.furniture {
+        _ if aggregator_credit => Verdict::Source,
         Some(f) => Verdict::Drop(f.kind()),
         None if e.date.is_some() => Verdict::Drop("date"),
         None => Verdict::Drop("header"),
@@ -372,8 +467,10 @@ fn inside_body(u: &Unit, e: &Evidence) -> Verdict {
     if e.prose {
         return Verdict::Keep;
     }
-    if let Some(f) = e.furniture {
-        return Verdict::Drop(f.kind());
+    match e.furniture {
+        Some(Furniture::TagList) => return Verdict::Tags,
+        Some(f) => return Verdict::Drop(f.kind()),
+        None => {}
     }
     if e.date.is_some() {
         return Verdict::Drop("date");
@@ -411,7 +508,8 @@ fn another_headline(u: &Unit, e: &Evidence) -> bool {
 /// A line after the body run: another article's headline, a source credit, or footer.
 fn after_body(u: &Unit, e: &Evidence) -> Verdict {
     match e.furniture {
-        Some(Furniture::Agency) => Verdict::Source,
+        Some(Furniture::Agency | Furniture::Outlet) => Verdict::Source,
+        Some(Furniture::TagList) => Verdict::Tags,
         Some(f) => Verdict::Drop(f.kind()),
         None if e.date.is_some() => Verdict::Drop("date"),
         None if e.words >= 4 && e.end != End::Stop && !e.prose && !u.text.is_empty() => {
@@ -445,9 +543,12 @@ fn keep_cut_paragraph(
             && !ev[i].restarts
     });
     let last = &ev[n - 1];
+    let bullet = |i: usize| units[i].text.trim_start().chars().next();
+    let next_item =
+        last.bulleted && (0..=body_end).any(|i| ev[i].bulleted && bullet(i) == bullet(n - 1));
     let opens_sentence = last.words >= 2
         && matches!(last.end, End::Open)
-        && (last.function_words >= 1 || units[n - 1].key.starts_with('و'));
+        && (last.function_words >= 1 || units[n - 1].key.starts_with('و') || next_item);
     if plain && opens_sentence {
         for i in tail {
             verdicts[i] = Verdict::Keep;
@@ -465,6 +566,8 @@ enum DatePlace {
     AboveBody,
     /// Inside or after the body.
     InBody,
+    /// Right above the title (a blog's date header).
+    AboveTitle,
     /// A print edition's line above the title (`العدد 4812 - الخميس 13 مارس 2025`).
     Edition,
     /// The capture's own date.
@@ -496,9 +599,10 @@ fn choose_date(
         let edition = units[i].key.starts_with("العدد ");
         let place = match title {
             Some(t) if i < t && edition => DatePlace::Edition,
+            Some(t) if i + TITLE_DATE_REACH >= t && i < t => DatePlace::AboveTitle,
             Some(t) if i < t => continue,
             Some(_) if i < start => DatePlace::UnderTitle,
-            None if i + DATE_REACH < start => continue,
+            None if i + DATE_REACH < start || (i == 0 && bare_date_line(&units[i])) => continue,
             None if i < start => DatePlace::AboveBody,
             _ => DatePlace::InBody,
         };
@@ -512,6 +616,12 @@ fn choose_date(
         offer(DatePlace::Capture, 0, d);
     }
     best.map(|(_, _, d)| d)
+}
+
+/// A plain line holding only a date, no label: at the top of an untitled page it is the
+/// masthead's date of the day.
+fn bare_date_line(unit: &Unit) -> bool {
+    unit.class == Class::Body && !unit.text.contains(':')
 }
 
 /// The date unit `i` gives: a labelled date line (its value, or the next line when the label

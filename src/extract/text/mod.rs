@@ -38,7 +38,7 @@ pub fn extract(text: &str, markers: &Markers) -> Result<Draft, Rejection> {
     let units = units::units(text, keys, Script::of_lang(lang));
     let arabic_script = matches!(lang, Some("ar" | "fa" | "ur"));
     let ev = evidence::judge(&units, keys, arabic_script);
-    let layout = layout::plan(&units, &ev, capture_date);
+    let layout = layout::plan(&units, &ev, keys, capture_date);
     let mut draft = Draft {
         lang: lang.map(str::to_string),
         ..Draft::default()

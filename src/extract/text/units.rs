@@ -219,11 +219,7 @@ fn classify(line: &str, key: &str, keys: &TextKeys) -> Class {
     if let Some((lk, rest)) = label(line, key, &keys.byline_labels) {
         let (sep, value) = after_separator(rest);
         let words = words_upto(value, BYLINE_MAX_WORDS);
-        let name_like = || {
-            !match_key(value)
-                .split(' ')
-                .any(is_function_word)
-        };
+        let name_like = || !match_key(value).split(' ').any(is_function_word);
         if key != lk
             && words <= BYLINE_MAX_WORDS
             && !ends_sentence(value)

@@ -133,7 +133,11 @@ pub(super) fn walk(
                 }
                 Verdict::Source => {
                     draft.count_removed("source");
-                    push_source(draft, &unit.text);
+                    push_source(draft, source_name(&unit.text));
+                }
+                Verdict::Tags => {
+                    draft.count_removed("tags");
+                    push_tags(draft, &unit.text);
                 }
                 Verdict::Drop(kind) => draft.count_removed(kind),
             },
@@ -235,6 +239,15 @@ fn dedup_by_key(list: &mut Vec<String>) {
     });
 }
 
+/// The source a credit line names: an aggregator's `موقع كل يوم -أنباء تونس` credits the
+/// part after the dash; any other credit is the whole line.
+fn source_name(line: &str) -> &str {
+    match line.rsplit_once(['-', '–', '/']) {
+        Some((_, name)) if !name.trim().is_empty() => name,
+        _ => line,
+    }
+}
+
 /// Adds a source name, quotes and brackets stripped.
 fn push_source(draft: &mut Draft, value: &str) {
     let v = strip_quotes(value).trim_matches(|c: char| matches!(c, '(' | ')' | '-' | '–' | ' '));
@@ -252,9 +265,9 @@ fn push_tags(draft: &mut Draft, value: &str) {
         vec![value]
     };
     for part in parts {
-        let t = part.trim();
+        let t = part.trim().replace('_', " ");
         if !t.is_empty() {
-            draft.tags.push(t.to_string());
+            draft.tags.push(t);
         }
     }
 }
