@@ -152,7 +152,7 @@ pub(super) fn judge(units: &[Unit], keys: &TextKeys, arabic_page: bool) -> Vec<E
         e.weak = u.class == Class::Body
             && !e.prose
             && (e.end == End::Stop || basmala)
-            && e.words >= 2
+            && (e.words >= 2 || u.text.trim_end().ends_with(':'))
             && e.date.is_none()
             && e.furniture.is_none()
             && !e.teaser
@@ -524,7 +524,8 @@ fn is_dateline(text: &str, words: usize, keys: &TextKeys) -> bool {
                 || t.contains("- ")
                 || t.contains(" -")
                 || t.contains('/')
-                || t.contains(':')
+                || t.split_once(':')
+                    .is_some_and(|(_, after)| !after.trim().is_empty())
                 || t.contains('|')
                 || t.ends_with(['-', '–'])
                 || t.contains('ـ'))

@@ -133,6 +133,7 @@ pub(super) fn plan(
         };
     }
     keep_cut_paragraph(units, ev, body.end, cut, &mut verdicts);
+    keep_closing_line(units, ev, body.end, cut, &mut verdicts);
     let date = choose_date(units, ev, title, start, cut, capture_date);
     Layout {
         verdicts,
@@ -415,8 +416,10 @@ fn choose_title(units: &[Unit], ev: &[Evidence], body: Run, promos: &[String]) -
         let sole = candidates.len() == 1 && e.words >= 4;
         let accepted = if in_list[c] {
             overlap >= LIST_TITLE_OVERLAP
-        } else if e.words <= 2 || promo {
-            overlap >= 2 || (e.repeated && !promo)
+        } else if promo {
+            overlap >= 1 && (e.repeated || dated)
+        } else if e.words <= 2 {
+            overlap >= 2 || e.repeated
         } else {
             overlap >= 2
                 || (overlap >= 1 && (e.repeated || dated || nearest))
@@ -553,6 +556,35 @@ fn keep_cut_paragraph(
         for i in tail {
             verdicts[i] = Verdict::Keep;
         }
+    }
+}
+
+/// The line right after the body, when nothing but widgets and furniture follows it to the end
+/// of the page, is the article's closing line (`مبروك لأبطال مصر .. مبروك`), not another
+/// article's headline: related headlines come in lists or before a page's footer labels.
+fn keep_closing_line(
+    units: &[Unit],
+    ev: &[Evidence],
+    body_end: usize,
+    cut: usize,
+    verdicts: &mut [Verdict],
+) {
+    let next = body_end + 1;
+    if next >= cut || verdicts[next] != Verdict::Related || cut != units.len() {
+        return;
+    }
+    let only_furniture_after = (next + 1..units.len()).all(|i| {
+        matches!(units[i].class, Class::Furniture | Class::Ad)
+            || (units[i].class == Class::Body
+                && ev[i].furniture.is_some_and(|f| {
+                    matches!(
+                        f,
+                        Furniture::Widget | Furniture::Notice | Furniture::Comment
+                    )
+                }))
+    });
+    if only_furniture_after {
+        verdicts[next] = Verdict::Keep;
     }
 }
 

@@ -123,7 +123,7 @@ pub(super) fn walk(
                 }
             }
             Class::Body => match layout.verdicts[i] {
-                Verdict::Keep => body.push(unit.text.clone()),
+                Verdict::Keep => body.push(paragraph(&unit.text)),
                 Verdict::Title => {
                     draft.title = Some(without_byline(&unit.text, &keys.byline_labels));
                 }
@@ -172,6 +172,12 @@ pub(super) fn walk(
             }
         }
     }
+    if let Some(last) = body.last_mut() {
+        if let Some(kept) = without_trailing_credit(last, keys) {
+            *last = kept;
+            draft.count_removed("byline");
+        }
+    }
     draft.related.append(&mut similar.related);
     dedup_by_key(&mut draft.related);
     dedup_by_key(&mut draft.sources);
@@ -181,6 +187,34 @@ pub(super) fn walk(
 
 /// Longest unbulleted list item, in words: longer lines are paragraphs, not list items.
 const LIST_ITEM_MAX_WORDS: usize = 15;
+
+/// A paragraph as it goes into the body: without the colon a transcript prints before a line
+/// whose speaker it leaves out (`: مساء الخير …`).
+fn paragraph(text: &str) -> String {
+    let t = text.trim_start_matches([':', ' ']);
+    if t.is_empty() {
+        text.to_string()
+    } else {
+        t.to_string()
+    }
+}
+
+/// The last paragraph without a desk or agency credit glued after its final sentence
+/// (`… ترجیح دیں۔ ویب ڈیسک`); `None` when it ends with none.
+fn without_trailing_credit(text: &str, keys: &TextKeys) -> Option<String> {
+    let (at, _) = text
+        .char_indices()
+        .filter(|(_, c)| matches!(c, '.' | '۔' | '!' | '؟' | '?'))
+        .last()?;
+    let tail = text[at..].trim_start_matches(['.', '۔', '!', '؟', '?', ' ']);
+    let key = match_key(tail);
+    let words = key.split(' ').filter(|w| !w.is_empty()).count();
+    let credit = (1..=3).contains(&words)
+        && key.split(' ').any(|w| {
+            keys.outlet_words.iter().any(|o| o == w) || keys.agencies.iter().any(|a| a == w)
+        });
+    credit.then(|| text[..at + text[at..].chars().next().map_or(0, char::len_utf8)].to_string())
+}
 
 /// Takes the list lines after a heading (bullets, or short headline-shaped lines) into
 /// `related`, up to a line the layout gives to the article; returns how many lines it took.
