@@ -204,8 +204,7 @@ fn paragraph(text: &str) -> String {
 fn without_trailing_credit(text: &str, keys: &TextKeys) -> Option<String> {
     let (at, _) = text
         .char_indices()
-        .filter(|(_, c)| matches!(c, '.' | '۔' | '!' | '؟' | '?'))
-        .last()?;
+        .rfind(|(_, c)| matches!(c, '.' | '۔' | '!' | '؟' | '?'))?;
     let tail = text[at..].trim_start_matches(['.', '۔', '!', '؟', '?', ' ']);
     let key = match_key(tail);
     let words = key.split(' ').filter(|w| !w.is_empty()).count();
