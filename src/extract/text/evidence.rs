@@ -29,6 +29,8 @@ const FURNITURE_MAX_WORDS: usize = 25;
 const DATELINE_PART_MAX_WORDS: usize = 3;
 /// Longest notice (paywall, comment policy, copyright), in words.
 const NOTICE_MAX_WORDS: usize = 40;
+/// Most function words, in percent of its words, of a ticker line holding a comma.
+const TICKER_MAX_FUNCTION_PERCENT: usize = 15;
 /// Fewest words of headlines run together on one line.
 const TICKER_MIN_WORDS: usize = 20;
 /// Share of a line's content words found in one later, longer line that makes a line cut with
@@ -76,6 +78,8 @@ pub(super) enum Furniture {
     Ticker,
     /// An outlet's name alone (`ساحل بريس`, `بوابة الوسط`): a signature after the body.
     Outlet,
+    /// An embedded post and its attribution (`— Name (@handle) February 14, 2014`).
+    Embed,
 }
 
 impl Furniture {
@@ -93,6 +97,7 @@ impl Furniture {
             Furniture::Notice => "notice",
             Furniture::Ticker => "ticker",
             Furniture::Outlet => "byline",
+            Furniture::Embed => "embed",
         }
     }
 }
@@ -124,6 +129,9 @@ pub(super) struct Evidence {
     pub prose: bool,
     /// The line starts with a list bullet.
     pub bulleted: bool,
+    /// The line is joined like a headline: a speaker and a colon opening it (`ترامب: …`), or
+    /// `..` between its parts.
+    pub headline_joint: bool,
     /// Not prose, but a short punctuated line (a list item, a subheading ending with `:`, the
     /// last words of a paragraph): it may extend a body, never start one.
     pub weak: bool,
@@ -143,6 +151,7 @@ pub(super) fn judge(units: &[Unit], keys: &TextKeys, arabic_page: bool) -> Vec<E
     for (u, e) in units.iter().zip(out.iter_mut()) {
         e.repeated = seen.get(u.key.as_str()).copied().unwrap_or(0) > 1;
     }
+    mark_embedded_posts(units, &mut out);
     mark_teasers(units, &mut out);
     mark_restarts(units, &mut out);
     let punctuated = punctuated(units, &out);
@@ -159,6 +168,15 @@ pub(super) fn judge(units: &[Unit], keys: &TextKeys, arabic_page: bool) -> Vec<E
             && !e.copy;
     }
     out
+}
+
+/// The post an attribution line closes stands right above it: furniture too.
+fn mark_embedded_posts(units: &[Unit], evidence: &mut [Evidence]) {
+    for i in 1..units.len() {
+        if evidence[i].furniture == Some(Furniture::Embed) && units[i - 1].class == Class::Body {
+            evidence[i - 1].furniture = Some(Furniture::Embed);
+        }
+    }
 }
 
 /// Marks the prose lines that open with a dateline printed alone earlier on the page.
@@ -198,7 +216,10 @@ fn is_prose(e: &Evidence, punctuated: bool) -> bool {
     }
     e.words >= PROSE_MIN_WORDS
         || (e.words >= PROSE_PUNCTUATED_MIN_WORDS && e.end == End::Stop)
-        || (!punctuated && e.words >= PROSE_OPEN_MIN_WORDS && e.function_words >= 2)
+        || (!punctuated
+            && e.words >= PROSE_OPEN_MIN_WORDS
+            && e.function_words >= 2
+            && !e.headline_joint)
 }
 
 /// True when most plain lines of [`PUNCTUATION_SAMPLE_WORDS`] words or more (list items aside)
@@ -244,6 +265,7 @@ fn alone(u: &Unit, keys: &TextKeys, arabic_page: bool) -> Evidence {
         copy: false,
         prose: false,
         bulleted: strip_bullet(&u.text).len() != u.text.len(),
+        headline_joint: headline_joint(&u.text),
         weak: false,
         restarts: false,
     };
@@ -298,10 +320,13 @@ fn furniture(
     if words <= 8 && is_clock(text, key) {
         return Some(Furniture::Clock);
     }
+    if is_embed_attribution(text) {
+        return Some(Furniture::Embed);
+    }
     if words <= NOTICE_MAX_WORDS && holds(key, &keys.notices) {
         return Some(Furniture::Notice);
     }
-    if words >= TICKER_MIN_WORDS && is_ticker(text) {
+    if words >= TICKER_MIN_WORDS && is_ticker(text, words, e.function_words) {
         return Some(Furniture::Ticker);
     }
     if words <= FURNITURE_MAX_WORDS {
@@ -544,12 +569,30 @@ fn is_foreign(text: &str) -> bool {
     latin > arabic && latin >= 3
 }
 
-/// Headlines run together: a long line with no comma and no full stop between sentences, but
-/// two joints or more where one headline ends and the next begins (`…؟ `, `…: `, `….. `).
-fn is_ticker(text: &str) -> bool {
-    if text.contains(['،', ',', '؛']) {
-        return false;
-    }
+/// A speaker and a colon opening the line (`ترامب: …`, at most four words before the colon), or
+/// `..` joining its parts: the way headlines are built, rarely sentences.
+pub(super) fn headline_joint(text: &str) -> bool {
+    let speaker = text.split_once(':').is_some_and(|(who, said)| {
+        (1..=4).contains(&who.split_whitespace().count()) && !said.trim().is_empty()
+    });
+    speaker || text.contains("..")
+}
+
+/// The attribution line under an embedded post: a dash, a name, an `@handle` in brackets and a
+/// date (`— Name (@handle) February 14, 2014`).
+fn is_embed_attribution(text: &str) -> bool {
+    let t = text.trim_start();
+    t.starts_with(['—', '–', '-'])
+        && t.contains("(@")
+        && crate::extract::dates::find_date(t).is_some()
+}
+
+/// Headlines run together: a long line with no full stop between sentences, but joints where
+/// one headline ends and the next begins (`…؟ `, `…: `, `….. `): two or more on a line without
+/// commas, three or more on a line with one comma at most and few function words (headlines
+/// spare them; prose that pauses with `..` does not).
+fn is_ticker(text: &str, words: usize, function_words: usize) -> bool {
+    let commas = text.matches(['،', ',', '؛']).count();
     let body = text.trim_end();
     let mut joints = 0;
     let mut stops = 0;
@@ -565,7 +608,8 @@ fn is_ticker(text: &str) -> bool {
             _ => {}
         }
     }
-    joints >= 2 && stops == 0
+    let sparse = function_words * 100 < words * TICKER_MAX_FUNCTION_PERCENT;
+    stops == 0 && ((joints >= 3 && commas <= 1 && sparse) || (joints >= 2 && commas == 0))
 }
 
 /// A comma-separated list of four or more short items, or a line of hashtags, no item a sentence: unlabelled tags.

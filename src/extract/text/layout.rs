@@ -127,7 +127,7 @@ pub(super) fn plan(
         } else if i < start {
             above_body(&units[i], &ev[i])
         } else if i <= body.end {
-            inside_body(&units[i], &ev[i])
+            inside_body(&ev[i])
         } else {
             after_body(&units[i], &ev[i])
         };
@@ -466,7 +466,7 @@ fn above_body(u: &Unit, e: &Evidence) -> Verdict {
 }
 
 /// A line inside the body run; see the module notes.
-fn inside_body(u: &Unit, e: &Evidence) -> Verdict {
+fn inside_body(e: &Evidence) -> Verdict {
     if e.prose {
         return Verdict::Keep;
     }
@@ -490,7 +490,7 @@ fn inside_body(u: &Unit, e: &Evidence) -> Verdict {
     if e.words <= 1 {
         return Verdict::Drop("header");
     }
-    if another_headline(u, e) {
+    if another_headline(e) {
         return Verdict::Related;
     }
     Verdict::Keep
@@ -498,14 +498,8 @@ fn inside_body(u: &Unit, e: &Evidence) -> Verdict {
 
 /// A headline of another article standing between paragraphs: a speaker's quote headline
 /// (`بايدن: لم أطلب …`), a headline with `..` joints, or one cut with an ellipsis.
-fn another_headline(u: &Unit, e: &Evidence) -> bool {
-    if e.words < 4 || e.end == End::Stop {
-        return false;
-    }
-    let speaker = u.text.split_once(':').is_some_and(|(who, said)| {
-        (1..=4).contains(&who.split_whitespace().count()) && !said.trim().is_empty()
-    });
-    speaker || u.text.contains("..") || e.end == End::Trail
+fn another_headline(e: &Evidence) -> bool {
+    e.words >= 4 && e.end != End::Stop && (e.headline_joint || e.end == End::Trail)
 }
 
 /// A line after the body run: another article's headline, a source credit, or footer.
@@ -533,11 +527,17 @@ fn keep_cut_paragraph(
     verdicts: &mut [Verdict],
 ) {
     let n = units.len();
-    if cut != n || body_end + 1 >= n || n - body_end - 1 > CUT_TAIL_LINES {
+    if cut != n || body_end + 1 >= n {
         return;
     }
-    let tail = body_end + 1..n;
-    let plain = tail.clone().all(|i| {
+    // Embedded posts may stand between the body and its cut-off end.
+    let tail: Vec<usize> = (body_end + 1..n)
+        .filter(|&i| ev[i].furniture != Some(Furniture::Embed))
+        .collect();
+    if tail.is_empty() || tail.len() > CUT_TAIL_LINES || tail.last() != Some(&(n - 1)) {
+        return;
+    }
+    let plain = tail.iter().all(|&i| {
         units[i].class == Class::Body
             && ev[i].furniture.is_none()
             && ev[i].date.is_none()
