@@ -5,6 +5,7 @@
 use serde::Deserialize;
 
 use super::normalize::match_key;
+use super::phrases::{fnv, PhraseIndex};
 
 /// The default marker file, compiled into the binary.
 pub const DEFAULT_MARKERS_TOML: &str = include_str!("../../config/markers.toml");
@@ -51,11 +52,15 @@ macro_rules! text_lists {
         #[derive(Debug, Clone, Default)]
         pub struct TextKeys {
             $( $(#[doc = $doc])* pub $name: Vec<String>, )*
+            /// The vocabulary lists in one phrase index ([`Vocab`]).
+            pub vocabulary: PhraseIndex,
         }
 
         impl TextMarkers {
             fn compile(&self) -> TextKeys {
-                TextKeys { $( $name: keys_of(&self.$name), )* }
+                let mut keys = TextKeys { $( $name: keys_of(&self.$name), )* ..TextKeys::default() };
+                keys.vocabulary = vocabulary_of(&keys);
+                keys
             }
 
             fn extend_with(&mut self, extra: TextMarkers) {
@@ -117,6 +122,192 @@ text_lists! {
     /// Phrases of notices, found anywhere in a line: paywalls, comment policies, copyright
     /// (`للمشتركين فقط`, `تعبر عن رأي كتابها`).
     notices,
+}
+
+/// The lists of the layout model's vocabulary, by their bit in the [`PhraseIndex`] of
+/// [`TextKeys::vocabulary`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vocab {
+    /// [`TextMarkers::widgets`].
+    Widgets,
+    /// [`TextMarkers::calls_to_action`].
+    CallsToAction,
+    /// [`TextMarkers::channels`].
+    Channels,
+    /// [`TextMarkers::comments`].
+    Comments,
+    /// [`TextMarkers::captions`].
+    Captions,
+    /// [`TextMarkers::mastheads`].
+    Mastheads,
+    /// [`TextMarkers::agencies`].
+    Agencies,
+    /// [`TextMarkers::notices`].
+    Notices,
+    /// [`TextMarkers::caption_cues`].
+    CaptionCues,
+    /// [`TextMarkers::outlet_words`].
+    OutletWords,
+    /// [`TextMarkers::promos`].
+    Promos,
+    /// [`TextMarkers::byline_labels`].
+    BylineLabels,
+}
+
+impl Vocab {
+    /// The list's number in the phrase index.
+    pub const fn id(self) -> usize {
+        self as usize
+    }
+}
+
+/// Arabic function words, in matching-key spelling: prepositions, particles, pronouns,
+/// relatives and the verbs of reported speech. Their share tells prose from headlines and
+/// names; grammar, not portal data, so not in the marker file.
+pub const FUNCTION_WORDS: &[&str] = &[
+    "في",
+    "من",
+    "علي",
+    "الي",
+    "عن",
+    "ان",
+    "انه",
+    "انها",
+    "بان",
+    "بانه",
+    "التي",
+    "الذي",
+    "الذين",
+    "اللذين",
+    "اللتين",
+    "مع",
+    "بعد",
+    "قبل",
+    "خلال",
+    "هذا",
+    "هذه",
+    "ذلك",
+    "تلك",
+    "كان",
+    "كانت",
+    "قد",
+    "وقد",
+    "لم",
+    "لن",
+    "لا",
+    "ما",
+    "ثم",
+    "او",
+    "بين",
+    "حيث",
+    "كما",
+    "عند",
+    "منذ",
+    "حتي",
+    "وفي",
+    "ومن",
+    "وعلي",
+    "وان",
+    "الا",
+    "لكن",
+    "ولكن",
+    "اذا",
+    "هو",
+    "هي",
+    "هم",
+    "وهو",
+    "وهي",
+    "به",
+    "بها",
+    "له",
+    "لها",
+    "لهم",
+    "فيه",
+    "فيها",
+    "عليه",
+    "عليها",
+    "منه",
+    "منها",
+    "اليه",
+    "قال",
+    "وقال",
+    "يقول",
+    "تقول",
+    "قالت",
+    "وقالت",
+    "واضاف",
+    "واضافت",
+    "واكد",
+    "واكدت",
+    "واوضح",
+    "واشار",
+    "يكون",
+    "تكون",
+    "وذلك",
+    "كل",
+    "غير",
+    "ضمن",
+    "لدي",
+    "نحو",
+    "عبر",
+    "وكان",
+    "وكانت",
+    "ايضا",
+];
+
+/// Whether a matching-key word is an Arabic function word ([`FUNCTION_WORDS`]).
+pub fn is_function_word(word: &str) -> bool {
+    is_function_word_hash(fnv(word.as_bytes()))
+}
+
+/// [`is_function_word`] on the word's [`fnv`] hash, for callers that hash the word anyway.
+pub fn is_function_word_hash(hash: u64) -> bool {
+    // An open-addressing table of the words' hashes (0 marks a free slot), a quarter full.
+    const SLOTS: usize = 512;
+    static TABLE: std::sync::OnceLock<[u64; SLOTS]> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t = [0u64; SLOTS];
+        for w in FUNCTION_WORDS {
+            let h = fnv(w.as_bytes()).max(1);
+            let mut i = (h as usize) % SLOTS;
+            while t[i] != 0 && t[i] != h {
+                i = (i + 1) % SLOTS;
+            }
+            t[i] = h;
+        }
+        t
+    });
+    let h = hash.max(1);
+    let mut i = (h as usize) % SLOTS;
+    loop {
+        match table[i] {
+            0 => return false,
+            x if x == h => return true,
+            _ => i = (i + 1) % SLOTS,
+        }
+    }
+}
+
+/// The phrase index of the layout model's vocabulary lists.
+fn vocabulary_of(keys: &TextKeys) -> PhraseIndex {
+    let mut idx = PhraseIndex::default();
+    for (list, phrases) in [
+        (Vocab::Widgets, &keys.widgets),
+        (Vocab::CallsToAction, &keys.calls_to_action),
+        (Vocab::Channels, &keys.channels),
+        (Vocab::Comments, &keys.comments),
+        (Vocab::Captions, &keys.captions),
+        (Vocab::Mastheads, &keys.mastheads),
+        (Vocab::Agencies, &keys.agencies),
+        (Vocab::Notices, &keys.notices),
+        (Vocab::CaptionCues, &keys.caption_cues),
+        (Vocab::OutletWords, &keys.outlet_words),
+        (Vocab::Promos, &keys.promos),
+        (Vocab::BylineLabels, &keys.byline_labels),
+    ] {
+        idx.add(list.id(), phrases);
+    }
+    idx
 }
 
 /// Matching keys of a list, longest first, empty and repeated keys left out.

@@ -7,6 +7,7 @@ pub mod decode;
 pub mod html;
 pub mod markers;
 pub mod normalize;
+pub mod phrases;
 pub mod rejection;
 pub mod text;
 

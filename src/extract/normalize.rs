@@ -139,26 +139,22 @@ impl Script {
 /// too), `en` for mostly Latin text, `None` without letters. Reads at most the first 20,000
 /// characters.
 pub fn detect_lang(text: &str) -> Option<&'static str> {
-    let (mut arabic_script, mut latin) = (0usize, 0usize);
-    let (mut arabic_forms, mut persian_forms, mut urdu_only) = (0usize, 0usize, 0usize);
-    for c in text.chars().take(20_000) {
-        match c {
-            'a'..='z' | 'A'..='Z' => latin += 1,
-            'ي' | 'ى' | 'ك' => {
-                arabic_script += 1;
-                arabic_forms += 1;
-            }
-            'ی' | 'ک' => {
-                arabic_script += 1;
-                persian_forms += 1;
-            }
-            'ے' | 'ٹ' | 'ڈ' | 'ڑ' | 'ں' | 'ہ' | 'ھ' | 'ۓ' => {
-                arabic_script += 1;
-                urdu_only += 1;
-            }
-            '\u{0621}'..='\u{064A}' | '\u{0671}'..='\u{06D3}' => arabic_script += 1,
-            _ => {}
+    let mut end = text.len().min(LANG_SAMPLE_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let sample = &text.as_bytes()[..end];
+    // Counted in chunks of byte-wide lanes, which the compiler turns into vector code.
+    let (mut latin, mut arabic_script) = (0usize, 0usize);
+    for chunk in sample.chunks(255) {
+        let (mut l, mut a) = (0u8, 0u8);
+        for &b in chunk {
+            l += u8::from((b | 0x20).wrapping_sub(b'a') < 26);
+            // Arabic-script letters are two bytes led by D8–DB.
+            a += u8::from(b.wrapping_sub(0xD8) < 4);
         }
+        latin += usize::from(l);
+        arabic_script += usize::from(a);
     }
     if arabic_script == 0 && latin == 0 {
         return None;
@@ -166,6 +162,27 @@ pub fn detect_lang(text: &str) -> Option<&'static str> {
     if arabic_script < latin {
         return Some("en");
     }
+    // Persian and Urdu letters (U+0680–06FF) are led by DA or DB: rare on Arabic pages.
+    let (mut persian_forms, mut urdu_only) = (0usize, 0usize);
+    for at in memchr::memchr2_iter(0xDA, 0xDB, sample) {
+        let Some(&next) = sample.get(at + 1) else {
+            break;
+        };
+        match (sample[at], next) {
+            (0xDB, 0x8C) | (0xDA, 0xA9) => persian_forms += 1,
+            (0xDB, 0x92 | 0x81 | 0x93) | (0xDA, 0x88 | 0x91 | 0xBA | 0xBE) => urdu_only += 1,
+            _ => {}
+        }
+    }
+    // The Arabic forms of yeh and kaf (ي ى ك: D9 8A, D9 89, D9 83) weigh against them.
+    let arabic_forms = if persian_forms + urdu_only == 0 {
+        0
+    } else {
+        sample
+            .windows(2)
+            .filter(|w| w[0] == 0xD9 && matches!(w[1], 0x8A | 0x89 | 0x83))
+            .count()
+    };
     if persian_forms + urdu_only <= arabic_forms {
         Some("ar")
     } else if urdu_only * 40 >= arabic_script {
@@ -174,6 +191,9 @@ pub fn detect_lang(text: &str) -> Option<&'static str> {
         Some("fa")
     }
 }
+
+/// Bytes of a page read to tell its language.
+const LANG_SAMPLE_BYTES: usize = 40_000;
 
 /// Display normalisation for an Arabic page: see [`display_in`].
 pub fn display(text: &str) -> String {
@@ -407,12 +427,50 @@ impl KeyBuilder {
 /// The matching key: folded alef, ى→ي, ة→ه, no diacritics or tatweel, ASCII digits, lower case,
 /// punctuation dropped and spaces collapsed. Used to compare markers, never shown.
 pub fn match_key(text: &str) -> String {
+    let bytes = text.as_bytes();
     let table = arabic_table();
-    let mut b = KeyBuilder::with_capacity(text.len());
-    for c in text.chars() {
-        b.push_folded(key_char_in(c, table));
+    let mut out = String::with_capacity(bytes.len());
+    let mut pending_sep = false;
+    let mut i = 0;
+    // ASCII and the Arabic block (two bytes led by D8–DB) are folded without decoding the
+    // text character by character; any other character takes the general rule.
+    while i < bytes.len() {
+        let b = bytes[i];
+        let folded = if b < 0x80 {
+            i += 1;
+            if b.is_ascii_alphanumeric() {
+                KeyChar::Keep(char::from(b.to_ascii_lowercase()))
+            } else {
+                KeyChar::Sep
+            }
+        } else if b.wrapping_sub(0xD8) < 4 && i + 1 < bytes.len() {
+            let index = (usize::from(b - 0xD8) << 6) | usize::from(bytes[i + 1] & 0x3F);
+            i += 2;
+            table[index]
+        } else {
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            i += c.len_utf8();
+            key_char_general(c)
+        };
+        match folded {
+            KeyChar::Drop => {}
+            KeyChar::Sep => pending_sep = !out.is_empty(),
+            KeyChar::Keep(k) => {
+                if pending_sep {
+                    out.push(' ');
+                    pending_sep = false;
+                }
+                if k.is_ascii() || (ARABIC_BLOCK..ARABIC_BLOCK + 0x100).contains(&(k as u32)) {
+                    out.push(k);
+                } else {
+                    out.extend(k.to_lowercase());
+                }
+            }
+        }
     }
-    b.finish()
+    out
 }
 
 /// If `text`'s key starts with `label_key` (a [`match_key`] output), returns the text after the
@@ -648,5 +706,36 @@ mod tests {
             Some("وكتب ترامب")
         );
         assert_eq!(strip_key_prefix("وقال المصدر", &match_key("المصدر")), None);
+    }
+
+    /// The matching key as the character-by-character builder makes it (the reference the
+    /// byte-table fast path must agree with).
+    fn key_by_chars(text: &str) -> String {
+        let mut b = KeyBuilder::with_capacity(text.len());
+        text.chars().for_each(|c| b.push(c));
+        b.finish()
+    }
+
+    #[test]
+    fn byte_table_key_agrees_with_the_character_rule() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for s in [
+                format!("{c}"),
+                format!("ب{c}ا"),
+                format!("a {c} 1"),
+                format!("{c}{c}"),
+            ] {
+                assert_eq!(match_key(&s), key_by_chars(&s), "{s:?}");
+            }
+        }
+        for s in [
+            "  CNN:  «حماس»!! ",
+            "الولایات المتحدة ١٢٣ ۴۵",
+            "اقرأ أيضاً«الاحتلال»",
+            "Ünïcödé ÉTÉ İstanbul ß",
+            "\u{200B}غزة\u{FEFF} - 2024",
+        ] {
+            assert_eq!(match_key(s), key_by_chars(s), "{s:?}");
+        }
     }
 }

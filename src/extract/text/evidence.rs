@@ -4,15 +4,18 @@
 //! a cut teaser of a later paragraph. The layout model ([`super::layout`]) weighs these with the
 //! line's position.
 
-use std::collections::HashMap;
-
-use super::shape::{end_of, is_function_word, strip_bullet, word_count, End};
+use super::shape::{end_of, strip_bullet, word_count, End};
 use super::units::{Class, Unit};
 use crate::extract::dates::parse_date;
-use crate::extract::markers::TextKeys;
+use crate::extract::markers::{is_function_word_hash, TextKeys, Vocab};
+use crate::extract::normalize::match_key;
+use crate::extract::phrases::{fnv, FnvMap, Hits};
 
 /// The basmala, which opens some articles on a line of its own (matching key).
 const BASMALA: &str = "بسم الله الرحمن الرحيم";
+/// Lines from the top of the page whose content words are kept: titles, leads, standfirsts and
+/// teasers stand there, and a long page's tail need not pay for them.
+const CONTENT_REACH: usize = 120;
 /// A line of this many words is prose whatever its punctuation.
 const PROSE_MIN_WORDS: usize = 15;
 /// Fewest words of a punctuated prose line.
@@ -23,6 +26,10 @@ const PROSE_OPEN_MIN_WORDS: usize = 8;
 const PUNCTUATION_SAMPLE_WORDS: usize = 12;
 /// Longest date or clock line, in words.
 const DATE_LINE_MAX_WORDS: usize = 20;
+/// Most words of letters in a date line (label, weekday, month names, zone, fillers).
+const DATE_LINE_MAX_LETTER_WORDS: usize = 12;
+/// Longest widget line, in words.
+const WIDGET_MAX_WORDS: usize = 8;
 /// Longest typed furniture line (caption, call to action, comment prompt), in words.
 const FURNITURE_MAX_WORDS: usize = 25;
 /// Longest part of a dateline on either side of its joint, in words.
@@ -111,9 +118,9 @@ pub(super) struct Evidence {
     pub end: End,
     /// Arabic function words among them (`في`, `من`, `أن`, `الذي` …).
     pub function_words: usize,
-    /// Content words (function words and short words left out, clitics stripped): what a
-    /// title shares with its lead.
-    pub content: Vec<String>,
+    /// Content words (function words and short words left out, clitics stripped), hashed,
+    /// sorted, without repeats: what a title shares with its lead.
+    pub content: Vec<u64>,
     /// The date the line holds, when it is a date line.
     pub date: Option<String>,
     /// Furniture the line shows on its own.
@@ -143,8 +150,12 @@ pub(super) struct Evidence {
 /// Judges every unit of the page; `punctuated` tells whether the page ends its paragraphs with
 /// punctuation (decided here, from the lines themselves).
 pub(super) fn judge(units: &[Unit], keys: &TextKeys, arabic_page: bool) -> Vec<Evidence> {
-    let mut out: Vec<Evidence> = units.iter().map(|u| alone(u, keys, arabic_page)).collect();
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut out: Vec<Evidence> = units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| alone(u, keys, arabic_page, i < CONTENT_REACH))
+        .collect();
+    let mut seen: FnvMap<&str, usize> = FnvMap::default();
     for u in units {
         *seen.entry(u.key.as_str()).or_default() += 1;
     }
@@ -247,14 +258,10 @@ fn punctuated(units: &[Unit], evidence: &[Evidence]) -> bool {
 }
 
 /// The evidence a unit gives on its own.
-fn alone(u: &Unit, keys: &TextKeys, arabic_page: bool) -> Evidence {
-    let words = if u.key.is_empty() {
-        0
-    } else {
-        u.key.split(' ').count()
-    };
+fn alone(u: &Unit, keys: &TextKeys, arabic_page: bool, with_content: bool) -> Evidence {
+    let words = words_of(&u.key);
     let mut e = Evidence {
-        words,
+        words: words.len(),
         end: end_of(&u.text),
         function_words: 0,
         content: Vec::new(),
@@ -272,90 +279,129 @@ fn alone(u: &Unit, keys: &TextKeys, arabic_page: bool) -> Evidence {
     if u.class != Class::Body {
         return e;
     }
-    for w in u.key.split(' ') {
-        if is_function_word(w) {
+    let mut content = Vec::new();
+    for w in &words {
+        if is_function_word_hash(fnv(w.as_bytes())) {
             e.function_words += 1;
-        } else if let Some(c) = content_word(w) {
-            e.content.push(c);
+        } else if with_content {
+            content.extend(content_word(w));
         }
     }
-    if words <= DATE_LINE_MAX_WORDS {
-        e.date = date_line(&u.text).or_else(|| byline_date(&u.text, &u.key, keys));
+    content.sort_unstable();
+    content.dedup();
+    e.content = content;
+    // Typed furniture is short: longer lines skip the vocabulary scan.
+    let hits = if e.words <= NOTICE_MAX_WORDS {
+        keys.vocabulary.scan(&words)
+    } else {
+        Hits::default()
+    };
+    if e.words <= DATE_LINE_MAX_WORDS && could_be_date_line(&words) {
+        e.date = date_line(&u.text);
+    }
+    let byline = hits.anywhere(Vocab::BylineLabels.id());
+    if e.date.is_none() && byline && e.words <= DATE_LINE_MAX_WORDS {
+        e.date = crate::extract::dates::find_date(&u.text);
     }
     if e.date.is_none() {
-        e.furniture = furniture(&u.text, &u.key, words, &e, keys, arabic_page);
+        e.furniture = furniture(&u.text, &u.key, &words, &hits, &e, keys, arabic_page);
     }
     e
+}
+
+/// The words of a matching key (single spaces between them), found with a vectorised search.
+fn words_of(key: &str) -> Vec<&str> {
+    if key.is_empty() {
+        return Vec::new();
+    }
+    let b = key.as_bytes();
+    let mut words = Vec::with_capacity(memchr::memchr_iter(b' ', b).count() + 1);
+    let mut start = 0;
+    for at in memchr::memchr_iter(b' ', b) {
+        words.push(&key[start..at]);
+        start = at + 1;
+    }
+    words.push(&key[start..]);
+    words
+}
+
+/// A cheap test before the date parser: a digit, and few enough words of letters for a date
+/// with its label, weekday, month names and zone.
+fn could_be_date_line(words: &[&str]) -> bool {
+    // Keys hold every digit as ASCII.
+    words.iter().any(|w| w.bytes().any(|b| b.is_ascii_digit()))
+        && words
+            .iter()
+            .filter(|w| !w.bytes().all(|b| b.is_ascii_digit()))
+            .count()
+            <= DATE_LINE_MAX_LETTER_WORDS
 }
 
 /// The date of a line that is only a date (with a weekday, a time, a zone such as `بتوقيت
 /// مكة` or a short label around it).
 pub(super) fn date_line(text: &str) -> Option<String> {
-    if !text.chars().any(|c| c.is_numeric()) {
-        return None;
-    }
     parse_date(text)
-}
-
-/// The date in an author block (`كتب في : السبت 6 يوليو 2019 - 9:10 مساءً بقلم : فلان`).
-fn byline_date(text: &str, key: &str, keys: &TextKeys) -> Option<String> {
-    if !holds(key, &keys.byline_labels) {
-        return None;
-    }
-    crate::extract::dates::find_date(text)
 }
 
 /// Typed furniture, judged on the line alone.
 fn furniture(
     text: &str,
     key: &str,
-    words: usize,
+    words: &[&str],
+    hits: &Hits,
     e: &Evidence,
     keys: &TextKeys,
     arabic_page: bool,
 ) -> Option<Furniture> {
-    if is_widget(key, keys) {
+    let n = words.len();
+    if n <= WIDGET_MAX_WORDS && is_widget(words, keys) {
         return Some(Furniture::Widget);
     }
-    if words <= 8 && is_clock(text, key) {
+    if n <= 8 && is_clock(text, words) {
         return Some(Furniture::Clock);
     }
-    if is_embed_attribution(text) {
+    if memchr::memchr(b'@', text.as_bytes()).is_some() && is_embed_attribution(text) {
         return Some(Furniture::Embed);
     }
-    if words <= NOTICE_MAX_WORDS && holds(key, &keys.notices) {
+    if n <= NOTICE_MAX_WORDS && hits.anywhere(Vocab::Notices.id()) {
         return Some(Furniture::Notice);
     }
-    if words >= TICKER_MIN_WORDS && is_ticker(text, words, e.function_words) {
+    if n >= TICKER_MIN_WORDS && is_ticker(text, n, e.function_words) {
         return Some(Furniture::Ticker);
     }
-    if words <= FURNITURE_MAX_WORDS {
-        if opens_with(key, &keys.comments) {
+    if n <= FURNITURE_MAX_WORDS {
+        if hits.opening(Vocab::Comments.id()) {
             return Some(Furniture::Comment);
         }
-        if is_call_to_action(key, words, keys) {
+        if is_call_to_action(words, hits) {
             return Some(Furniture::CallToAction);
         }
     }
-    if words <= 15 && is_caption(text, key, keys) || words <= 25 && holds(key, &keys.caption_cues) {
+    let caption = (n <= 15 && is_caption(text, key, hits, keys))
+        || (n <= 25 && hits.anywhere(Vocab::CaptionCues.id()));
+    if caption {
         return Some(Furniture::Caption);
     }
-    if words <= 8 && opens_with(key, &keys.mastheads) {
+    if n <= 8 && hits.opening(Vocab::Mastheads.id()) {
         return Some(Furniture::Masthead);
     }
-    if words <= 6 && is_agency(text, key, keys) {
+    if n <= 6 && hits.whole(Vocab::Agencies.id()) {
         return Some(Furniture::Agency);
     }
-    if words <= 3 && e.function_words == 0 && e.end == End::Open && holds(key, &keys.outlet_words) {
+    let outlet = n <= 3
+        && e.function_words == 0
+        && e.end == End::Open
+        && hits.anywhere(Vocab::OutletWords.id());
+    if outlet {
         return Some(Furniture::Outlet);
     }
     if is_breadcrumb(text) {
         return Some(Furniture::Breadcrumb);
     }
-    if e.function_words == 0 && !e.bulleted && is_dateline(text, words, keys) {
+    if e.function_words == 0 && !e.bulleted && n <= 8 && is_dateline(text, n, keys) {
         return Some(Furniture::Dateline);
     }
-    if arabic_page && words <= 8 && is_foreign(text) {
+    if arabic_page && n <= 8 && is_foreign(text) {
         return Some(Furniture::Foreign);
     }
     if is_tag_list(text, e) {
@@ -364,46 +410,22 @@ fn furniture(
     None
 }
 
-/// Whether `key` is `label` or starts with it at a word boundary, for any label.
-fn opens_with(key: &str, labels: &[String]) -> bool {
-    labels.iter().any(|lk| {
-        key == lk || (key.starts_with(lk.as_str()) && key.as_bytes().get(lk.len()) == Some(&b' '))
-    })
-}
-
-/// Whether one of `labels` stands in `key` as whole words.
-fn holds(key: &str, labels: &[String]) -> bool {
-    labels.iter().any(|lk| {
-        key.match_indices(lk.as_str()).any(|(at, _)| {
-            let before = at == 0 || key.as_bytes()[at - 1] == b' ';
-            let after = key.as_bytes().get(at + lk.len()).is_none_or(|&b| b == b' ');
-            before && after
-        })
-    })
-}
-
 /// A widget: a listed control, alone or with a count (`1520 مشاهدة`), or digits alone.
-fn is_widget(key: &str, keys: &TextKeys) -> bool {
-    let digits = |w: &str| w.bytes().all(|b| b.is_ascii_digit());
-    if !key.is_empty() && key.split(' ').all(digits) {
+fn is_widget(words: &[&str], keys: &TextKeys) -> bool {
+    let digits = |w: &&str| w.bytes().all(|b| b.is_ascii_digit());
+    if !words.is_empty() && words.iter().all(digits) {
         return true;
     }
-    let words: Vec<&str> = key.split(' ').filter(|w| !digits(w)).collect();
-    if words.len() > 6 {
-        return false;
-    }
-    let bare = words.join(" ");
-    keys.widgets.contains(&bare)
+    let letters: Vec<&str> = words.iter().filter(|w| !digits(w)).copied().collect();
+    !letters.is_empty() && keys.vocabulary.scan(&letters).whole(Vocab::Widgets.id())
 }
 
 /// A clock (`09:10 م`, `10:30 PM`) or a relative time (`منذ 3 ساعات`, `قبل ساعتين`).
-fn is_clock(text: &str, key: &str) -> bool {
-    let mut words = key.split(' ');
-    let first = words.next().unwrap_or("");
-    if matches!(first, "منذ" | "قبل") {
-        return key.split(' ').any(|w| {
+fn is_clock(text: &str, words: &[&str]) -> bool {
+    if matches!(words.first(), Some(&("منذ" | "قبل"))) {
+        return words.iter().any(|w| {
             matches!(
-                w,
+                *w,
                 "دقيقه"
                     | "دقائق"
                     | "دقيقتين"
@@ -425,12 +447,12 @@ fn is_clock(text: &str, key: &str) -> bool {
         .windows(3)
         .any(|w| w[1] == b':' && w[0].is_ascii_digit() && w[2].is_ascii_digit())
         || text.contains(['٫', '：']) && text.chars().any(|c| c.is_numeric());
-    let letters = key
-        .split(' ')
+    let letters = words
+        .iter()
         .filter(|w| w.chars().any(char::is_alphabetic))
         .filter(|w| {
             !matches!(
-                *w,
+                **w,
                 "م" | "ص"
                     | "am"
                     | "pm"
@@ -446,70 +468,63 @@ fn is_clock(text: &str, key: &str) -> bool {
     has_clock && letters <= 2
 }
 
-/// A call to action: opened by a call word and pointing at a channel, or a bare call.
-fn is_call_to_action(key: &str, words: usize, keys: &TextKeys) -> bool {
-    let first = key.split(' ').next().unwrap_or("");
-    let calls = keys.calls_to_action.iter().any(|c| {
-        first == c
-            || first.strip_prefix('و').is_some_and(|f| f == c)
-            || opens_with(key, std::slice::from_ref(c))
-    });
-    (calls && (words <= 4 || holds(key, &keys.channels)))
-        || (words <= 12 && count_holds(key, &keys.channels) >= 2)
+/// A call to action: opened by a call word and pointing at a channel, or a bare call of four
+/// words at most; or a short line naming two channels.
+fn is_call_to_action(words: &[&str], hits: &Hits) -> bool {
+    let calls = hits.opening(Vocab::CallsToAction.id());
+    let n = words.len();
+    (calls && (n <= 4 || hits.anywhere(Vocab::Channels.id())))
+        || (n <= 12 && hits.count(Vocab::Channels.id()) >= 2)
 }
 
-/// How many of `labels` stand in `key` as whole words.
-fn count_holds(key: &str, labels: &[String]) -> usize {
-    labels
-        .iter()
-        .filter(|l| holds(key, std::slice::from_ref(l)))
-        .count()
-}
-
-/// A caption or credit: a caption label, an image file name, or `(أرشيفية)` at the end.
-fn is_caption(text: &str, key: &str, keys: &TextKeys) -> bool {
-    if opens_with(key, &keys.captions) {
+/// A caption or credit: a caption label, an image file name, or a bracketed credit at the end.
+fn is_caption(text: &str, key: &str, hits: &Hits, keys: &TextKeys) -> bool {
+    if hits.opening(Vocab::Captions.id()) {
         return true;
     }
-    let lower = text.to_ascii_lowercase();
-    if [".jpg", ".jpeg", ".png", ".webp", ".gif"]
-        .iter()
-        .any(|ext| lower.contains(ext))
-    {
-        return true;
+    if text.contains('.') {
+        let lower = text.to_ascii_lowercase();
+        if [".jpg", ".jpeg", ".png", ".webp", ".gif", ".jfif"]
+            .iter()
+            .any(|ext| lower.contains(ext))
+        {
+            return true;
+        }
     }
     if let Some(rest) = key.strip_prefix("img ") {
         return rest.bytes().all(|b| b.is_ascii_digit() || b == b' ');
     }
     let t = text.trim_end();
-    t.ends_with("(أرشيفية)")
-        || t.ends_with("(أرشيف)")
-        || t.ends_with("(ارشيفية)")
-        || credited_to_agency(t, keys)
+    t.ends_with(')')
+        && (t.ends_with("(أرشيفية)")
+            || t.ends_with("(أرشيف)")
+            || t.ends_with("(ارشيفية)")
+            || bracketed_credit(t, keys))
 }
 
 /// A line closed by a credit in brackets: an agency's name (`… في الرياض (واس)`) or a caption
 /// label (`(تصوير: فلان)`).
-fn credited_to_agency(text: &str, keys: &TextKeys) -> bool {
+fn bracketed_credit(text: &str, keys: &TextKeys) -> bool {
     text.strip_suffix(')')
         .and_then(|t| t.rsplit_once('('))
         .is_some_and(|(_, inside)| {
-            let key = crate::extract::normalize::match_key(inside);
-            keys.agencies.contains(&key) || (key.contains(' ') && opens_with(&key, &keys.captions))
+            let key = match_key(inside);
+            let words: Vec<&str> = key.split(' ').collect();
+            let hits = keys.vocabulary.scan(&words);
+            hits.whole(Vocab::Agencies.id())
+                || (words.len() > 1 && hits.opening(Vocab::Captions.id()))
         })
-}
-
-/// An agency name alone on its line, bare or in brackets or dashes.
-fn is_agency(text: &str, key: &str, keys: &TextKeys) -> bool {
-    let bare = text
-        .trim()
-        .trim_matches(|c: char| matches!(c, '(' | ')' | '-' | '–' | '—' | ' ' | '.' | '[' | ']'));
-    !bare.is_empty() && keys.agencies.iter().any(|a| a == key)
 }
 
 /// A breadcrumb: parts joined by `»`, `›` or `>` standing as words, two joins or more (one
 /// when the trail starts at the home page), no sentence.
 fn is_breadcrumb(text: &str) -> bool {
+    // `»` and `«` are C2 BB and C2 AB, `›` is E2 80 BA.
+    if memchr::memchr3(b'>', b'/', 0xC2, text.as_bytes()).is_none()
+        && memchr::memchr(0xBA, text.as_bytes()).is_none()
+    {
+        return false;
+    }
     let seps = text
         .split_whitespace()
         .filter(|w| matches!(*w, "»" | "›" | ">" | "<" | "«" | "/"))
@@ -533,8 +548,8 @@ fn is_dateline(text: &str, words: usize, keys: &TextKeys) -> bool {
         .strip_suffix(')')
         .and_then(|u| u.rsplit_once('('))
         .is_some_and(|(_, inside)| {
-            let k = crate::extract::normalize::match_key(inside);
-            keys.agencies.contains(&k) || k.split(' ').count() <= 2
+            let k = match_key(inside);
+            k.split(' ').count() <= 2 || keys.agencies.contains(&k)
         });
     if words > 6 && !(words <= 8 && (credited || t.contains('|'))) {
         return false;
@@ -558,6 +573,9 @@ fn is_dateline(text: &str, words: usize, keys: &TextKeys) -> bool {
 
 /// A short line written mostly in Latin letters on an Arabic page.
 fn is_foreign(text: &str) -> bool {
+    if !text.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return false;
+    }
     let (mut latin, mut arabic) = (0usize, 0usize);
     for c in text.chars() {
         if c.is_ascii_alphabetic() {
@@ -572,10 +590,12 @@ fn is_foreign(text: &str) -> bool {
 /// A speaker and a colon opening the line (`ترامب: …`, at most four words before the colon), or
 /// `..` joining its parts: the way headlines are built, rarely sentences.
 pub(super) fn headline_joint(text: &str) -> bool {
-    let speaker = text.split_once(':').is_some_and(|(who, said)| {
+    let b = text.as_bytes();
+    let speaker = memchr::memchr(b':', b).is_some_and(|at| {
+        let (who, said) = (&text[..at], &text[at + 1..]);
         (1..=4).contains(&who.split_whitespace().count()) && !said.trim().is_empty()
     });
-    speaker || text.contains("..")
+    speaker || memchr::memchr_iter(b'.', b).any(|at| b.get(at + 1) == Some(&b'.'))
 }
 
 /// The attribution line under an embedded post: a dash, a name, an `@handle` in brackets and a
@@ -592,19 +612,32 @@ fn is_embed_attribution(text: &str) -> bool {
 /// commas, three or more on a line with one comma at most and few function words (headlines
 /// spare them; prose that pauses with `..` does not).
 fn is_ticker(text: &str, words: usize, function_words: usize) -> bool {
-    let commas = text.matches(['،', ',', '؛']).count();
-    let body = text.trim_end();
-    let mut joints = 0;
-    let mut stops = 0;
-    let chars: Vec<char> = body.chars().collect();
-    for i in 1..chars.len().saturating_sub(1) {
-        if chars[i + 1] != ' ' {
-            continue;
-        }
-        match chars[i] {
-            '؟' | '?' | '!' | ':' => joints += 1,
-            '.' if chars[i - 1] == '.' => joints += 1,
-            '.' => stops += 1,
+    // Joints end with `:`, `?`, `!`, `.` or `؟` (D8 9F) before a space: fewer than two such
+    // marks, no ticker.
+    let b = text.trim_end().as_bytes();
+    let marks = memchr::memchr3_iter(b':', b'?', b'!', b).count()
+        + memchr::memchr2_iter(b'.', 0x9F, b).count();
+    if marks < 2 {
+        return false;
+    }
+    let (mut joints, mut stops, mut commas) = (0usize, 0usize, 0usize);
+    for i in 0..b.len() {
+        let spaced = b.get(i + 1) == Some(&b' ');
+        match b[i] {
+            b',' => commas += 1,
+            0xD8 => match b.get(i + 1) {
+                Some(0x8C | 0x9B) => commas += 1,
+                Some(0x9F) if b.get(i + 2) == Some(&b' ') => joints += 1,
+                _ => {}
+            },
+            b'?' | b'!' | b':' if spaced && i > 0 => joints += 1,
+            b'.' if spaced && i > 0 => {
+                if b[i - 1] == b'.' {
+                    joints += 1;
+                } else {
+                    stops += 1;
+                }
+            }
             _ => {}
         }
     }
@@ -617,6 +650,14 @@ fn is_tag_list(text: &str, e: &Evidence) -> bool {
     let hashtags = text.trim_start().starts_with('#') && e.words <= 8 && e.end == End::Open;
     if hashtags {
         return true;
+    }
+    // `،` is D8 8C: count the separators from their bytes.
+    let b = text.as_bytes();
+    let commas = memchr::memchr2_iter(b',', 0x8C, b)
+        .filter(|&at| b[at] == b',' || (at > 0 && b[at - 1] == 0xD8))
+        .count();
+    if commas < 3 || e.words > 3 * (commas + 1) {
+        return false;
     }
     if e.end == End::Stop && !text.trim_end().ends_with(['،', ',']) {
         return false;
@@ -652,11 +693,15 @@ fn mark_teasers(units: &[Unit], evidence: &mut [Evidence]) {
         } else {
             i + COPY_MIN_DISTANCE
         };
+        let sig = signature(mine);
+        // Each bit `mine` has and `j` lacks stands for at least one word `j` lacks.
+        let most_missing = ((1.0 - needed) * mine.len() as f32) as u32;
         let teaser = (from..n).take(60).any(|j| {
             units[j].class == Class::Body
                 && units[j].text.len() >= units[i].text.len()
-                && units[j].key != units[i].key
+                && missing_bits(&sig, &signature(&evidence[j].content)) <= most_missing
                 && contained(mine, &evidence[j].content) >= needed
+                && units[j].key != units[i].key
         });
         if evidence[i].end == End::Trail {
             evidence[i].teaser = teaser;
@@ -666,54 +711,115 @@ fn mark_teasers(units: &[Unit], evidence: &mut [Evidence]) {
     }
 }
 
-/// Share of the words of `a` that stand in `b`.
-fn contained(a: &[String], b: &[String]) -> f32 {
+/// A 256-bit summary of a set of word hashes: one bit per word.
+fn signature(words: &[u64]) -> [u64; 4] {
+    let mut sig = [0u64; 4];
+    for w in words {
+        let bit = (w >> 56) as usize;
+        sig[bit >> 6] |= 1 << (bit & 63);
+    }
+    sig
+}
+
+/// Bits of `a` missing from `b`: a lower bound on the words of `a` that `b` lacks.
+fn missing_bits(a: &[u64; 4], b: &[u64; 4]) -> u32 {
+    a.iter().zip(b).map(|(x, y)| (x & !y).count_ones()).sum()
+}
+
+/// Share of the words of `a` that stand in `b` (both sorted, without repeats).
+fn contained(a: &[u64], b: &[u64]) -> f32 {
     if a.is_empty() {
         return 0.0;
     }
-    let hits = a.iter().filter(|w| b.contains(w)).count();
-    hits as f32 / a.len() as f32
+    shared_words(a, b) as f32 / a.len() as f32
 }
 
-/// Distinct content words two lines share.
-pub(super) fn shared_words(a: &[String], b: &[String]) -> usize {
-    let mut seen: Vec<&String> = Vec::new();
-    for w in a {
-        if b.contains(w) && !seen.contains(&w) {
-            seen.push(w);
+/// Content words two lines share (both sorted, without repeats).
+pub(super) fn shared_words(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
         }
     }
-    seen.len()
+    shared
 }
 
 /// The content form of a key word: at least three letters once a leading `و`, `ف`, `ب`, `ل`,
 /// `ال`, `بال`, `وال`, `لل` and up to two endings (`ات`, `ون`, `ين`, `ان`, `ه`, `ي`) are
 /// stripped, so `العراقي` and `العراق`, `الفيدرالية` and `الفيدرالي` meet; `None` for short or
 /// function words.
-fn content_word(w: &str) -> Option<String> {
-    if w.chars().count() < 3 || is_function_word(w) {
+fn content_word(w: &str) -> Option<u64> {
+    let b = w.as_bytes();
+    if !long_enough(b) {
         return None;
     }
-    let mut core = w;
-    for prefix in [
-        "وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل",
-    ] {
-        if let Some(rest) = core.strip_prefix(prefix) {
-            if rest.chars().count() >= 3 {
-                core = rest;
-                break;
-            }
-        }
-    }
+    let mut core = without_clitic(b);
     for _ in 0..2 {
-        let stripped = ["ات", "ون", "ين", "ان", "ه", "ي"]
-            .iter()
-            .find_map(|suffix| core.strip_suffix(suffix))
-            .filter(|rest| rest.chars().count() >= 3);
-        match stripped {
+        match without_ending(core) {
             Some(rest) => core = rest,
             None => break,
         }
     }
-    Some(core.to_string())
+    Some(fnv(core))
+}
+
+/// Keys are folded Arabic (two bytes a letter), ASCII and digits: a word of three letters or
+/// more, told from its bytes.
+fn long_enough(b: &[u8]) -> bool {
+    if b.first().is_some_and(u8::is_ascii) {
+        b.len() >= 3
+    } else {
+        b.len() >= 5
+    }
+}
+
+/// The word without a leading clitic (`وبال`, `وال`, `بال`, `فال`, `كال`, `لل`, `ال`, `و`, `ف`,
+/// `ب`, `ل`), the longest that leaves three letters; dispatched on the first letter's bytes.
+fn without_clitic(b: &[u8]) -> &[u8] {
+    const WAW: u8 = 0x88; // و = D9 88
+    const FA: u8 = 0x81; // ف = D9 81
+    const KAF: u8 = 0x83; // ك = D9 83
+    const LAM: u8 = 0x84; // ل = D9 84
+    const BA: u8 = 0xA8; // ب = D8 A8
+    const ALEF: u8 = 0xA7; // ا = D8 A7
+    let cut = match b {
+        [0xD9, WAW, 0xD8, BA, 0xD8, ALEF, 0xD9, LAM, ..] => 8,
+        [0xD9, WAW | FA | KAF, 0xD8, ALEF, 0xD9, LAM, ..]
+        | [0xD8, BA, 0xD8, ALEF, 0xD9, LAM, ..] => 6,
+        [0xD9, LAM, 0xD9, LAM, ..] | [0xD8, ALEF, 0xD9, LAM, ..] => 4,
+        [0xD9, WAW | FA | LAM, ..] | [0xD8, BA, ..] => 2,
+        _ => 0,
+    };
+    let rest = &b[cut..];
+    if cut > 0 && long_enough(rest) {
+        rest
+    } else if cut > 2
+        && long_enough(&b[2..])
+        && matches!(b, [0xD9, WAW | FA | LAM, ..] | [0xD8, BA, ..])
+    {
+        // `وال` on a short word: strip the `و` alone.
+        &b[2..]
+    } else {
+        b
+    }
+}
+
+/// The word without one ending (`ات`, `ون`, `ين`, `ان`, `ه`, `ي`) when three letters remain.
+fn without_ending(b: &[u8]) -> Option<&[u8]> {
+    let cut = match b {
+        [.., 0xD8, 0xA7, 0xD8, 0xAA] => 4,        // ات
+        [.., 0xD9, 0x88 | 0x8A, 0xD9, 0x86] => 4, // ون ين
+        [.., 0xD8, 0xA7, 0xD9, 0x86] => 4,        // ان
+        [.., 0xD9, 0x87] | [.., 0xD9, 0x8A] => 2, // ه ي
+        _ => return None,
+    };
+    let rest = &b[..b.len() - cut];
+    long_enough(rest).then_some(rest)
 }

@@ -391,11 +391,13 @@ fn choose_title(units: &[Unit], ev: &[Evidence], body: Run, promos: &[String]) -
         body.start.saturating_sub(1)
     };
     let skip_first = usize::from(first_is_headline);
-    let lead: Vec<String> = (body.start + skip_first..=body.end)
+    let mut lead: Vec<u64> = (body.start + skip_first..=body.end)
         .filter(|&i| ev[i].prose)
         .take(LEAD_LINES)
-        .flat_map(|i| ev[i].content.iter().cloned())
+        .flat_map(|i| ev[i].content.iter().copied())
         .collect();
+    lead.sort_unstable();
+    lead.dedup();
     let candidates: Vec<usize> = (0..=last.min(units.len().saturating_sub(1)))
         .filter(|&i| i <= last && (i < body.start || first_is_headline))
         .filter(|&i| headline_candidate(&units[i], &ev[i]))
