@@ -48,6 +48,11 @@ const FIXTURES: &[&str] = &[
     "boilerplate_only",
     "iso8859_6",
     "gzip_semantic",
+    "br_div_custom_tags",
+    "bbc_arabic_style",
+    "wordpress_author_notice",
+    "title_site_prefix",
+    "inbody_subheadings",
 ];
 
 fn dir() -> PathBuf {
@@ -220,6 +225,31 @@ fn iso_8859_6_page_decodes_from_the_content_type() {
 #[test]
 fn gzip_page_is_inflated_and_extracted() {
     check("gzip_semantic");
+}
+
+#[test]
+fn article_held_as_loose_text_and_br_in_a_div_with_custom_tags_is_found() {
+    check("br_div_custom_tags");
+}
+
+#[test]
+fn bbc_arabic_layout_loses_credits_captions_byline_and_title_suffix() {
+    check("bbc_arabic_style");
+}
+
+#[test]
+fn wordpress_author_card_and_comment_policy_leave_the_body() {
+    check("wordpress_author_notice");
+}
+
+#[test]
+fn site_name_before_the_headline_is_cut_using_the_publisher() {
+    check("title_site_prefix");
+}
+
+#[test]
+fn in_body_subheadings_are_kept_in_place() {
+    check("inbody_subheadings");
 }
 
 #[test]
