@@ -121,7 +121,7 @@ fn is_dateline(para: &str, key: &str, hints: &Hints, site: &SiteNames) -> bool {
     let who_key = match_key(who);
     (1..=3).contains(&place_words)
         && !who_key.is_empty()
-        && (site.names(who) || hints.agencies.iter().any(|a| *a == who_key))
+        && (site.names(who) || hints.agencies.contains(&who_key))
 }
 
 /// A short line naming an author's role: the role opens or ends it, or follows a separator
@@ -143,8 +143,7 @@ fn is_role_line(para: &str, key: &str, hints: &Hints) -> bool {
 /// A short line that may be the author's name standing above a role line.
 fn is_name_line(para: &str, key: &str) -> bool {
     let words = word_count(key);
-    words >= 1
-        && words <= MAX_NAME_WORDS
+    (1..=MAX_NAME_WORDS).contains(&words)
         && !has_sentence_punctuation(para)
         && !para.chars().any(|c| c.is_numeric())
 }
