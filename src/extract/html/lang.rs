@@ -46,7 +46,8 @@ pub fn resolve(dom: &Dom<'_>) -> PageLang {
     PageLang { code, script }
 }
 
-/// The declared language when the page's letters make it plausible, else the detected one.
+/// The declared language when the page's letters make it plausible, else the detected one if
+/// it is written in the Arabic script.
 /// Among Arabic-script languages the declaration wins (an Arabic page typed on a Persian
 /// keyboard is still Arabic), except that Urdu-only letters overrule a declared `ar`.
 fn choose(declared: Option<&str>, detected: Option<&'static str>) -> Option<String> {
@@ -57,7 +58,9 @@ fn choose(declared: Option<&str>, detected: Option<&'static str>) -> Option<Stri
             Some(d.to_string())
         }
         Some(d) if !is_arabic_script_lang(d) && !arabic_letters => Some(d.to_string()),
-        _ => detected.map(str::to_string),
+        // Letters tell Arabic-script languages apart, not Latin ones (`en` would be a guess).
+        _ if arabic_letters => detected.map(str::to_string),
+        _ => None,
     }
 }
 
@@ -173,6 +176,10 @@ mod tests {
         ));
         assert_eq!(p.code.as_deref(), Some("fa"));
         assert_eq!(page("<html><body></body></html>").code, None);
+        assert_eq!(
+            page("<html><body><p>Le ministre a dit lundi</p></body></html>").code,
+            None
+        );
     }
 
     #[test]

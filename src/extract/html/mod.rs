@@ -1,9 +1,12 @@
 //! HTML pages: strip the furniture, find the main content, read the metadata.
 //!
-//! The page is parsed once and flattened ([`dom`]); furniture is marked by tag, role and class
-//! words ([`clean`]); paragraphs vote for their containers ([`score`]); the winner is cleaned of
-//! widgets and cut into paragraphs ([`blocks`]); metadata comes from meta tags and JSON-LD
-//! ([`meta`], [`jsonld`]).
+//! The page is parsed once and flattened ([`dom`]); its language and display convention are
+//! settled first ([`lang`]); furniture is marked by tag, role and class words ([`clean`]);
+//! paragraphs, and runs of loose text between `<br>`s, vote for their containers ([`score`]);
+//! the winner is cleaned of widgets and cut into paragraphs ([`blocks`]), whose lines are then
+//! judged one by one for captions, credits, bylines and notices ([`lines`]); metadata comes from
+//! meta tags and JSON-LD ([`meta`], [`jsonld`]), the headline loses the site's name
+//! ([`title`]), and labelled link lists give related headlines and tags ([`lists`]).
 
 pub mod blocks;
 pub mod clean;

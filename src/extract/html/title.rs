@@ -60,14 +60,27 @@ impl SiteNames {
 
     /// Whether `part` of a title names the site.
     pub fn names(&self, part: &str) -> bool {
+        self.naming(part) > 0
+    }
+
+    /// How well `part` names the site: 2 when it is a declared name or spells the host, 1 when
+    /// it holds one or is held in one (on whole words), 0 otherwise.
+    fn naming(&self, part: &str) -> u8 {
         let key = match_key(part);
         if key.is_empty() {
-            return false;
+            return 0;
         }
-        self.names
+        if self.names.iter().any(|n| *n == key) || self.spells_host(part) {
+            2
+        } else if self
+            .names
             .iter()
-            .any(|n| *n == key || contains_words(n, &key) || contains_words(&key, n))
-            || self.spells_host(part)
+            .any(|n| contains_words(n, &key) || contains_words(&key, n))
+        {
+            1
+        } else {
+            0
+        }
     }
 
     /// Whether `part`, reduced to ASCII letters and digits, is the host's labels run together
@@ -142,18 +155,19 @@ pub fn strip_site(title: &str, site: &SiteNames, guess: bool) -> String {
     t
 }
 
-/// One cut at the first separator (site name before it) or the last one (after it).
+/// One cut at the last separator (site name after it) or the first one (before it): the part
+/// cut must name the site better than the part kept (`الجزيرة نت تكشف … - الجزيرة نت`).
 fn strip_once(t: &str, site: &SiteNames) -> Option<String> {
     for sep in SEPARATORS {
         if let Some(pos) = t.rfind(sep) {
             let (head, tail) = (t[..pos].trim(), t[pos + sep.len()..].trim());
-            if !head.is_empty() && site.names(tail) && !site.names(head) {
+            if !head.is_empty() && site.naming(tail) > site.naming(head) {
                 return Some(head.to_string());
             }
         }
         if let Some(pos) = t.find(sep) {
             let (head, tail) = (t[..pos].trim(), t[pos + sep.len()..].trim());
-            if !tail.is_empty() && site.names(head) && !site.names(tail) {
+            if !tail.is_empty() && site.naming(head) > site.naming(tail) {
                 return Some(tail.to_string());
             }
         }
@@ -235,6 +249,15 @@ mod tests {
         let s = names(&[], Some("www.aljazeera.net"));
         assert_eq!(strip_site("خبر عاجل | Aljazeera", &s, false), "خبر عاجل");
         assert_eq!(strip_site("Al: a title", &s, false), "Al: a title");
+    }
+
+    #[test]
+    fn a_headline_holding_the_site_name_keeps_it() {
+        let s = names(&["الجزيرة نت"], None);
+        assert_eq!(
+            strip_site("الجزيرة نت تكشف تفاصيل جديدة - الجزيرة نت", &s, false),
+            "الجزيرة نت تكشف تفاصيل جديدة"
+        );
     }
 
     #[test]
