@@ -70,7 +70,7 @@ impl SiteNames {
         if key.is_empty() {
             return 0;
         }
-        if self.names.iter().any(|n| *n == key) || self.spells_host(part) {
+        if self.names.contains(&key) || self.spells_host(part) {
             2
         } else if self
             .names
