@@ -48,6 +48,14 @@ const FIXTURES: &[&str] = &[
     "boilerplate_only",
     "iso8859_6",
     "gzip_semantic",
+    "br_div_custom_tags",
+    "bbc_arabic_style",
+    "wordpress_author_notice",
+    "title_site_prefix",
+    "inbody_subheadings",
+    "persian_page",
+    "urdu_page",
+    "cp1256_noscript_sources",
 ];
 
 fn dir() -> PathBuf {
@@ -223,9 +231,109 @@ fn gzip_page_is_inflated_and_extracted() {
 }
 
 #[test]
+fn article_held_as_loose_text_and_br_in_a_div_with_custom_tags_is_found() {
+    check("br_div_custom_tags");
+}
+
+#[test]
+fn bbc_arabic_layout_loses_credits_captions_byline_and_title_suffix() {
+    check("bbc_arabic_style");
+}
+
+#[test]
+fn wordpress_author_card_and_comment_policy_leave_the_body() {
+    check("wordpress_author_notice");
+}
+
+#[test]
+fn site_name_before_the_headline_is_cut_using_the_publisher() {
+    check("title_site_prefix");
+}
+
+#[test]
+fn in_body_subheadings_are_kept_in_place() {
+    check("inbody_subheadings");
+}
+
+#[test]
+fn persian_page_keeps_its_letters_and_zero_width_non_joiners() {
+    check("persian_page");
+}
+
+#[test]
+fn urdu_page_keeps_its_letters() {
+    check("urdu_page");
+}
+
+#[test]
+fn windows_1256_page_splits_sources_and_keeps_noscript_markup_out() {
+    check("cp1256_noscript_sources");
+    let exp = expected("cp1256_noscript_sources");
+    let bytes = std::fs::read(page_path("cp1256_noscript_sources")).expect("fixture page");
+    let meta = PageMeta {
+        url: exp.url.clone(),
+        content_type: None,
+    };
+    let art = extract(&bytes, &meta).expect("an article");
+    for s in art.related.iter().chain(art.tags.iter()) {
+        assert!(!s.contains('<'), "markup leaked into {s:?}");
+    }
+}
+
+/// Every string a Persian or Urdu page yields, for the letter checks.
+fn all_strings(art: &Article) -> Vec<String> {
+    let mut v = vec![art.body.clone()];
+    v.extend(art.title.clone());
+    v.extend(art.related.iter().cloned());
+    v.extend(art.tags.iter().cloned());
+    v.push(art.site.clone());
+    v
+}
+
+/// The text of the page between `start` and the next `</div>` (its article text, markup
+/// included), read from the fixture file itself.
+fn page_slice(name: &str, start: &str) -> String {
+    let page = String::from_utf8(std::fs::read(page_path(name)).expect("fixture page"))
+        .expect("UTF-8 page");
+    let from = page.find(start).expect("start marker in the page");
+    let rest = &page[from..];
+    rest[..rest.find("</div>").expect("end of the article text")].to_string()
+}
+
+#[test]
+fn persian_and_urdu_pages_are_not_folded_to_arabic_letters() {
+    for (name, start) in [
+        ("persian_page", "itemprop=\"articleBody\""),
+        ("urdu_page", "class=\"story-detail\""),
+    ] {
+        let bytes = std::fs::read(page_path(name)).expect("fixture page");
+        let art = extract(&bytes, &PageMeta::default()).expect("an article");
+        let source = page_slice(name, start);
+        for s in all_strings(&art) {
+            assert!(
+                !s.contains(['\u{064A}', '\u{0643}']),
+                "{name}: Arabic yeh or kaf in {s:?}"
+            );
+        }
+        for c in ['\u{06CC}', '\u{06A9}', '\u{06D2}', '\u{06C1}', '\u{200C}'] {
+            assert_eq!(
+                art.body.matches(c).count(),
+                source.matches(c).count(),
+                "{name}: count of U+{:04X} in the body differs from the page's article text",
+                c as u32
+            );
+        }
+    }
+    let fa = std::fs::read(page_path("persian_page")).expect("fixture page");
+    let art = extract(&fa, &PageMeta::default()).expect("an article");
+    assert!(art.body.matches('\u{200C}').count() >= 10);
+    assert!(art.title.is_some_and(|t| t.contains('\u{200C}')));
+}
+
+#[test]
 fn fixture_pages_are_stored_in_their_own_encodings() {
     let read = |name: &str| std::fs::read(page_path(name)).expect("fixture page");
-    for name in ["cp1256_table", "iso8859_6"] {
+    for name in ["cp1256_table", "iso8859_6", "cp1256_noscript_sources"] {
         assert!(
             std::str::from_utf8(&read(name)).is_err(),
             "{name} must be stored in its legacy charset, not UTF-8"

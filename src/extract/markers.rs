@@ -349,6 +349,15 @@ pub struct HtmlHints {
     pub related_headings: Vec<String>,
     /// One-line furniture dropped wherever it stands alone (`Advertisement`, `Share this`).
     pub drop_lines: Vec<String>,
+    /// Role words of an author block (`مراسل`, `محرر`, `Correspondent`): a short line naming a
+    /// role, and the name line before it, leave the body.
+    pub author_roles: Vec<String>,
+    /// Openings of image captions and credits besides the text `captions` list
+    /// (`التعليق على الصورة`): a short paragraph opened by one leaves the body.
+    pub captions: Vec<String>,
+    /// Phrases of comment-policy and rights notices, found anywhere in a paragraph
+    /// (`ترحب شبكة`, `الآراء الواردة أدناه`).
+    pub notices: Vec<String>,
     /// The hints compiled for matching, built once on first use ([`HtmlHints::compiled`]).
     #[serde(skip)]
     compiled: std::sync::OnceLock<super::html::hints::Hints>,
@@ -392,6 +401,9 @@ impl Markers {
             (&mut h.positive, extra.html.positive),
             (&mut h.related_headings, extra.html.related_headings),
             (&mut h.drop_lines, extra.html.drop_lines),
+            (&mut h.author_roles, extra.html.author_roles),
+            (&mut h.captions, extra.html.captions),
+            (&mut h.notices, extra.html.notices),
         ] {
             extend_list(dst, src);
         }

@@ -1,15 +1,19 @@
 //! Turning the chosen container into paragraphs: widgets inside it (link lists, related boxes,
 //! ad labels, captions, forms) are dropped first, then block boundaries become paragraph breaks.
 
-use super::super::normalize::{display, match_key};
+use super::super::normalize::{display_line_in, match_key, Script};
 use super::super::Draft;
 use super::dom::{Dom, NO_PARENT};
 use super::hints::{ClassVerdict, Hints};
+use super::lines;
 use super::score::Choice;
 use super::stats::{is_inline, Stats};
+use super::title::SiteNames;
 
 /// Longest block (characters of text) that can be a related-list heading.
 const MAX_HEADING: u32 = 60;
+/// Longest inline element (characters of text) that can be a button (`انسخ الرابط`).
+const MAX_INLINE_WIDGET: u32 = 30;
 
 fn is_cleanable(tag: &str) -> bool {
     matches!(
@@ -106,6 +110,13 @@ fn clean_inside(
             let mut kind: Option<&'static str> = None;
             if tag == "h1" || tag == "figcaption" {
                 kind = Some(if tag == "h1" { "title" } else { "caption" });
+            } else if is_inline(tag)
+                && stats.text[i] > 0
+                && stats.text[i] <= MAX_INLINE_WIDGET
+                && (node.attr("class").is_some() || node.attr("id").is_some())
+                && is_drop_line(&match_key(&dom.raw_text(i)), hints)
+            {
+                kind = Some("widget");
             } else if !is_inline(tag) && stats.text[i] > 0 && stats.text[i] <= MAX_HEADING {
                 let key = match_key(&dom.raw_text(i));
                 if is_related_heading(&key, hints) {
@@ -158,6 +169,7 @@ fn clean_inside(
 
 /// Collects the chosen content's paragraphs into the draft (sources and read-also headlines are
 /// taken out on the way).
+#[allow(clippy::too_many_arguments)]
 pub fn collect(
     dom: &Dom<'_>,
     stats: &mut Stats,
@@ -165,13 +177,17 @@ pub fn collect(
     choice: &Choice,
     hints: &Hints,
     verdicts: &[ClassVerdict],
+    script: Script,
+    site: &SiteNames,
     draft: &mut Draft,
 ) {
     let cuts = clean_inside(dom, stats, removed, choice, hints, verdicts, draft);
     let mut cut_at: Vec<(usize, u32)> = Vec::new();
     let mut seen_chars = 0u32;
-    let mut raw: Vec<Para> = Vec::new();
+    let mut raw: Vec<Vec<Line>> = Vec::new();
     let mut buf = Para::default();
+    // Whether the last thing seen was a `<br>`: a second one ends the paragraph.
+    let mut after_br = false;
     for &root in &choice.roots {
         let end = dom.nodes[root].end as usize;
         let mut closes: Vec<usize> = Vec::new();
@@ -180,12 +196,12 @@ pub fn collect(
         while i < end {
             while closes.last().is_some_and(|&e| e <= i) {
                 closes.pop();
-                buf.flush(&mut raw);
+                buf.flush(&mut raw, script);
             }
             let node = &dom.nodes[i];
             if removed[i] {
                 if cuts.binary_search(&i).is_ok() {
-                    buf.flush(&mut raw);
+                    buf.flush(&mut raw, script);
                     cut_at.push((raw.len(), seen_chars));
                 }
                 i = node.end as usize;
@@ -193,23 +209,33 @@ pub fn collect(
             }
             match node.el {
                 None => {
-                    buf.text.push_str(node.text);
+                    let line = &mut buf.cur;
+                    line.text.push_str(node.text);
                     let chars = stats.text[i];
-                    buf.chars += chars;
+                    line.chars += chars;
                     seen_chars += chars;
                     if i < link_end {
-                        buf.link += chars;
+                        line.link += chars;
                     }
+                    after_br &= chars == 0;
                 }
                 Some(el) => {
                     let tag = el.name();
-                    if tag == "br" || tag == "hr" {
-                        buf.flush(&mut raw);
-                    } else if !is_inline(tag) {
-                        buf.flush(&mut raw);
-                        closes.push(node.end as usize);
+                    if tag == "br" {
+                        if after_br {
+                            buf.flush(&mut raw, script);
+                        } else {
+                            buf.line_break();
+                        }
+                        after_br = true;
+                    } else if tag == "hr" || !is_inline(tag) {
+                        buf.flush(&mut raw, script);
+                        after_br = false;
+                        if tag != "hr" {
+                            closes.push(node.end as usize);
+                        }
                     } else if matches!(tag, "img" | "picture") {
-                        buf.text.push(' ');
+                        buf.cur.text.push(' ');
                     } else if tag == "a" {
                         link_end = link_end.max(node.end as usize);
                     }
@@ -217,7 +243,7 @@ pub fn collect(
             }
             i += 1;
         }
-        buf.flush(&mut raw);
+        buf.flush(&mut raw, script);
     }
     // A related-list heading late in the article cuts the rest when teasers follow it (links
     // or short lines), not when the article goes on.
@@ -225,6 +251,7 @@ pub fn collect(
         let rest = &raw[at.min(raw.len())..];
         let (link, chars) = rest
             .iter()
+            .flatten()
             .fold((0u32, 0u32), |(l, c), p| (l + p.link, c + p.chars));
         before as f32 >= 0.6 * seen_chars as f32
             && !rest.is_empty()
@@ -234,40 +261,69 @@ pub fn collect(
         draft.count_removed("related");
         raw.truncate(at);
     }
-    for Para {
-        text: para,
-        link,
-        chars,
-    } in raw
-    {
-        let key = match_key(&para);
-        if is_drop_line(&key, hints) {
-            draft.count_removed("ad");
-            continue;
-        }
-        let visible_url = para.starts_with("http") || para.starts_with("www.");
-        if chars > 0 && link * 10 >= chars * 9 && !visible_url {
-            draft.count_removed("links");
-            continue;
-        }
-        if para.chars().count() < 120 {
-            if let Some(src) = labelled(&para, &hints.source_labels) {
-                if !src.is_empty() && !draft.sources.contains(&src) {
-                    draft.sources.push(src);
-                }
-                draft.count_removed("source");
+    let mut units = Vec::with_capacity(raw.len());
+    for para in raw {
+        let mut kept_lines = 0;
+        for Line { text, link, chars } in para {
+            if !keep_line(&text, link, chars, hints, draft) {
                 continue;
             }
-            if let Some(head) = labelled(&para, &hints.read_also) {
-                if !head.is_empty() {
-                    draft.related.push(head);
-                }
-                draft.count_removed("read_also");
-                continue;
-            }
+            units.push(lines::Unit {
+                text,
+                joins_prev: kept_lines > 0,
+            });
+            kept_lines += 1;
         }
-        draft.paragraphs.push(para);
     }
+    let kept = lines::sift(units, hints, site, draft);
+    draft.paragraphs.extend(kept);
+}
+
+/// Whether one line of the content stays: one-line furniture, lines of links, source lines and
+/// inline read-also items leave (sources and headlines are kept in the draft).
+fn keep_line(line: &str, link: u32, chars: u32, hints: &Hints, draft: &mut Draft) -> bool {
+    let key = match_key(line);
+    if is_drop_line(&key, hints) {
+        draft.count_removed("ad");
+        return false;
+    }
+    let visible_url = line.starts_with("http") || line.starts_with("www.");
+    if chars > 0 && link * 10 >= chars * 9 && !visible_url {
+        draft.count_removed("links");
+        return false;
+    }
+    if line.chars().count() < 120 {
+        if let Some(src) = labelled(line, &hints.source_labels) {
+            for name in split_sources(&src) {
+                if !draft.sources.contains(&name) {
+                    draft.sources.push(name);
+                }
+            }
+            draft.count_removed("source");
+            return false;
+        }
+        if let Some(head) = labelled(line, &hints.read_also) {
+            if !head.is_empty() {
+                draft.related.push(head);
+            }
+            draft.count_removed("read_also");
+            return false;
+        }
+    }
+    true
+}
+
+/// The names of a source line (`"سانا" + RT`, `رويترز، أ ف ب`), each without its quotes.
+fn split_sources(src: &str) -> Vec<String> {
+    src.split(['+', '،', ',', '/', '|', '؛', ';'])
+        .map(|s| {
+            s.trim()
+                .trim_matches(|c| matches!(c, '"' | '«' | '»' | '“' | '”' | '\'' | '(' | ')'))
+                .trim()
+                .to_string()
+        })
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// If a paragraph opens with one of `labels` followed by `:` or `|`, the text after it.
@@ -284,36 +340,49 @@ fn labelled(para: &str, labels: &[String]) -> Option<String> {
     Some(rest.trim().to_string())
 }
 
-/// A paragraph being gathered: its raw text and how much of it sits in links.
+/// One line of a paragraph (up to a single `<br>`) and how much of it sits in links.
 #[derive(Debug, Default)]
-struct Para {
+struct Line {
     text: String,
     link: u32,
     chars: u32,
 }
 
+/// A paragraph being gathered, line by line.
+#[derive(Debug, Default)]
+struct Para {
+    lines: Vec<Line>,
+    cur: Line,
+}
+
 impl Para {
-    /// Moves the gathered text (whitespace collapsed, display-normalised) into `out`.
-    fn flush(&mut self, out: &mut Vec<Para>) {
-        if self.chars == 0 {
-            self.text.clear();
-            self.link = 0;
+    /// Ends the current line (a single `<br>`): the paragraph goes on.
+    fn line_break(&mut self) {
+        if self.cur.chars == 0 {
+            self.cur = Line::default();
+        } else {
+            self.lines.push(std::mem::take(&mut self.cur));
+        }
+    }
+
+    /// Moves the gathered lines (whitespace collapsed, display-normalised) into `out`.
+    fn flush(&mut self, out: &mut Vec<Vec<Line>>, script: Script) {
+        self.line_break();
+        if self.lines.is_empty() {
             return;
         }
-        let mut one_line = String::with_capacity(self.text.len());
-        for w in self.text.split_whitespace() {
-            if !one_line.is_empty() {
-                one_line.push(' ');
+        let mut lines = std::mem::take(&mut self.lines);
+        let mut one_line = String::new();
+        for line in &mut lines {
+            one_line.clear();
+            for w in line.text.split_whitespace() {
+                if !one_line.is_empty() {
+                    one_line.push(' ');
+                }
+                one_line.push_str(w);
             }
-            one_line.push_str(w);
+            line.text = display_line_in(&one_line, script);
         }
-        out.push(Para {
-            text: display(&one_line),
-            link: self.link,
-            chars: self.chars,
-        });
-        self.text.clear();
-        self.link = 0;
-        self.chars = 0;
+        out.push(lines);
     }
 }

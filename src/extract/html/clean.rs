@@ -133,8 +133,11 @@ pub fn mark(
                 kind = Some(kind_of(&hints.negative_name(neg)).to_string());
             }
         }
+        // A block holding most of the page's paragraph text is kept whatever its class says
+        // (layout words like `hidden-print` or `meta` on an article container), unless it
+        // names itself a comment area: a long thread outweighs a short article.
         match kind {
-            Some(k) if !guarded(i) => {
+            Some(k) if !guarded(i) || k == "comments" => {
                 removed[i] = true;
                 if k != "hidden" {
                     draft.count_removed(&k);

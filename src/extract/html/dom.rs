@@ -67,11 +67,8 @@ impl<'a> Dom<'a> {
                         continue;
                     }
                     let (mut chars, mut commas) = (0u32, 0u32);
-                    let raw_text_parent = parent != NO_PARENT
-                        && matches!(
-                            nodes[parent as usize].tag(),
-                            "script" | "style" | "noscript" | "template"
-                        );
+                    let raw_text_parent =
+                        parent != NO_PARENT && is_raw_text_tag(nodes[parent as usize].tag());
                     if !container && !raw_text_parent {
                         (chars, commas) = count_text(text);
                     }
@@ -123,6 +120,23 @@ impl<'a> Dom<'a> {
         }
     }
 
+    /// The text a reader sees in a subtree: like [`Dom::raw_text`] without the contents of
+    /// `<script>`, `<style>`, `<noscript>` and `<template>` (whose raw markup would leak).
+    pub fn visible_text(&self, i: usize) -> String {
+        let end = self.nodes[i].end as usize;
+        let mut s = String::new();
+        for n in &self.nodes[i..end] {
+            if n.el.is_none()
+                && n.parent != NO_PARENT
+                && is_raw_text_tag(self.nodes[n.parent as usize].tag())
+            {
+                continue;
+            }
+            s.push_str(n.text);
+        }
+        s
+    }
+
     /// All text of a subtree, concatenated raw.
     pub fn raw_text(&self, i: usize) -> String {
         let end = self.nodes[i].end as usize;
@@ -132,6 +146,11 @@ impl<'a> Dom<'a> {
         }
         s
     }
+}
+
+/// Elements whose text content is code or markup, never shown as text.
+fn is_raw_text_tag(tag: &str) -> bool {
+    matches!(tag, "script" | "style" | "noscript" | "template")
 }
 
 /// An element's attribute by local name, found by a scan of its few attributes (scraper's

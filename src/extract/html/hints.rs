@@ -21,6 +21,27 @@ pub struct Hints {
     pub source_labels: Vec<String>,
     /// Match keys of inline read-also labels (`اقرأ أيضاً`).
     pub read_also: Vec<String>,
+    /// Match keys of author role words (`مراسل`, `محرر`).
+    pub author_roles: Vec<String>,
+    /// Match keys of caption and credit openings (`صدر الصورة`, `صورة أرشيفية`).
+    pub captions: Vec<String>,
+    /// Match keys of agency names that stand alone as a credit (`رويترز`, `واس`).
+    pub agencies: Vec<String>,
+    /// Match keys of comment-policy and rights notices, looked for in paragraphs of any length.
+    pub notices: Vec<String>,
+    /// Match keys of comment-area openings (`اترك تعليقاً`).
+    pub comments: Vec<String>,
+    /// Match keys of tag-list labels (`الكلمات الدلالية`).
+    pub tags_labels: Vec<String>,
+}
+
+/// Matching keys of a list, longest first (so the longest opening is tried first).
+fn keys(list: &[String]) -> Vec<String> {
+    let mut v: Vec<String> = list.iter().map(|s| match_key(s)).collect();
+    v.retain(|k| !k.is_empty());
+    v.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    v.dedup();
+    v
 }
 
 /// What the class and id of one element say about it.
@@ -145,6 +166,12 @@ impl Hints {
             drop_lines,
             source_labels: text.source_labels.iter().map(|s| match_key(s)).collect(),
             read_also: text.read_also.iter().map(|s| match_key(s)).collect(),
+            author_roles: keys(&html.author_roles),
+            captions: keys(&[html.captions.as_slice(), text.captions.as_slice()].concat()),
+            agencies: keys(&text.agencies),
+            notices: keys(&html.notices),
+            comments: keys(&text.comments),
+            tags_labels: keys(&text.tags_labels),
         }
     }
 

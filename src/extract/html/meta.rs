@@ -2,10 +2,11 @@
 //! meta tags, JSON-LD, microdata and the document itself.
 
 use super::super::dates::parse_date;
-use super::super::normalize::{display, match_key};
+use super::super::normalize::{display_line_in, Script};
 use super::super::Draft;
 use super::dom::Dom;
 use super::jsonld::{self, LdArticle};
+use super::title::{self, SiteNames};
 
 /// Everything read from the page besides its body.
 #[derive(Debug, Default)]
@@ -30,18 +31,26 @@ pub struct PageInfo {
     pub keywords: Vec<String>,
     /// The JSON-LD article object.
     pub ld: LdArticle,
+    /// The display convention every string of the page is normalised with.
+    pub script: Script,
 }
 
-fn set_once(slot: &mut Option<String>, v: &str) {
+fn set_once(slot: &mut Option<String>, v: &str, script: Script) {
     let v = v.trim();
     if slot.is_none() && !v.is_empty() {
-        *slot = Some(display(v));
+        *slot = Some(display_line_in(v, script));
     }
 }
 
-/// Reads the metadata of a flattened document in one pass.
-pub fn read(dom: &Dom<'_>) -> PageInfo {
-    let mut info = PageInfo::default();
+/// Reads the metadata of a flattened document in one pass, display-normalising its strings
+/// in the page's `script` convention.
+pub fn read(dom: &Dom<'_>, script: Script) -> PageInfo {
+    let mut info = PageInfo {
+        script,
+        ..PageInfo::default()
+    };
+    let display = |s: &str| display_line_in(s, script);
+    let set_once = |slot: &mut Option<String>, v: &str| set_once(slot, v, script);
     let mut published_meta: Option<String> = None;
     let mut itemprop_date: Option<String> = None;
     let mut time_dt: Option<String> = None;
@@ -63,7 +72,7 @@ pub fn read(dom: &Dom<'_>) -> PageInfo {
                 }
             }
             "title" if info.title_tag.is_none() => set_once(&mut info.title_tag, &dom.raw_text(i)),
-            "h1" if info.h1.is_none() => set_once(&mut info.h1, &dom.raw_text(i)),
+            "h1" if info.h1.is_none() => set_once(&mut info.h1, &dom.visible_text(i)),
             "meta" => {
                 let key = el
                     .attr("property")
@@ -130,7 +139,7 @@ pub fn read(dom: &Dom<'_>) -> PageInfo {
                     && !words.any(|w| w.eq_ignore_ascii_case("category"))
             }) =>
             {
-                let t = display(&dom.raw_text(i));
+                let t = display(&dom.visible_text(i));
                 if !t.is_empty() && !info.tags.contains(&t) {
                     info.tags.push(t);
                 }
@@ -145,7 +154,7 @@ pub fn read(dom: &Dom<'_>) -> PageInfo {
             if let Some(v) = el.attr("datetime").or_else(|| el.attr("content")) {
                 set_once(&mut itemprop_date, v);
             } else {
-                set_once(&mut itemprop_date, &dom.raw_text(i));
+                set_once(&mut itemprop_date, &dom.visible_text(i));
             }
         }
     }
@@ -162,6 +171,21 @@ pub fn read(dom: &Dom<'_>) -> PageInfo {
     info
 }
 
+impl PageInfo {
+    /// The names the site goes by: `og:site_name`, the JSON-LD publisher and the `host`.
+    pub fn site_names(&self, host: Option<&str>) -> SiteNames {
+        let publisher = self
+            .ld
+            .publisher
+            .as_deref()
+            .map(|p| display_line_in(p, self.script));
+        SiteNames::new(
+            self.site_name.iter().chain(&publisher).map(String::as_str),
+            host,
+        )
+    }
+}
+
 /// Normalises a date string to RFC 3339 (via the shared date parser, ISO as a fallback).
 fn to_rfc3339(v: &str) -> Option<String> {
     if let Some(d) = parse_date(v) {
@@ -176,51 +200,32 @@ fn to_rfc3339(v: &str) -> Option<String> {
         })
 }
 
-/// Strips a site-name suffix or prefix (" - Site", " | Site") from a `<title>`.
-pub fn strip_site(title: &str, site: Option<&str>) -> String {
-    const SEPS: [&str; 6] = [" | ", " - ", " – ", " — ", " :: ", " · "];
-    let site_key = site.map(match_key);
-    for sep in SEPS {
-        if let Some(pos) = title.rfind(sep) {
-            let (head, tail) = (&title[..pos], &title[pos + sep.len()..]);
-            if site_key.as_deref().is_some_and(|s| match_key(head) == s) {
-                return tail.trim().to_string();
-            }
-            let (head_words, tail_words) = (
-                head.split_whitespace().count(),
-                tail.split_whitespace().count(),
-            );
-            if tail_words <= 4 && tail_words < head_words
-                || site_key.as_deref().is_some_and(|s| match_key(tail) == s)
-            {
-                return head.trim().to_string();
-            }
-            if head_words <= 4 && head_words < tail_words {
-                return tail.trim().to_string();
-            }
-        }
-    }
-    title.trim().to_string()
-}
-
-/// Fills the draft's metadata fields from the page info.
-pub fn fill(info: &PageInfo, draft: &mut Draft) {
-    draft.site = info
-        .site_name
-        .clone()
-        .or_else(|| info.ld.publisher.as_deref().map(display));
-    draft.title = info
+/// Fills the draft's metadata fields from the page info. The headline loses the site's name
+/// ([`PageInfo::site_names`]) wherever a separator sets it apart; a
+/// headline that is the `<h1>` plus a separated suffix becomes the `<h1>`.
+pub fn fill(info: &PageInfo, names: &SiteNames, draft: &mut Draft) {
+    let display = |s: &str| display_line_in(s, info.script);
+    let publisher = info.ld.publisher.as_deref().map(display);
+    draft.site = info.site_name.clone().or(publisher);
+    let (raw, from_tag) = match info
         .og_title
         .clone()
         .or_else(|| info.ld.headline.as_deref().map(display))
         .or_else(|| info.h1.clone())
-        .or_else(|| {
-            info.title_tag
-                .as_deref()
-                .map(|t| strip_site(t, draft.site.as_deref()))
+    {
+        Some(t) => (Some(t), false),
+        None => (info.title_tag.clone(), true),
+    };
+    draft.title = raw
+        .map(|t| title::strip_site(&t, names, from_tag))
+        .map(|t| match info.h1.as_deref() {
+            Some(h1) => h1_within(&t, h1).unwrap_or(t),
+            None => t,
         })
         .filter(|t| !t.is_empty());
-    draft.published_at = info.dates.iter().find_map(|d| to_rfc3339(d));
+    if let Some(d) = info.dates.iter().find_map(|d| to_rfc3339(d)) {
+        draft.published_at = Some(d);
+    }
     draft.canonical_url = info.canonical.clone();
     let mut tags = info.tags.clone();
     let extra = if info.ld.keywords.is_empty() {
@@ -237,19 +242,24 @@ pub fn fill(info: &PageInfo, draft: &mut Draft) {
         }
     }
     draft.tags = tags;
-    draft.lang = info.lang.clone();
 }
 
-/// Guesses the language from the letters of the body: mostly Arabic script gives `ar`.
-pub fn detect_lang(paragraphs: &[String]) -> Option<String> {
-    let (mut arabic, mut letters) = (0usize, 0usize);
-    for c in paragraphs.iter().flat_map(|p| p.chars()).take(5000) {
-        if c.is_alphabetic() {
-            letters += 1;
-            if ('\u{0600}'..='\u{06FF}').contains(&c) || ('\u{0750}'..='\u{077F}').contains(&c) {
-                arabic += 1;
-            }
-        }
+/// The `<h1>` when `title` is the `<h1>` followed (or preceded) by a separated part: the
+/// headline with a suffix nobody named.
+fn h1_within(title: &str, h1: &str) -> Option<String> {
+    let h1 = h1.trim();
+    if h1.is_empty() || title == h1 || h1.split_whitespace().count() < 3 {
+        return None;
     }
-    (letters > 0 && arabic * 2 > letters).then(|| "ar".to_string())
+    let is_sep = |c: char| matches!(c, '|' | '-' | '–' | '—' | ':' | '«' | '»' | '·' | '/');
+    let rest = title
+        .strip_prefix(h1)
+        .map(str::trim_start)
+        .or_else(|| title.strip_suffix(h1).map(str::trim_end))?;
+    let edge = if title.starts_with(h1) {
+        rest.chars().next()
+    } else {
+        rest.chars().last()
+    };
+    edge.filter(|&c| is_sep(c)).map(|_| h1.to_string())
 }

@@ -1,21 +1,29 @@
 //! HTML pages: strip the furniture, find the main content, read the metadata.
 //!
-//! The page is parsed once and flattened ([`dom`]); furniture is marked by tag, role and class
-//! words ([`clean`]); paragraphs vote for their containers ([`score`]); the winner is cleaned of
-//! widgets and cut into paragraphs ([`blocks`]); metadata comes from meta tags and JSON-LD
-//! ([`meta`], [`jsonld`]).
+//! The page is parsed once and flattened ([`dom`]); its language and display convention are
+//! settled first ([`lang`]); furniture is marked by tag, role and class words ([`clean`]);
+//! paragraphs, and runs of loose text between `<br>`s, vote for their containers ([`score`]);
+//! the winner is cleaned of widgets and cut into paragraphs ([`blocks`]), whose lines are then
+//! judged one by one for captions, credits, bylines and notices ([`lines`]); metadata comes from
+//! meta tags and JSON-LD ([`meta`], [`jsonld`]), the headline loses the site's name
+//! ([`title`]), and labelled link lists give related headlines and tags ([`lists`]).
 
 pub mod blocks;
 pub mod clean;
 pub mod dom;
 pub mod hints;
 pub mod jsonld;
+pub mod lang;
+pub mod lines;
+pub mod lists;
 pub mod meta;
 pub mod nesting;
 pub mod score;
 pub mod stats;
+pub mod title;
 
-use super::normalize::display;
+use super::article::host_of;
+use super::normalize::{display_in, match_key, Script};
 use super::{Draft, Markers, PageMeta, Rejection};
 use clean::Level;
 use dom::Dom;
@@ -27,12 +35,19 @@ const MIN_BODY_CHARS: usize = 250;
 
 /// Extracts an article draft from an HTML page.
 pub fn extract(html: &str, meta: &PageMeta, markers: &Markers) -> Result<Draft, Rejection> {
-    let _ = meta;
     let html = nesting::cap_depth(html, nesting::MAX_DEPTH);
     let doc = scraper::Html::parse_document(&html);
     let dom = Dom::new(&doc);
     let hints = markers.html.compiled(&markers.text);
-    let info = meta::read(&dom);
+    let page_lang = lang::resolve(&dom);
+    let script = page_lang.script;
+    let info = meta::read(&dom, script);
+    let host = meta
+        .url
+        .as_deref()
+        .or(info.canonical.as_deref())
+        .and_then(host_of);
+    let site = info.site_names(host.as_deref());
 
     let verdicts = hints.judge_all(&dom);
     let never = clean::never_text(&dom);
@@ -43,6 +58,8 @@ pub fn extract(html: &str, meta: &PageMeta, markers: &Markers) -> Result<Draft, 
         verdicts: &verdicts,
         never: &never,
         raw: &raw,
+        script,
+        site: &site,
     };
     let mut draft = body(&base, Level::Full);
     if body_chars(&draft) < MIN_BODY_CHARS {
@@ -52,14 +69,14 @@ pub fn extract(html: &str, meta: &PageMeta, markers: &Markers) -> Result<Draft, 
         }
     }
     if let Some(ld_body) = info.ld.article_body.as_deref() {
-        let ld_paras = json_ld_paragraphs(ld_body);
+        let ld_paras = json_ld_paragraphs(ld_body, script);
         let ld_len: usize = ld_paras.iter().map(|p| p.chars().count()).sum();
         if ld_len >= MIN_BODY_CHARS && ld_len * 2 > body_chars(&draft) * 3 {
             draft.paragraphs = ld_paras;
             draft.count_removed("jsonld_body");
         }
     }
-    meta::fill(&info, &mut draft);
+    meta::fill(&info, &site, &mut draft);
     if draft.published_at.is_none() {
         date_from_body(&mut draft);
     }
@@ -67,19 +84,18 @@ pub fn extract(html: &str, meta: &PageMeta, markers: &Markers) -> Result<Draft, 
         draft.published_at = date_from_page(&dom);
     }
     if let Some(title) = draft.title.as_deref() {
-        let key = super::normalize::match_key(title);
+        let key = match_key(title);
         let before = draft.paragraphs.len();
         draft
             .paragraphs
-            .retain(|p| p.len() > title.len() * 2 || super::normalize::match_key(p) != key);
+            .retain(|p| p.len() > title.len() * 2 || match_key(p) != key);
         if draft.paragraphs.len() < before {
             draft.count_removed("title");
         }
     }
-    related_from_page(&dom, hints, &mut draft);
-    if draft.lang.is_none() {
-        draft.lang = meta::detect_lang(&draft.paragraphs);
-    }
+    lists::related_from_page(&dom, hints, script, &mut draft);
+    lists::tags_from_page(&dom, hints, script, &mut draft);
+    draft.lang = page_lang.code;
     if draft.paragraphs.is_empty() {
         return Err(Rejection::NoArticle(
             "no content block with article text was found in the HTML".to_string(),
@@ -117,40 +133,6 @@ fn date_from_page(dom: &Dom<'_>) -> Option<String> {
         .find_map(|n| super::dates::parse_date(n.text.trim()))
 }
 
-/// Headlines listed under related-news headings anywhere on the page go to `related`.
-fn related_from_page(dom: &Dom<'_>, hints: &Hints, draft: &mut Draft) {
-    const MAX_RELATED: usize = 20;
-    for (i, n) in dom.nodes.iter().enumerate() {
-        if !matches!(
-            n.tag(),
-            "h2" | "h3" | "h4" | "h5" | "h6" | "strong" | "b" | "span" | "div" | "p"
-        ) || n.end as usize - i > 8
-            || n.parent == dom::NO_PARENT
-        {
-            continue;
-        }
-        let text = dom.raw_text(i);
-        if text.len() > 120
-            || !blocks::is_related_heading(&super::normalize::match_key(&text), hints)
-        {
-            continue;
-        }
-        let scope_end = dom.nodes[n.parent as usize].end as usize;
-        for j in n.end as usize..scope_end {
-            if dom.nodes[j].tag() != "a" {
-                continue;
-            }
-            let headline = display(&dom.raw_text(j));
-            if headline.chars().count() >= 15 && !draft.related.contains(&headline) {
-                draft.related.push(headline);
-                if draft.related.len() >= MAX_RELATED {
-                    return;
-                }
-            }
-        }
-    }
-}
-
 fn body_chars(d: &Draft) -> usize {
     d.paragraphs.iter().map(|p| p.chars().count()).sum()
 }
@@ -164,6 +146,10 @@ struct Base<'b, 'a> {
     never: &'b [bool],
     /// Statistics with only `never` removed.
     raw: &'b Stats,
+    /// The display convention of the page's text.
+    script: Script,
+    /// The names the page's site goes by.
+    site: &'b title::SiteNames,
 }
 
 fn body(base: &Base<'_, '_>, level: Level) -> Draft {
@@ -203,6 +189,8 @@ fn body(base: &Base<'_, '_>, level: Level) -> Draft {
             &choice,
             hints,
             verdicts,
+            base.script,
+            base.site,
             &mut draft,
         );
     }
@@ -210,7 +198,7 @@ fn body(base: &Base<'_, '_>, level: Level) -> Draft {
 }
 
 /// Splits a JSON-LD `articleBody` into display paragraphs (markup inside it is stripped).
-fn json_ld_paragraphs(body: &str) -> Vec<String> {
+fn json_ld_paragraphs(body: &str, script: Script) -> Vec<String> {
     let text = if body.contains('<') {
         let frag = scraper::Html::parse_fragment(body);
         let mut s = String::new();
@@ -222,7 +210,7 @@ fn json_ld_paragraphs(body: &str) -> Vec<String> {
         body.to_string()
     };
     text.split('\n')
-        .map(display)
+        .map(|p| display_in(p, script))
         .filter(|p| !p.is_empty())
         .collect()
 }
@@ -312,12 +300,17 @@ mod tests {
 
     #[test]
     fn title_tag_loses_its_site_suffix() {
+        let daily = title::SiteNames::new(["The Daily"], None);
         assert_eq!(
-            meta::strip_site("Budget approved | The Daily", Some("The Daily")),
+            title::strip_site("Budget approved | The Daily", &daily, false),
             "Budget approved"
         );
         assert_eq!(
-            meta::strip_site("Budget approved - Daily", None),
+            title::strip_site(
+                "Budget approved - Daily",
+                &title::SiteNames::default(),
+                true
+            ),
             "Budget approved"
         );
     }

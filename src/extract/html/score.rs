@@ -23,6 +23,39 @@ fn base_score(tag: &str) -> f32 {
     }
 }
 
+fn is_heading(tag: &str) -> bool {
+    matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+}
+
+/// What one paragraph of `len` characters with `commas` commas gives the blocks above it.
+fn vote(len: u32, commas: u32) -> f32 {
+    1.0 + commas as f32 + (len as f32 / 100.0).min(3.0)
+}
+
+/// The votes of the loose text of block `i`: each run of text and inline elements between
+/// `<br>`s or child blocks is a paragraph of its own (a `div` of text cut by `<br><br>` is an
+/// article of many paragraphs, not one).
+fn loose_votes(dom: &Dom<'_>, stats: &Stats, i: usize) -> f32 {
+    let (mut total, mut len, mut commas) = (0.0f32, 0u32, 0u32);
+    let close = |len: &mut u32, commas: &mut u32, total: &mut f32| {
+        if *len >= MIN_PARAGRAPH {
+            *total += vote(*len, *commas);
+        }
+        (*len, *commas) = (0, 0);
+    };
+    for c in dom.children(i) {
+        let tag = dom.nodes[c].tag();
+        if dom.nodes[c].el.is_none() || (is_inline(tag) && tag != "br") {
+            len += stats.text[c];
+            commas += stats.commas[c];
+        } else {
+            close(&mut len, &mut commas, &mut total);
+        }
+    }
+    close(&mut len, &mut commas, &mut total);
+    total
+}
+
 /// The chosen content: the nodes whose subtrees make the article, in document order.
 #[derive(Debug)]
 pub struct Choice {
@@ -60,7 +93,11 @@ pub fn choose(
             _ => 0,
         };
         if len >= MIN_PARAGRAPH {
-            let content = 1.0 + stats.commas[i] as f32 + (len as f32 / 100.0).min(3.0);
+            let content = if matches!(tag, "p" | "pre" | "td") {
+                vote(len, stats.commas[i])
+            } else {
+                loose_votes(dom, stats, i)
+            };
             let mut anc = node.parent;
             let mut level = 0u32;
             if !matches!(tag, "p" | "pre" | "td") {
@@ -73,7 +110,14 @@ pub fn choose(
                 let Some(ael) = anode.el else { break };
                 if !is_cand[a] {
                     is_cand[a] = true;
-                    scores[a] = base_score(ael.name()) + verdicts[a].weight as f32;
+                    // A heading is never the container, whatever its class or id says
+                    // (`<h1 id="content">` is a skip-link target).
+                    let weight = if is_heading(ael.name()) {
+                        0.0
+                    } else {
+                        verdicts[a].weight as f32
+                    };
+                    scores[a] = base_score(ael.name()) + weight;
                 }
                 let div = match level {
                     0 => 1.0,
@@ -93,7 +137,7 @@ pub fn choose(
             continue;
         }
         scores[a] *= 1.0 - stats.link_density(a);
-        if matches!(dom.nodes[a].tag(), "html" | "body") {
+        if matches!(dom.nodes[a].tag(), "html" | "body") || is_heading(dom.nodes[a].tag()) {
             continue;
         }
         if best.is_none_or(|b| scores[a] > scores[b]) {
@@ -173,6 +217,9 @@ pub fn choose(
     let top_score = scores[top];
     let sib_threshold = (top_score * 0.2).max(10.0);
     let top_class = dom.nodes[top].attr("class").unwrap_or("");
+    // Subheadings between the article's blocks (an `<h2>`, a short `<p><strong>…`) wait here
+    // and are kept once more of the article follows them.
+    let mut pending: Vec<usize> = Vec::new();
     for c in dom.children(parent as usize) {
         if removed[c] {
             continue;
@@ -205,8 +252,22 @@ pub fn choose(
             false
         };
         if append {
+            roots.append(&mut pending);
             roots.push(c);
+        } else if !roots.is_empty() && is_subheading(dom, stats, c) {
+            pending.push(c);
+        } else if stats.text[c] > 0 {
+            pending.clear();
         }
     }
     Some(Choice { roots, scores })
+}
+
+/// A short heading or a short paragraph without links: a subheading when prose follows it.
+fn is_subheading(dom: &Dom<'_>, stats: &Stats, c: usize) -> bool {
+    let tag = dom.nodes[c].tag();
+    let len = stats.text[c];
+    let short_heading = is_heading(tag) && len <= 150 && stats.link_density(c) < 0.5;
+    let short_para = tag == "p" && len <= 120 && stats.link[c] == 0;
+    len > 0 && (short_heading || short_para)
 }

@@ -52,7 +52,8 @@ pub struct Stats {
     pub text: Vec<u32>,
     /// Non-whitespace characters inside links.
     pub link: Vec<u32>,
-    /// Non-whitespace characters inside `<p>`/`<pre>` elements.
+    /// Non-whitespace characters of paragraph text: inside `<p>`/`<pre>` elements, or loose in
+    /// another block (25+ characters of text and inline elements outside links).
     pub ptext: Vec<u32>,
     /// Commas (Latin and Arabic).
     pub commas: Vec<u32>,
@@ -89,6 +90,7 @@ impl Stats {
             input: vec![0; n],
             embed: vec![0; n],
         };
+        let mut own_link = vec![0u32; n];
         for i in (0..n).rev() {
             let node = &dom.nodes[i];
             let tag = node.tag();
@@ -113,6 +115,12 @@ impl Stats {
             {
                 s.blocks[i] = s.blocks[i].saturating_add(1);
             }
+            // Loose prose (text and `<br>` straight in a `div` or a custom element) is paragraph
+            // text as much as a `<p>` is; loose links are not.
+            let loose = s.own[i].saturating_sub(own_link[i]);
+            if node.el.is_some() && !is_inline(tag) && !matches!(tag, "p" | "pre") && loose >= 25 {
+                s.ptext[i] += loose;
+            }
             if removed[i] || node.parent == NO_PARENT {
                 continue;
             }
@@ -129,6 +137,7 @@ impl Stats {
             s.embed[p] = s.embed[p].saturating_add(s.embed[i]);
             if node.el.is_none() || is_inline(tag) {
                 s.own[p] += s.text[i];
+                own_link[p] += s.link[i];
             }
         }
         s

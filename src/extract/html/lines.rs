@@ -1,0 +1,365 @@
+//! Judging the paragraphs of the chosen content one by one: furniture that sits inside the
+//! article's container without a telling class (image credits, captions, author and role
+//! lines, author bios, comment-policy notices, date lines, lone agency credits) leaves the
+//! body. Each rule needs a short paragraph or a specific phrase, so prose is never touched.
+
+use super::super::dates::parse_date;
+use super::super::normalize::{match_key, strip_key_prefix};
+use super::super::Draft;
+use super::hints::Hints;
+use super::title::SiteNames;
+
+/// Longest paragraph (characters) that can be a caption or credit.
+const MAX_CAPTION_CHARS: usize = 120;
+/// Longest paragraph (characters) that can be a date line.
+const MAX_DATE_CHARS: usize = 80;
+/// Paragraphs from the top among which a date line is looked for (lower down, a line that
+/// parses as a date is more often a quoted post's signature or a list entry).
+const DATE_LINE_REACH: usize = 3;
+/// Most words of a dateline standing alone.
+const MAX_DATELINE_WORDS: usize = 7;
+/// Most words of an author/role line.
+const MAX_ROLE_WORDS: usize = 8;
+/// Most words of the name line standing above a role line.
+const MAX_NAME_WORDS: usize = 4;
+/// Most words of an author bio closing the article.
+const MAX_BIO_WORDS: usize = 50;
+/// Most words of a paragraph searched for the comment-policy notices of the `[html]` list.
+const MAX_NOTICE_WORDS: usize = 60;
+/// Most words of a paragraph opened by a comment-area phrase.
+const MAX_COMMENT_WORDS: usize = 12;
+
+/// Separators between a name and a role, or a caption label and its text.
+const SEPARATORS: [char; 9] = ['،', ',', ':', '-', '–', '—', '|', '/', '؛'];
+
+fn word_count(key: &str) -> usize {
+    if key.is_empty() {
+        0
+    } else {
+        key.split(' ').count()
+    }
+}
+
+/// Whether `key` holds `phrase` (both matching keys) as whole words.
+fn has_phrase(key: &str, phrase: &str) -> bool {
+    key.match_indices(phrase).any(|(at, _)| {
+        let before = at == 0 || key.as_bytes()[at - 1] == b' ';
+        let end = at + phrase.len();
+        before && (end == key.len() || key.as_bytes()[end] == b' ')
+    })
+}
+
+fn starts_with_phrase(key: &str, phrase: &str) -> bool {
+    key.starts_with(phrase) && (key.len() == phrase.len() || key[phrase.len()..].starts_with(' '))
+}
+
+fn ends_with_phrase(key: &str, phrase: &str) -> bool {
+    key.ends_with(phrase)
+        && (key.len() == phrase.len() || key[..key.len() - phrase.len()].ends_with(' '))
+}
+
+/// Whether a paragraph ends like a sentence (or holds one).
+fn has_sentence_punctuation(para: &str) -> bool {
+    para.contains(['.', '!', '?', '؟', '۔'])
+}
+
+/// A caption or an image credit: opened by a caption label (`صدر الصورة، Getty Images`,
+/// `صورة أرشيفية`), or a lone credit (`(رويترز)`, `Getty Images`). One-word labels
+/// (`صورة`, `Photo`) count only before a separator or on a line of a few words.
+fn is_caption(para: &str, key: &str, hints: &Hints) -> bool {
+    if para.chars().count() > MAX_CAPTION_CHARS {
+        return false;
+    }
+    if is_lone_credit(para, key, hints) {
+        return true;
+    }
+    hints.captions.iter().any(|c| {
+        if !starts_with_phrase(key, c) {
+            return false;
+        }
+        if c.contains(' ') || word_count(key) <= MAX_ROLE_WORDS {
+            return true;
+        }
+        strip_key_prefix(para, c)
+            .map(|rest| rest.trim_start())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(SEPARATORS))
+    })
+}
+
+/// A paragraph that is only an agency or credit name, bare or in brackets.
+fn is_lone_credit(para: &str, key: &str, hints: &Hints) -> bool {
+    para.chars().count() <= 40
+        && hints
+            .agencies
+            .iter()
+            .chain(&hints.captions)
+            .any(|a| key == a)
+}
+
+/// A paragraph that is only an agency name, unbracketed (`وكالات`, `واس`): a source line.
+fn is_agency_line(para: &str, key: &str, hints: &Hints) -> bool {
+    para.chars().count() <= 40 && !para.starts_with('(') && hints.agencies.iter().any(|a| key == a)
+}
+
+/// A short line that is a date (a time, zone or label beside it), not a post's signature.
+fn is_date_line(para: &str) -> bool {
+    para.chars().count() <= MAX_DATE_CHARS && !para.contains('@') && parse_date(para).is_some()
+}
+
+/// A dateline standing alone: a place, a separator and the site or an agency
+/// (`الموصل - شبكة الرافدين`, `بغداد - وكالات`).
+fn is_dateline(para: &str, key: &str, hints: &Hints, site: &SiteNames) -> bool {
+    if word_count(key) > MAX_DATELINE_WORDS || has_sentence_punctuation(para) {
+        return false;
+    }
+    let mut parts = para.splitn(2, SEPARATORS);
+    let (Some(place), Some(who)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let (place, who) = (match_key(place), who.trim());
+    let place_words = word_count(&place);
+    let who_key = match_key(who);
+    (1..=3).contains(&place_words)
+        && !who_key.is_empty()
+        && (site.names(who) || hints.agencies.contains(&who_key))
+}
+
+/// A short line naming an author's role: the role opens or ends it, or follows a separator
+/// (`مراسل بي بي سي`, `سامر الخطيب - محرر`, `Jane Doe, Reporter`).
+fn is_role_line(para: &str, key: &str, hints: &Hints) -> bool {
+    if word_count(key) > MAX_ROLE_WORDS || has_sentence_punctuation(para) {
+        return false;
+    }
+    let segments = para.split(SEPARATORS).map(match_key);
+    let mut keys = std::iter::once(key.to_string()).chain(segments);
+    keys.any(|k| {
+        hints
+            .author_roles
+            .iter()
+            .any(|r| starts_with_phrase(&k, r) || ends_with_phrase(&k, r))
+    })
+}
+
+/// A short line that may be the author's name standing above a role line.
+fn is_name_line(para: &str, key: &str) -> bool {
+    let words = word_count(key);
+    (1..=MAX_NAME_WORDS).contains(&words)
+        && !has_sentence_punctuation(para)
+        && !para.chars().any(|c| c.is_numeric())
+}
+
+/// An author bio closing the article: opened by a role word (`كاتب وصحفي أردني …`), not by
+/// a label (`Editor's note: …`).
+fn is_bio(para: &str, key: &str, hints: &Hints) -> bool {
+    let body = para.trim_start_matches(['*', ' ', '-', '–']);
+    let opening: String = body.split_whitespace().take(3).collect();
+    if opening.contains(':') {
+        return false;
+    }
+    let key = if body.len() < para.len() {
+        match_key(body)
+    } else {
+        key.to_string()
+    };
+    word_count(&key) <= MAX_BIO_WORDS
+        && hints
+            .author_roles
+            .iter()
+            .any(|r| starts_with_phrase(&key, r))
+}
+
+/// A comment-policy notice, or the opening of a comment area. (Copyright lines are left
+/// alone: some articles end with their agency's rights line.)
+fn is_notice(key: &str, hints: &Hints) -> bool {
+    let words = word_count(key);
+    (words <= MAX_NOTICE_WORDS && hints.notices.iter().any(|n| has_phrase(key, n)))
+        || (words <= MAX_COMMENT_WORDS && hints.comments.iter().any(|c| starts_with_phrase(key, c)))
+}
+
+/// One line of the content, in order: a paragraph, or a line continuing the previous one
+/// after a single `<br>`.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    /// The line's display text.
+    pub text: String,
+    /// Whether it continues the paragraph of the line before it.
+    pub joins_prev: bool,
+}
+
+/// Removes the furniture lines from `units` and returns the paragraphs left, a continuing
+/// line joined to its paragraph with a line break. Each removal is counted in `draft`; a date
+/// line's date becomes the draft's date when it has none; a lone agency name closing the
+/// article becomes a source.
+pub fn sift(units: Vec<Unit>, hints: &Hints, site: &SiteNames, draft: &mut Draft) -> Vec<String> {
+    let mut kept: Vec<(Unit, String, usize)> = Vec::with_capacity(units.len());
+    let total = units.len();
+    for (idx, unit) in units.into_iter().enumerate() {
+        let para = unit.text.as_str();
+        let key = match_key(para);
+        let last = idx + 1 == total;
+        let kind = if last && is_agency_line(para, &key, hints) {
+            let source = para.trim().to_string();
+            if !draft.sources.contains(&source) {
+                draft.sources.push(source);
+            }
+            Some("source")
+        } else if is_caption(para, &key, hints) {
+            Some("caption")
+        } else if is_notice(&key, hints) {
+            Some("comments")
+        } else if idx < DATE_LINE_REACH && is_date_line(para) {
+            if draft.published_at.is_none() {
+                draft.published_at = parse_date(para);
+            }
+            Some("date")
+        } else if idx < DATE_LINE_REACH && is_dateline(para, &key, hints, site) {
+            Some("dateline")
+        } else if is_role_line(para, &key, hints) {
+            if kept.last().is_some_and(|(u, k, _)| {
+                is_name_line(&u.text, k) && !is_role_line(&u.text, k, hints)
+            }) {
+                kept.pop();
+            }
+            Some("byline")
+        } else if idx + 2 >= total && kept.len() >= 2 && is_bio(para, &key, hints) {
+            Some("byline")
+        } else {
+            None
+        };
+        match kind {
+            Some(k) => draft.count_removed(k),
+            None => kept.push((unit, key, idx)),
+        }
+    }
+    let mut out: Vec<String> = Vec::with_capacity(kept.len());
+    let mut prev_idx: Option<usize> = None;
+    for (unit, _, idx) in kept {
+        let continues = unit.joins_prev && prev_idx.is_some_and(|p| p + 1 == idx);
+        match out.last_mut() {
+            Some(last) if continues => {
+                last.push('\n');
+                last.push_str(&unit.text);
+            }
+            _ => out.push(unit.text),
+        }
+        prev_idx = Some(idx);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Markers;
+
+    fn run(paras: &[&str]) -> (Vec<String>, Draft) {
+        let markers = Markers::default();
+        let hints = markers.html.compiled(&markers.text);
+        let mut draft = Draft::default();
+        let units = paras
+            .iter()
+            .map(|s| Unit {
+                text: s.to_string(),
+                joins_prev: false,
+            })
+            .collect();
+        let site = SiteNames::new(["شبكة الرافدين"], None);
+        let out = sift(units, hints, &site, &mut draft);
+        (out, draft)
+    }
+
+    const PROSE: &str = "قال وزير المالية إن الحكومة ستخفض الضرائب على الشركات الصغيرة، وتزيد الإنفاق على التعليم والصحة في العام المقبل.";
+
+    #[test]
+    fn image_credits_and_captions_leave_the_body() {
+        let (out, d) = run(&[
+            "صدر الصورة، Getty Images",
+            PROSE,
+            "مصدر الصورة، رويترز",
+            "(رويترز)",
+            "التعليق على الصورة، الوزير خلال المؤتمر الصحفي",
+            "صورة أرشيفية",
+            PROSE,
+        ]);
+        assert_eq!(out, vec![PROSE, PROSE]);
+        assert_eq!(d.removed.get("caption"), Some(&5));
+    }
+
+    #[test]
+    fn prose_opened_by_a_caption_word_stays() {
+        let long = "صورة قاتمة رسمها التقرير الأممي الأخير عن أوضاع اللاجئين في المخيمات، إذ تحدث عن نقص حاد في الغذاء والدواء ومياه الشرب خلال الشتاء.";
+        assert_eq!(run(&[long]).0, vec![long]);
+    }
+
+    #[test]
+    fn author_name_and_role_lines_leave_the_body() {
+        let (out, _) = run(&["سامر الخطيب", "مراسل الشؤون الاقتصادية", PROSE, PROSE]);
+        assert_eq!(out, vec![PROSE, PROSE]);
+        let (out, _) = run(&[PROSE, "ليلى حسن - محررة", PROSE]);
+        assert_eq!(out, vec![PROSE, PROSE]);
+    }
+
+    #[test]
+    fn a_closing_author_bio_leaves_the_body() {
+        let bio = "كاتب وصحفي أردني، يكتب في الشؤون الاقتصادية منذ عشرين عاماً";
+        let (out, _) = run(&[PROSE, PROSE, bio]);
+        assert_eq!(out, vec![PROSE, PROSE]);
+    }
+
+    #[test]
+    fn comment_policy_notices_leave_the_body() {
+        let (out, d) = run(&[
+            PROSE,
+            "ترحب شبكة الأفق بالنقاش الحيوي والمفيد، وننصحك بمراجعة إرشادات الاستخدام قبل كتابة تعليقك.",
+            "الآراء الواردة أدناه لا تعبر عن رأي الموقع، بل تعكس وجهات نظر أصحابها فقط.",
+            "جميع التعليقات المنشورة تعبر عن رأي كتّابها ولا تعبر بالضرورة عن رأي الموقع",
+        ]);
+        assert_eq!(out, vec![PROSE]);
+        assert_eq!(d.removed.get("comments"), Some(&3));
+    }
+
+    #[test]
+    fn a_date_line_leaves_the_body_and_dates_the_draft() {
+        let (out, d) = run(&["GMT 02:27 08.04.2020", PROSE]);
+        assert_eq!(out, vec![PROSE]);
+        assert_eq!(
+            d.published_at.as_deref().map(|s| &s[..10]),
+            Some("2020-04-08")
+        );
+    }
+
+    #[test]
+    fn a_dateline_naming_the_site_or_an_agency_leaves_the_body() {
+        let (out, d) = run(&["الموصل - شبكة الرافدين", PROSE]);
+        assert_eq!(out, vec![PROSE]);
+        assert_eq!(d.removed.get("dateline"), Some(&1));
+        let (out, _) = run(&["بغداد - وكالات", PROSE]);
+        assert_eq!(out, vec![PROSE]);
+        let (out, _) = run(&["بغداد - الحكومة", PROSE]);
+        assert_eq!(out.len(), 2);
+    }
+
+    #[test]
+    fn a_single_br_continues_the_paragraph() {
+        let markers = Markers::default();
+        let hints = markers.html.compiled(&markers.text);
+        let unit = |t: &str, j| Unit {
+            text: t.to_string(),
+            joins_prev: j,
+        };
+        let units = vec![
+            unit("صدر الصورة، Getty Images", false),
+            unit(PROSE, true),
+            unit(PROSE, true),
+        ];
+        let out = sift(units, hints, &SiteNames::default(), &mut Draft::default());
+        assert_eq!(out, vec![format!("{PROSE}\n{PROSE}")]);
+    }
+
+    #[test]
+    fn a_closing_agency_name_is_a_source() {
+        let (out, d) = run(&[PROSE, "وكالات"]);
+        assert_eq!(out, vec![PROSE]);
+        assert_eq!(d.sources, vec!["وكالات".to_string()]);
+    }
+}
