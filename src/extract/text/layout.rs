@@ -45,8 +45,6 @@ const DATE_REACH: usize = 4;
 /// A date line right above a title (at most this many lines) dates it; higher up it is the
 /// masthead's.
 const TITLE_DATE_REACH: usize = 2;
-/// A standfirst stands at most this many lines under its title.
-const STANDFIRST_REACH: usize = 3;
 /// Most trailing lines kept as the end of a page cut off mid-paragraph.
 const CUT_TAIL_LINES: usize = 2;
 
@@ -165,11 +163,10 @@ fn ends_article(unit: &Unit, appended: bool) -> bool {
     appended || matches!(unit.class, Class::Similar | Class::Tags(_))
 }
 
-/// Lines no body run crosses: the ends of an article, source lines, date lines and comment
-/// prompts (a date between two paragraphs starts another item; a comment prompt closes one).
+/// Lines no body run crosses: the ends of an article, unlabelled date lines and comment prompts
+/// (a bare date between two paragraphs starts another item; a comment prompt closes one).
 fn breaks_run(unit: &Unit, e: &Evidence, appended: bool) -> bool {
     ends_article(unit, appended)
-        || matches!(unit.class, Class::Source(_) | Class::Date(_))
         || (unit.class == Class::Body
             && (e.date.is_some()
                 || matches!(
@@ -184,8 +181,11 @@ fn runs(units: &[Unit], ev: &[Evidence], appended: &[bool]) -> Vec<Run> {
     let mut out: Vec<Run> = Vec::new();
     let mut gap = 0usize;
     let mut broken = true;
+    // A labelled date or source line breaks a run when other lines stand beside it (a page's
+    // header between two blocks of prose), not when it stands alone between two paragraphs.
+    let mut labelled = false;
     for (i, (u, e)) in units.iter().zip(ev).enumerate() {
-        let joins = !broken && gap <= MAX_GAP && !e.restarts;
+        let joins = !broken && gap <= MAX_GAP && !e.restarts && !(labelled && gap > 0);
         if e.prose || (e.weak && joins && !out.is_empty()) {
             match out.last_mut() {
                 Some(run) if joins => {
@@ -202,8 +202,11 @@ fn runs(units: &[Unit], ev: &[Evidence], appended: &[bool]) -> Vec<Run> {
             }
             gap = 0;
             broken = false;
+            labelled = false;
         } else if breaks_run(u, e, appended[i]) {
             broken = true;
+        } else if matches!(u.class, Class::Date(_) | Class::Source(_)) {
+            labelled = true;
         } else if u.class == Class::Body {
             gap += 1;
         }
@@ -241,7 +244,7 @@ fn next_prose(ev: &[Evidence], from: usize, end: usize) -> Option<usize> {
 /// under the title and set apart from the body by metadata lines (a date, a byline, a
 /// dateline, `Published on`).
 fn past_standfirst(units: &[Unit], ev: &[Evidence], title: usize, body: Run) -> usize {
-    if body.start > title + STANDFIRST_REACH {
+    if body.start != title + 1 {
         return body.start;
     }
     let Some(next) = next_prose(ev, body.start, body.end) else {
