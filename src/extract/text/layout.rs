@@ -185,7 +185,8 @@ fn runs(units: &[Unit], ev: &[Evidence], appended: &[bool]) -> Vec<Run> {
     // header between two blocks of prose), not when it stands alone between two paragraphs.
     let mut labelled = false;
     for (i, (u, e)) in units.iter().zip(ev).enumerate() {
-        let joins = !broken && gap <= MAX_GAP && !e.restarts && !(labelled && gap > 0);
+        let apart = gap > MAX_GAP || (labelled && gap > 0);
+        let joins = !broken && !apart && !e.restarts;
         if e.prose || (e.weak && joins && !out.is_empty()) {
             match out.last_mut() {
                 Some(run) if joins => {
