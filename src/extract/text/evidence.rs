@@ -22,6 +22,9 @@ const PROSE_MIN_WORDS: usize = 15;
 const PROSE_PUNCTUATED_MIN_WORDS: usize = 6;
 /// Fewest words of an unpunctuated prose line on a page that does not punctuate.
 const PROSE_OPEN_MIN_WORDS: usize = 8;
+/// Fewest lines a page's punctuation is judged on (else shorter lines are counted too, and a
+/// page with too few lines is taken as punctuated).
+const PUNCTUATION_MIN_SAMPLE: usize = 2;
 /// Lines this long tell whether a page punctuates its paragraphs (headlines are shorter).
 const PUNCTUATION_SAMPLE_WORDS: usize = 12;
 /// Longest date or clock line, in words.
@@ -250,11 +253,11 @@ fn punctuated(units: &[Unit], evidence: &[Evidence]) -> bool {
                 }
             }
         }
-        (long > 0).then_some(stopped * 2 >= long)
+        (long >= PUNCTUATION_MIN_SAMPLE).then_some(stopped * 2 >= long)
     };
     share(PUNCTUATION_SAMPLE_WORDS)
         .or_else(|| share(PROSE_PUNCTUATED_MIN_WORDS))
-        .unwrap_or(false)
+        .unwrap_or(true)
 }
 
 /// The evidence a unit gives on its own.
