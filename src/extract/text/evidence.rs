@@ -31,6 +31,8 @@ const PUNCTUATION_SAMPLE_WORDS: usize = 12;
 const DATE_LINE_MAX_WORDS: usize = 20;
 /// Most words of letters in a date line (label, weekday, month names, zone, fillers).
 const DATE_LINE_MAX_LETTER_WORDS: usize = 12;
+/// Longest masthead line (a role and a name with titles), in words.
+const MASTHEAD_MAX_WORDS: usize = 12;
 /// Longest widget line, in words.
 const WIDGET_MAX_WORDS: usize = 8;
 /// Longest typed furniture line (caption, call to action, comment prompt), in words.
@@ -385,7 +387,7 @@ fn furniture(
     if caption {
         return Some(Furniture::Caption);
     }
-    if n <= 8 && hits.opening(Vocab::Mastheads.id()) {
+    if n <= MASTHEAD_MAX_WORDS && hits.opening(Vocab::Mastheads.id()) {
         return Some(Furniture::Masthead);
     }
     if n <= 6 && hits.whole(Vocab::Agencies.id()) {
@@ -401,7 +403,8 @@ fn furniture(
     if is_breadcrumb(text) {
         return Some(Furniture::Breadcrumb);
     }
-    if e.function_words == 0 && !e.bulleted && n <= 8 && is_dateline(text, n, keys) {
+    // One function word is allowed: `علي` (Ali) folds to `على`.
+    if e.function_words <= 1 && !e.bulleted && n <= 8 && is_dateline(text, n, keys) {
         return Some(Furniture::Dateline);
     }
     if arabic_page && n <= 8 && is_foreign(text) {
@@ -541,6 +544,9 @@ fn is_breadcrumb(text: &str) -> bool {
 /// `القاهرة (الاتحاد)`, `أخبار الآن | دبي – الإمارات (وكالات)`.
 fn is_dateline(text: &str, words: usize, keys: &TextKeys) -> bool {
     let t = text.trim().trim_end_matches('.');
+    if t.ends_with(':') {
+        return false;
+    }
     if t.starts_with('(') && words <= 4 {
         return true;
     }

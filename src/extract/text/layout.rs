@@ -37,6 +37,8 @@ const LIST_ITEM_WORDS: std::ops::RangeInclusive<usize> = 4..=20;
 /// Shared words count towards a title's score up to this many (a standfirst or a caption
 /// copying the lead shares more words than the headline does).
 const OVERLAP_CAP: usize = 4;
+/// Words of a lead paragraph a title is compared with (shorter prose lines are highlights).
+const LEAD_MIN_WORDS: usize = 12;
 /// Prose lines of the lead a title candidate is compared with.
 const LEAD_LINES: usize = 3;
 /// An untitled page's date stands at most this many lines above its body (higher up it is the
@@ -105,13 +107,11 @@ pub(super) fn plan(
     let cut = (body.end + 1..n)
         .find(|&i| units[i].class == Class::Similar || appended[i])
         .unwrap_or(n);
-    let title = choose_title(units, ev, body, &keys.promos);
-    let ticker_first = title.is_none() && headline_runs(units, ev)[body.start];
+    let lead = lead_start(units, ev, body);
+    let title = choose_title(units, ev, lead, body, &keys.promos);
     let start = match title {
-        Some(t) if t == body.start => next_prose(ev, t, body.end).unwrap_or(body.start),
-        None if ticker_first => next_prose(ev, body.start, body.end).unwrap_or(body.start),
-        Some(t) => past_standfirst(units, ev, t, body),
-        None => body.start,
+        Some(t) => past_standfirst(units, ev, t, lead, body),
+        None => lead,
     };
     let start = with_leading_item(units, ev, start, body.end, title);
     let start = with_leading_weak_line(ev, start, title);
@@ -244,14 +244,14 @@ fn next_prose(ev: &[Evidence], from: usize, end: usize) -> Option<usize> {
 /// The body's first line when a title stands above it: past a standfirst, the summary printed
 /// under the title and set apart from the body by metadata lines (a date, a byline, a
 /// dateline, `Published on`).
-fn past_standfirst(units: &[Unit], ev: &[Evidence], title: usize, body: Run) -> usize {
-    if body.start != title + 1 {
-        return body.start;
+fn past_standfirst(units: &[Unit], ev: &[Evidence], title: usize, lead: usize, body: Run) -> usize {
+    if lead != title + 1 {
+        return lead;
     }
-    let Some(next) = next_prose(ev, body.start, body.end) else {
-        return body.start;
+    let Some(next) = next_prose(ev, lead, body.end) else {
+        return lead;
     };
-    let metadata = (body.start + 1..next).any(|i| {
+    let metadata = (lead + 1..next).any(|i| {
         matches!(units[i].class, Class::Date(_) | Class::Byline)
             || (units[i].class == Class::Body
                 && (ev[i].date.is_some()
@@ -268,7 +268,7 @@ fn past_standfirst(units: &[Unit], ev: &[Evidence], title: usize, body: Run) -> 
     if metadata {
         next
     } else {
-        body.start
+        lead
     }
 }
 
@@ -361,6 +361,27 @@ fn keys_open(key: &str, labels: &[String]) -> bool {
     })
 }
 
+/// Where the article's prose begins: on a punctuated page, the run's first prose line that ends
+/// a sentence (long lines above it with no closing stop are headlines run into the body: a
+/// long title, a ticker); elsewhere the run's first line.
+fn lead_start(units: &[Unit], ev: &[Evidence], body: Run) -> usize {
+    if !punctuated_prose(ev) {
+        return body.start;
+    }
+    (body.start..=body.end)
+        .find(|&i| ev[i].prose && (ev[i].end != End::Open || !headline_sized(&units[i], &ev[i])))
+        .unwrap_or(body.start)
+}
+
+/// A line no longer than a title, with no full stop inside it (`..` joins headlines, it ends no
+/// sentence).
+fn headline_sized(unit: &Unit, e: &Evidence) -> bool {
+    let b = unit.text.as_bytes();
+    let inner_stop = memchr::memchr_iter(b'.', b)
+        .any(|at| b.get(at + 1) == Some(&b' ') && (at == 0 || b[at - 1] != b'.'));
+    e.words <= TITLE_MAX_WORDS && !inner_stop
+}
+
 /// A line that could be a headline: short enough, not closed by a full stop, not furniture.
 fn headline_candidate(u: &Unit, e: &Evidence) -> bool {
     u.class == Class::Body
@@ -380,41 +401,50 @@ fn headline_candidate(u: &Unit, e: &Evidence) -> bool {
 
 /// The title among the lines above the body (and the body's first line when it is
 /// headline-shaped on a punctuated page); see the module notes.
-fn choose_title(units: &[Unit], ev: &[Evidence], body: Run, promos: &[String]) -> Option<usize> {
-    let page_end = units.len() - 1;
-    let others: Vec<usize> = (body.start + 1..=body.end)
-        .filter(|&i| ev[i].prose && i != page_end)
-        .collect();
-    let first_is_headline = headline_candidate(&units[body.start], &ev[body.start])
-        && next_prose(ev, body.start, body.end).is_some()
-        && !others.is_empty()
-        && others.iter().all(|&i| ev[i].end != End::Open);
-    let last = if first_is_headline {
-        body.start
-    } else {
-        body.start.saturating_sub(1)
-    };
-    let skip_first = usize::from(first_is_headline);
-    let mut lead: Vec<u64> = (body.start + skip_first..=body.end)
-        .filter(|&i| ev[i].prose)
+fn choose_title(
+    units: &[Unit],
+    ev: &[Evidence],
+    lead_start: usize,
+    body: Run,
+    promos: &[String],
+) -> Option<usize> {
+    let prose = (lead_start..=body.end).filter(|&i| ev[i].prose);
+    let mut lead_lines: Vec<usize> = prose
+        .clone()
+        .filter(|&i| ev[i].words >= LEAD_MIN_WORDS)
         .take(LEAD_LINES)
-        .flat_map(|i| ev[i].content.iter().copied())
+        .collect();
+    if lead_lines.is_empty() {
+        lead_lines = prose.take(LEAD_LINES).collect();
+    }
+    let mut lead: Vec<u64> = lead_lines
+        .iter()
+        .flat_map(|&i| ev[i].content.iter().copied())
         .collect();
     lead.sort_unstable();
     lead.dedup();
-    let candidates: Vec<usize> = (0..=last.min(units.len().saturating_sub(1)))
-        .filter(|&i| i <= last && (i < body.start || first_is_headline))
+    let candidates: Vec<usize> = (0..lead_start)
         .filter(|&i| headline_candidate(&units[i], &ev[i]))
         .collect();
-    let first_candidate = candidates.first().copied();
+    let first_candidate = candidates.iter().copied().find(|&c| ev[c].words >= 3);
     let in_list = headline_runs(units, ev);
     let mut best: Option<(f32, usize)> = None;
     for (rank, &c) in candidates.iter().enumerate() {
         let e = &ev[c];
         let overlap = shared_words(&e.content, &lead);
-        let dated = (c + 1..(c + 4).min(units.len())).any(|j| {
+        // Followed by a date (or, weaker, a byline or a dateline), as headlines are.
+        let after = c + 1..(c + 4).min(units.len());
+        let dated = after.clone().any(|j| {
             matches!(units[j].class, Class::Date(_))
                 || (units[j].class == Class::Body && ev[j].date.is_some())
+        });
+        let bylined = after.clone().any(|j| {
+            units[j].class == Class::Byline
+                || (units[j].class == Class::Body
+                    && matches!(
+                        ev[j].furniture,
+                        Some(Furniture::Dateline | Furniture::Outlet | Furniture::Agency)
+                    ))
         });
         let nearest = rank + 1 == candidates.len();
         let opens_page = Some(c) == first_candidate;
@@ -428,8 +458,8 @@ fn choose_title(units: &[Unit], ev: &[Evidence], body: Run, promos: &[String]) -
             overlap >= 2 || e.repeated
         } else {
             overlap >= 2
-                || (overlap >= 1 && (e.repeated || dated || nearest))
-                || (e.repeated && dated)
+                || (overlap >= 1 && (e.repeated || dated || nearest || opens_page))
+                || (e.repeated && (dated || bylined))
                 || (opens_page && dated)
                 || sole
         };
