@@ -7,7 +7,7 @@
 use super::shape::{end_of, strip_bullet, word_count, End};
 use super::units::{Class, Unit};
 use crate::extract::dates::parse_date;
-use crate::extract::markers::{is_function_word_hash, TextKeys, Vocab};
+use crate::extract::markers::{is_function_word, is_function_word_hash, TextKeys, Vocab};
 use crate::extract::normalize::match_key;
 use crate::extract::phrases::{fnv, FnvMap, Hits};
 
@@ -397,14 +397,20 @@ fn furniture(
         && e.function_words == 0
         && e.end == End::Open
         && hits.anywhere(Vocab::OutletWords.id());
-    if outlet {
+    // An aggregator's credit: `موقع كل يوم -أنباء تونس`.
+    let aggregator = n <= 8 && words.first() == Some(&"موقع") && text.contains(['-', '–']);
+    if outlet || aggregator {
         return Some(Furniture::Outlet);
     }
     if is_breadcrumb(text) {
         return Some(Furniture::Breadcrumb);
     }
-    // One function word is allowed: `علي` (Ali) folds to `على`.
-    if e.function_words <= 1 && !e.bulleted && n <= 8 && is_dateline(text, n, keys) {
+    // The name `علي` (Ali) folds to the preposition `على`: it does not count here.
+    let grammar = words
+        .iter()
+        .filter(|w| **w != "علي" && is_function_word(w))
+        .count();
+    if grammar == 0 && !e.bulleted && n <= 8 && is_dateline(text, n, keys) {
         return Some(Furniture::Dateline);
     }
     if arabic_page && n <= 8 && is_foreign(text) {
