@@ -174,16 +174,9 @@ pub fn detect_lang(text: &str) -> Option<&'static str> {
             _ => {}
         }
     }
-    // The Arabic forms of yeh and kaf (ي ى ك: D9 8A, D9 89, D9 83) weigh against them.
-    let arabic_forms = if persian_forms + urdu_only == 0 {
-        0
-    } else {
-        sample
-            .windows(2)
-            .filter(|w| w[0] == 0xD9 && matches!(w[1], 0x8A | 0x89 | 0x83))
-            .count()
-    };
-    if persian_forms + urdu_only <= arabic_forms {
+    // Persian and Urdu write `ی` and `ک` in most words; an Arabic page holds a few strays.
+    let own = persian_forms + urdu_only;
+    if own < PERSIAN_MIN_FORMS || own * PERSIAN_SHARE_DIVISOR < arabic_script {
         Some("ar")
     } else if urdu_only * 40 >= arabic_script {
         Some("ur")
@@ -194,6 +187,11 @@ pub fn detect_lang(text: &str) -> Option<&'static str> {
 
 /// Bytes of a page read to tell its language.
 const LANG_SAMPLE_BYTES: usize = 40_000;
+/// Fewest Persian or Urdu letter forms that make a page Persian or Urdu.
+const PERSIAN_MIN_FORMS: usize = 3;
+/// Persian or Urdu letter forms in at least one letter of this many make a page Persian or
+/// Urdu (about one letter in ten in those languages; far rarer as strays on Arabic pages).
+const PERSIAN_SHARE_DIVISOR: usize = 25;
 
 /// Display normalisation for an Arabic page: see [`display_in`].
 pub fn display(text: &str) -> String {

@@ -9,7 +9,7 @@ use super::units::{Class, Unit};
 use crate::extract::dates::parse_date;
 use crate::extract::markers::{is_function_word, is_function_word_hash, TextKeys, Vocab};
 use crate::extract::normalize::match_key;
-use crate::extract::phrases::{fnv, FnvMap, Hits};
+use crate::extract::phrases::{fnv, Hits};
 
 /// The basmala, which opens some articles on a line of its own (matching key).
 const BASMALA: &str = "بسم الله الرحمن الرحيم";
@@ -121,7 +121,9 @@ pub(super) struct Evidence {
     pub words: usize,
     /// How the line ends.
     pub end: End,
-    /// Arabic function words among them (`في`, `من`, `أن`, `الذي` …).
+    /// Arabic function words among them (`في`, `من`, `أن`, `الذي` …), counted on lines of up
+    /// to [`NOTICE_MAX_WORDS`] words; a longer line (prose by its length) carries its word
+    /// count here.
     pub function_words: usize,
     /// Content words (function words and short words left out, clitics stripped), hashed,
     /// sorted, without repeats: what a title shares with its lead.
@@ -160,12 +162,13 @@ pub(super) fn judge(units: &[Unit], keys: &TextKeys, arabic_page: bool) -> Vec<E
         .enumerate()
         .map(|(i, u)| alone(u, keys, arabic_page, i < CONTENT_REACH))
         .collect();
-    let mut seen: FnvMap<&str, usize> = FnvMap::default();
-    for u in units {
-        *seen.entry(u.key.as_str()).or_default() += 1;
-    }
-    for (u, e) in units.iter().zip(out.iter_mut()) {
-        e.repeated = seen.get(u.key.as_str()).copied().unwrap_or(0) > 1;
+    // Lines printed twice, found by sorting the hashes of their keys.
+    let hashes: Vec<u64> = units.iter().map(|u| quick_hash(u.key.as_bytes())).collect();
+    let mut sorted = hashes.clone();
+    sorted.sort_unstable();
+    for (h, e) in hashes.iter().zip(out.iter_mut()) {
+        let first = sorted.partition_point(|x| x < h);
+        e.repeated = sorted.get(first + 1) == Some(h);
     }
     mark_embedded_posts(units, &mut out);
     mark_teasers(units, &mut out);
@@ -285,11 +288,21 @@ fn alone(u: &Unit, keys: &TextKeys, arabic_page: bool, with_content: bool) -> Ev
         return e;
     }
     let mut content = Vec::new();
-    for w in &words {
-        if is_function_word_hash(fnv(w.as_bytes())) {
-            e.function_words += 1;
-        } else if with_content {
-            content.extend(content_word(w));
+    if e.words <= NOTICE_MAX_WORDS {
+        for w in &words {
+            if is_function_word_hash(fnv(w.as_bytes())) {
+                e.function_words += 1;
+            } else if with_content {
+                content.extend(content_word(w));
+            }
+        }
+    } else {
+        // A long paragraph: prose by its length. Its function words are not counted (the
+        // ticker check counts them when it needs them), and its content words (as a lead or as
+        // the paragraph a teaser copies) may keep the few long function words.
+        e.function_words = e.words;
+        if with_content {
+            content.extend(words.iter().filter_map(|w| content_word(w)));
         }
     }
     content.sort_unstable();
@@ -312,6 +325,22 @@ fn alone(u: &Unit, keys: &TextKeys, arabic_page: bool, with_content: bool) -> Ev
         e.furniture = furniture(&u.text, &u.key, &words, &hits, &e, keys, arabic_page);
     }
     e
+}
+
+/// A hash of a line's key read eight bytes at a time (keys run to hundreds of bytes).
+fn quick_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(c);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    }
+    h
 }
 
 /// The words of a matching key (single spaces between them), found with a vectorised search.
@@ -371,7 +400,7 @@ fn furniture(
     if n <= NOTICE_MAX_WORDS && hits.anywhere(Vocab::Notices.id()) {
         return Some(Furniture::Notice);
     }
-    if n >= TICKER_MIN_WORDS && is_ticker(text, n, e.function_words) {
+    if n >= TICKER_MIN_WORDS && is_ticker(text, words) {
         return Some(Furniture::Ticker);
     }
     if n <= FURNITURE_MAX_WORDS {
@@ -406,11 +435,14 @@ fn furniture(
         return Some(Furniture::Breadcrumb);
     }
     // The name `علي` (Ali) folds to the preposition `على`: it does not count here.
-    let grammar = words
-        .iter()
-        .filter(|w| **w != "علي" && is_function_word(w))
-        .count();
-    if grammar == 0 && !e.bulleted && n <= 8 && is_dateline(text, n, keys) {
+    let grammar = || {
+        words
+            .iter()
+            .filter(|w| **w != "علي" && is_function_word(w))
+            .count()
+    };
+    let dateline = e.function_words <= 1 && !e.bulleted && n <= 8;
+    if dateline && grammar() == 0 && is_dateline(text, n, keys) {
         return Some(Furniture::Dateline);
     }
     if arabic_page && n <= 8 && is_foreign(text) {
@@ -626,7 +658,8 @@ fn is_embed_attribution(text: &str) -> bool {
 /// one headline ends and the next begins (`…؟ `, `…: `, `….. `): two or more on a line without
 /// commas, three or more on a line with one comma at most and few function words (headlines
 /// spare them; prose that pauses with `..` does not).
-fn is_ticker(text: &str, words: usize, function_words: usize) -> bool {
+fn is_ticker(text: &str, line_words: &[&str]) -> bool {
+    let words = line_words.len();
     // Joints end with `:`, `?`, `!`, `.` or `؟` (D8 9F) before a space: fewer than two such
     // marks, no ticker.
     let b = text.trim_end().as_bytes();
@@ -656,8 +689,11 @@ fn is_ticker(text: &str, words: usize, function_words: usize) -> bool {
             _ => {}
         }
     }
-    let sparse = function_words * 100 < words * TICKER_MAX_FUNCTION_PERCENT;
-    stops == 0 && ((joints >= 3 && commas <= 1 && sparse) || (joints >= 2 && commas == 0))
+    let sparse = || {
+        let function_words = line_words.iter().filter(|w| is_function_word(w)).count();
+        function_words * 100 < words * TICKER_MAX_FUNCTION_PERCENT
+    };
+    stops == 0 && ((joints >= 3 && commas <= 1 && sparse()) || (joints >= 2 && commas == 0))
 }
 
 /// A comma-separated list of four or more short items, or a line of hashtags, no item a sentence: unlabelled tags.
