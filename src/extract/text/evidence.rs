@@ -9,7 +9,7 @@ use super::units::{Class, Unit};
 use crate::extract::dates::parse_date;
 use crate::extract::markers::{is_function_word, is_function_word_hash, TextKeys, Vocab};
 use crate::extract::normalize::match_key;
-use crate::extract::phrases::{fnv, Hits};
+use crate::extract::phrases::{fnv, word_hashes, Hits};
 
 /// The basmala, which opens some articles on a line of its own (matching key).
 const BASMALA: &str = "بسم الله الرحمن الرحيم";
@@ -288,9 +288,11 @@ fn alone(u: &Unit, keys: &TextKeys, arabic_page: bool, with_content: bool) -> Ev
         return e;
     }
     let mut content = Vec::new();
+    let mut hashes = Vec::new();
     if e.words <= NOTICE_MAX_WORDS {
-        for w in &words {
-            if is_function_word_hash(fnv(w.as_bytes())) {
+        hashes = word_hashes(&words);
+        for (w, &h) in words.iter().zip(&hashes) {
+            if is_function_word_hash(h) {
                 e.function_words += 1;
             } else if with_content {
                 content.extend(content_word(w));
@@ -310,7 +312,7 @@ fn alone(u: &Unit, keys: &TextKeys, arabic_page: bool, with_content: bool) -> Ev
     e.content = content;
     // Typed furniture is short: longer lines skip the vocabulary scan.
     let hits = if e.words <= NOTICE_MAX_WORDS {
-        keys.vocabulary.scan(&words)
+        keys.vocabulary.scan_hashed(&hashes)
     } else {
         Hits::default()
     };
