@@ -736,7 +736,8 @@ fn mark_teasers(units: &[Unit], evidence: &mut [Evidence]) {
         let mine = &evidence[i].content;
         let needed = if evidence[i].end == End::Trail {
             TEASER_CONTAINMENT
-        } else if evidence[i].words >= COPY_MIN_WORDS {
+        } else if evidence[i].words >= COPY_MIN_WORDS && evidence[i].end != End::Stop {
+            // A paragraph that ends its sentence is prose even when a later one restates it.
             COPY_CONTAINMENT
         } else {
             continue;
