@@ -9,7 +9,8 @@
 //!  message → Page                         src/service/message.rs  headers / JSON envelope / URL-only
 //!        │                                src/service/fetch.rs    URL-only pages (SSRF-guarded)
 //!        ▼
-//!  bounded in-flight, worker threads      src/service/pipeline.rs pull, extract, publish, ack / nak
+//!  bounded in-flight, pull / queue group  src/service/consume/    pull, ack / nak, drain
+//!  fetch, extract on worker threads        src/service/process.rs  → outcome.rs (Reason codes)
 //!        │
 //!        ▼
 //!  extract::Extractor::extract(bytes, meta) src/extract/          pure library, no I/O
@@ -19,10 +20,11 @@
 //!        │
 //!        ▼
 //!  publish article event (news.clean.{site}), or dead letter (news.dlq), await the publish ack,
-//!  then ack the input                     src/service/pipeline.rs, src/service/bus.rs
+//!  then ack the input                     src/service/publish.rs, src/service/consume/pull.rs
 //!        │
 //!        ▼
 //!  /metrics, /healthz, /readyz             src/service/metrics.rs, src/service/http.rs
+//!  (every log line + counter pair)         src/service/events.rs
 //! ```
 //!
 //! The extraction library ([`extract`]) knows nothing of NATS; the service ([`service`]) knows

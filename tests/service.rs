@@ -13,7 +13,7 @@ use akhbar::service::message::{
     HEADER_CONTENT_TYPE, HEADER_DELIVERIES, HEADER_ERROR, HEADER_MSG_ID, HEADER_REASON,
     HEADER_SUBJECT, HEADER_URL,
 };
-use akhbar::service::pipeline::site_token;
+use akhbar::service::publish::site_token;
 use async_nats::jetstream::{self, message::StreamMessage};
 use bytes::Bytes;
 use common::{akhbar_bin, fixtures_dir, free_port, NatsServer};

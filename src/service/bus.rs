@@ -1,13 +1,14 @@
 //! The NATS side: connecting (auth, TLS, endless reconnects with backoff, every state change
 //! logged and counted) and making sure the streams and the durable consumer exist.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_nats::jetstream::{self, consumer::pull, stream};
 
 use super::config::{Config, NatsConfig};
+use super::events::{Emit, NatsConnected, NatsEvent};
 use super::metrics::Metrics;
 
 /// Why the bus could not be set up.
@@ -83,7 +84,13 @@ pub async fn connect(cfg: &NatsConfig, metrics: &Metrics) -> Result<async_nats::
     opts = opts.event_callback(move |event| {
         let m = m.clone();
         let seen = Arc::clone(&seen);
-        async move { on_event(&m, &seen, &event) }
+        async move {
+            NatsEvent {
+                event: &event,
+                seen_connected: &seen,
+            }
+            .emit(&m)
+        }
     });
     let client = opts
         .connect(servers.as_slice())
@@ -93,48 +100,14 @@ pub async fn connect(cfg: &NatsConfig, metrics: &Metrics) -> Result<async_nats::
             message: error_chain(&e),
         })?;
     if client.connection_state() == async_nats::connection::State::Connected {
-        metrics.nats_connected.set(1);
-        if !seen_connected.swap(true, Ordering::SeqCst) {
-            let max_payload = client.server_info().max_payload;
-            tracing::info!(servers = %servers.join(","), max_payload, "connected to NATS");
+        NatsConnected {
+            servers: &servers.join(","),
+            max_payload: client.server_info().max_payload,
+            seen_connected: &seen_connected,
         }
+        .emit(metrics);
     }
     Ok(client)
-}
-
-fn on_event(metrics: &Metrics, seen_connected: &AtomicBool, event: &async_nats::Event) {
-    use async_nats::Event;
-    let label = match event {
-        Event::Connected => "connected",
-        Event::Disconnected => "disconnected",
-        Event::LameDuckMode => "lame_duck",
-        Event::Draining => "draining",
-        Event::Closed => "closed",
-        Event::SlowConsumer(_) => "slow_consumer",
-        Event::ServerError(_) => "server_error",
-        Event::ClientError(_) => "client_error",
-    };
-    metrics.nats_events.with_label_values(&[label]).inc();
-    match event {
-        Event::Connected => {
-            metrics.nats_connected.set(1);
-            if seen_connected.swap(true, Ordering::SeqCst) {
-                metrics.nats_reconnects.inc();
-                tracing::info!(event = label, "reconnected to NATS");
-            } else {
-                tracing::info!(event = label, "connected to NATS");
-            }
-        }
-        Event::Disconnected => {
-            metrics.nats_connected.set(0);
-            tracing::warn!(event = label, "NATS connection lost; reconnecting");
-        }
-        Event::Closed => {
-            metrics.nats_connected.set(0);
-            tracing::info!(event = label, "NATS connection closed");
-        }
-        other => tracing::warn!(event = label, detail = %other, "NATS event"),
-    }
 }
 
 /// Capped exponential backoff: 100 ms, 200 ms, 400 ms, … up to `max`.
@@ -265,20 +238,5 @@ mod tests {
         assert_eq!(reconnect_delay(3, max), Duration::from_millis(200));
         assert_eq!(reconnect_delay(50, max), max);
         assert_eq!(reconnect_delay(usize::MAX, max), max);
-    }
-
-    #[test]
-    fn connection_events_are_counted_and_reconnects_told_apart() {
-        let m = Metrics::new().unwrap();
-        let seen = AtomicBool::new(false);
-        on_event(&m, &seen, &async_nats::Event::Connected);
-        assert_eq!(m.nats_connected.get(), 1);
-        assert_eq!(m.nats_reconnects.get(), 0);
-        on_event(&m, &seen, &async_nats::Event::Disconnected);
-        assert_eq!(m.nats_connected.get(), 0);
-        on_event(&m, &seen, &async_nats::Event::Connected);
-        assert_eq!(m.nats_reconnects.get(), 1);
-        assert_eq!(m.nats_events.with_label_values(&["connected"]).get(), 2);
-        assert_eq!(m.nats_events.with_label_values(&["disconnected"]).get(), 1);
     }
 }

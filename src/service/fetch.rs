@@ -17,6 +17,8 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::{StatusCode, Url};
 use serde::{Deserialize, Serialize};
 
+use super::outcome::Reason;
+
 /// How URL-only pages are fetched (`[fetch]` in the configuration).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -131,17 +133,22 @@ pub enum FetchError {
 }
 
 impl FetchError {
-    /// The dead-letter reason code: `fetch_forbidden`, `fetch_timeout`, `fetch_status`,
+    /// The dead-letter reason: `fetch_forbidden`, `fetch_timeout`, `fetch_status`,
     /// `fetch_redirects`, `fetch_too_large` or `fetch_failed`.
-    pub fn code(&self) -> &'static str {
+    pub fn reason(&self) -> Reason {
         match self {
-            FetchError::Forbidden { .. } => "fetch_forbidden",
-            FetchError::Timeout { .. } => "fetch_timeout",
-            FetchError::Status { .. } => "fetch_status",
-            FetchError::Redirects { .. } => "fetch_redirects",
-            FetchError::TooLarge { .. } => "fetch_too_large",
-            FetchError::Failed { .. } => "fetch_failed",
+            FetchError::Forbidden { .. } => Reason::FetchForbidden,
+            FetchError::Timeout { .. } => Reason::FetchTimeout,
+            FetchError::Status { .. } => Reason::FetchStatus,
+            FetchError::Redirects { .. } => Reason::FetchRedirects,
+            FetchError::TooLarge { .. } => Reason::FetchTooLarge,
+            FetchError::Failed { .. } => Reason::FetchFailed,
         }
+    }
+
+    /// The reason's stable code.
+    pub fn code(&self) -> &'static str {
+        self.reason().code()
     }
 }
 

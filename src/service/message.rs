@@ -12,6 +12,8 @@ use serde::Deserialize;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use super::outcome::Reason;
+
 /// Input header: the page's URL.
 pub const HEADER_URL: &str = "Akhbar-Url";
 /// Input header: the `Content-Type` the page was served with, charset included.
@@ -75,13 +77,18 @@ pub enum MessageError {
 }
 
 impl MessageError {
-    /// The stable reason code: `bad_envelope`, `no_url` or `bad_header`.
-    pub fn code(&self) -> &'static str {
+    /// The dead-letter reason: `bad_envelope`, `no_url` or `bad_header`.
+    pub fn reason(&self) -> Reason {
         match self {
-            MessageError::BadEnvelope(_) => "bad_envelope",
-            MessageError::NoUrl => "no_url",
-            MessageError::BadHeader(_) => "bad_header",
+            MessageError::BadEnvelope(_) => Reason::BadEnvelope,
+            MessageError::NoUrl => Reason::NoUrl,
+            MessageError::BadHeader(_) => Reason::BadHeader,
         }
+    }
+
+    /// The reason's stable code.
+    pub fn code(&self) -> &'static str {
+        self.reason().code()
     }
 }
 

@@ -2,17 +2,22 @@
 //!
 //! [`run`] wires the parts together: [`metrics`] and the [`http`] endpoint first (so `/healthz`
 //! answers at once), then the NATS connection ([`bus`]), the streams and the durable consumer,
-//! and the [`pipeline`] that pulls pages, extracts them and publishes article events or dead
-//! letters. [`shutdown`] stops it gracefully. Configuration lives in [`config`], the wire format
-//! in [`message`], URL-only fetching in [`fetch`].
+//! and the pipeline: [`consume`] takes pages off the bus, [`process`] turns each into an
+//! [`outcome`], [`publish`] sends the article event or the dead letter. [`events`] logs and
+//! counts what happens; [`shutdown`] stops it gracefully. Configuration lives in [`config`], the
+//! wire format in [`message`], URL-only fetching in [`fetch`].
 
 pub mod bus;
 pub mod config;
+pub mod consume;
+pub mod events;
 pub mod fetch;
 pub mod http;
 pub mod message;
 pub mod metrics;
-pub mod pipeline;
+pub mod outcome;
+pub mod process;
+pub mod publish;
 pub mod shutdown;
 
 use std::sync::Arc;
@@ -100,13 +105,21 @@ async fn run_pipeline(
         max_bytes: cfg.processing.max_page_bytes,
         markers: cfg.markers()?,
     });
-    let http_client = fetch::client(&cfg.fetch)?;
-    let pipeline = pipeline::Pipeline::new(
+    let processor = process::Processor::new(
+        extractor,
+        cfg.processing.workers(),
+        Duration::from_secs(cfg.processing.extract_timeout_secs),
+        fetch::client(&cfg.fetch)?,
+        cfg.fetch.clone(),
+        metrics.clone(),
+    );
+    let publisher = publish::Publisher::new(client.clone(), cfg.output.clone(), metrics.clone());
+    let pipeline = consume::Pipeline::new(
         Arc::clone(cfg),
         client.clone(),
+        processor,
+        publisher,
         metrics.clone(),
-        extractor,
-        http_client,
     );
     let unfinished = match cfg.input.mode {
         InputMode::Jetstream => {
