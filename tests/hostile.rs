@@ -7,7 +7,8 @@ mod support;
 
 use std::time::Duration;
 
-use akhbar::service::fetch::{client, fetch, FetchConfig};
+use akhbar::service::config::FetchConfig;
+use akhbar::service::fetch::{client, fetch};
 use support::HttpServer;
 
 fn fetch_cfg(allow: &[&str]) -> FetchConfig {

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::extract::{ExtractOptions, Extractor, Markers, PageMeta, DEFAULT_MAX_BYTES};
+use crate::extract::{ExtractOptions, Extractor, PageMeta, DEFAULT_MAX_BYTES};
+use crate::service::config::validate::markers_file;
 
 /// Arguments of `akhbar clean`.
 #[derive(Debug, clap::Args)]
@@ -32,15 +33,7 @@ pub struct CleanArgs {
 
 /// Runs `akhbar clean`; returns the exit code (0 when every input gave an article, 1 otherwise).
 pub fn run(args: CleanArgs) -> anyhow::Result<i32> {
-    let markers = match &args.markers {
-        Some(path) => {
-            let src = std::fs::read_to_string(path)
-                .with_context(|| format!("reading marker file {}", path.display()))?;
-            Markers::defaults_extended_with(&src)
-                .with_context(|| format!("marker file {}", path.display()))?
-        }
-        None => Markers::default(),
-    };
+    let markers = markers_file(args.markers.as_deref()).context("marker file")?;
     let extractor = Extractor::new(ExtractOptions {
         max_bytes: args.max_bytes,
         markers,

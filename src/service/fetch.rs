@@ -11,52 +11,12 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::config::FetchConfig;
+use super::outcome::Reason;
 use bytes::{Bytes, BytesMut};
 use ipnet::IpNet;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::{StatusCode, Url};
-use serde::{Deserialize, Serialize};
-
-use super::outcome::Reason;
-
-/// How URL-only pages are fetched (`[fetch]` in the configuration).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct FetchConfig {
-    /// Deadline for the whole fetch (every redirect hop and the body), in milliseconds.
-    pub timeout_ms: u64,
-    /// Deadline for establishing one TCP/TLS connection, in milliseconds.
-    pub connect_timeout_ms: u64,
-    /// Largest body accepted, in bytes; the download stops as soon as it is passed.
-    pub max_bytes: usize,
-    /// Redirects followed before the fetch fails with `fetch_redirects`.
-    pub max_redirects: usize,
-    /// `User-Agent` header sent with every request.
-    pub user_agent: String,
-    /// Hosts (exact names, e.g. `intranet.example`) or addresses/CIDRs (e.g. `10.1.0.0/16`,
-    /// `127.0.0.1`) that may be fetched although they are private; empty means public only.
-    pub allow: Vec<String>,
-}
-
-impl Default for FetchConfig {
-    fn default() -> Self {
-        FetchConfig {
-            timeout_ms: 10_000,
-            connect_timeout_ms: 3_000,
-            max_bytes: crate::extract::DEFAULT_MAX_BYTES,
-            max_redirects: 5,
-            user_agent: concat!("akhbar/", env!("CARGO_PKG_VERSION")).to_string(),
-            allow: Vec::new(),
-        }
-    }
-}
-
-impl FetchConfig {
-    /// Checks the allowlist entries; the error names the entry that is neither a host nor a CIDR.
-    pub fn validate(&self) -> Result<(), FetchConfigError> {
-        Allowlist::parse(&self.allow).map(|_| ())
-    }
-}
 
 /// A configuration value of `[fetch]` that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -299,6 +259,11 @@ fn is_host_name(s: &str) -> bool {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         })
+}
+
+/// Checks `fetch.allow` entries; the error names the first that is neither a host nor a CIDR.
+pub fn check_allowlist(entries: &[String]) -> Result<(), FetchConfigError> {
+    Allowlist::parse(entries).map(|_| ())
 }
 
 /// The resolver error that carries a refusal out through reqwest's error chain.

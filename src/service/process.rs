@@ -10,11 +10,11 @@ use bytes::Bytes;
 use time::OffsetDateTime;
 use tokio::sync::Semaphore;
 
+use super::config::FetchConfig;
 use super::events::{
     Emit, ExtractionFinished, ExtractionPanicked, ExtractionTimedOut, FetchFinished,
 };
 use super::fetch;
-use super::fetch::FetchConfig;
 use super::message::{self, PageBody};
 use super::metrics::Metrics;
 use super::outcome::{Outcome, PageError};
