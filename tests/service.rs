@@ -9,11 +9,11 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use akhbar::extract::{extract, PageMeta};
+use akhbar::service::message::subject_token;
 use akhbar::service::message::{
     HEADER_CONTENT_TYPE, HEADER_DELIVERIES, HEADER_ERROR, HEADER_MSG_ID, HEADER_REASON,
     HEADER_SUBJECT, HEADER_URL,
 };
-use akhbar::service::publish::site_token;
 use async_nats::jetstream::{self, message::StreamMessage};
 use bytes::Bytes;
 use common::{akhbar_bin, fixtures_dir, free_port, NatsServer};
@@ -416,8 +416,8 @@ async fn pages_become_article_events_and_bad_inputs_land_on_the_dlq_with_matchin
             "{}",
             input.name
         );
-        let token = site_token(&want.site).unwrap_or_else(|| "unknown".into());
-        if site_token(&want.site).is_some() {
+        let token = subject_token(&want.site).unwrap_or_else(|| "unknown".into());
+        if subject_token(&want.site).is_some() {
             assert_eq!(
                 msg.subject.as_str(),
                 format!("news.clean.{token}"),

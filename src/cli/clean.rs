@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use super::files::file_stem;
 use crate::extract::{ExtractOptions, Extractor, PageMeta, DEFAULT_MAX_BYTES};
 use crate::service::config::validate::markers_file;
 
@@ -92,20 +93,15 @@ fn read_input(file: &Path) -> std::io::Result<Vec<u8>> {
     }
 }
 
-/// The output name for an input file: its file name without a trailing `.gz`, then without
-/// its last extension (`x.html.gz` → `x`, `000_ab.txt` → `000_ab`); stdin is `stdin`.
+/// The output name for an input file: [`file_stem`] (`x.html.gz` → `x`, `000_ab.txt` →
+/// `000_ab`); stdin is `stdin`.
 pub fn output_name(file: &Path) -> String {
     if file.as_os_str() == "-" {
         return "stdin".to_string();
     }
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "page".to_string());
-    let name = name.strip_suffix(".gz").unwrap_or(&name);
-    match name.rsplit_once('.') {
-        Some((stem, _)) if !stem.is_empty() => stem.to_string(),
-        _ => name.to_string(),
+    match file_stem(file) {
+        stem if stem.is_empty() => "page".to_string(),
+        stem => stem,
     }
 }
 

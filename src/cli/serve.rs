@@ -18,9 +18,6 @@ pub struct ServeArgs {
 
 /// Runs `akhbar serve`; returns the exit code (0 after a graceful shutdown).
 pub fn run(args: ServeArgs) -> anyhow::Result<i32> {
-    // reqwest brings aws-lc-rs and async-nats ring: with both compiled in, rustls needs an
-    // explicit process-wide choice or a tls:// connection panics. An Err means one is installed.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let config = Config::load(args.config.as_deref()).context("invalid configuration")?;
     init_tracing(&config);
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use time::OffsetDateTime;
 
-use super::bus::error_chain;
 use super::metrics::Metrics;
+use super::nats::error_chain;
 use super::outcome::{PageError, Reason};
 use super::publish::PublishError;
 use crate::extract::Article;

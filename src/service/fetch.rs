@@ -16,7 +16,8 @@ use super::outcome::Reason;
 use bytes::{Bytes, BytesMut};
 use ipnet::IpNet;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-use reqwest::{StatusCode, Url};
+use reqwest::StatusCode;
+use url::{Host, Url};
 
 /// A configuration value of `[fetch]` that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -25,8 +26,8 @@ pub enum FetchConfigError {
     #[error("fetch.allow: {0:?} is neither a host name nor an IP address/CIDR")]
     BadAllowEntry(String),
     /// The HTTP client could not be built (e.g. no TLS roots).
-    #[error("cannot build the HTTP client for fetching: {0}")]
-    Client(String),
+    #[error("cannot build the HTTP client for fetching")]
+    Client(#[source] reqwest::Error),
 }
 
 /// A fetched page.
@@ -308,6 +309,7 @@ impl Resolve for GuardedResolver {
 /// names where the guard cannot see), no automatic redirects (each hop is checked by
 /// [`fetch`]), the configured timeouts and user agent. Fails on a bad allowlist entry.
 pub fn client(cfg: &FetchConfig) -> Result<reqwest::Client, FetchConfigError> {
+    super::tls::install_crypto_provider();
     let allow = Arc::new(Allowlist::parse(&cfg.allow)?);
     reqwest::Client::builder()
         .dns_resolver(Arc::new(GuardedResolver { allow }))
@@ -317,7 +319,7 @@ pub fn client(cfg: &FetchConfig) -> Result<reqwest::Client, FetchConfigError> {
         .timeout(Duration::from_millis(cfg.timeout_ms))
         .user_agent(cfg.user_agent.clone())
         .build()
-        .map_err(|e| FetchConfigError::Client(e.to_string()))
+        .map_err(FetchConfigError::Client)
 }
 
 /// Fetches `url` within the limits of `cfg`, following at most `max_redirects` redirects and
@@ -416,12 +418,11 @@ fn check_target(url: &Url, allow: &Allowlist) -> Result<(), FetchError> {
             url.scheme()
         )));
     }
-    let Some(host) = url.host_str() else {
-        return Err(forbidden("no host".to_string()));
-    };
-    let literal = host.trim_start_matches('[').trim_end_matches(']');
-    let Ok(ip) = literal.parse::<IpAddr>() else {
-        return Ok(());
+    let ip = match url.host() {
+        None => return Err(forbidden("no host".to_string())),
+        Some(Host::Domain(_)) => return Ok(()),
+        Some(Host::Ipv4(ip)) => IpAddr::V4(ip),
+        Some(Host::Ipv6(ip)) => IpAddr::V6(ip),
     };
     if allow.allows_ip(ip) {
         Ok(())

@@ -206,6 +206,25 @@ fn parse_time(s: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(s.trim(), &Rfc3339).ok()
 }
 
+/// Free text (a site name, a host, a file stem) as one subject token: lower-case ASCII letters,
+/// digits, `-` and `_`; every other run of characters becomes one `_`. `None` when nothing
+/// usable is left (e.g. an Arabic name).
+pub fn subject_token(text: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in text.trim().chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let out = out.trim_matches('_').to_string();
+    out.chars()
+        .any(|c| c.is_ascii_alphanumeric())
+        .then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,5 +351,17 @@ mod tests {
         let h = headers(&[("X-Crawler", "v2"), (HEADER_URL, "https://e.com/")]);
         let page = parse(Some(&h), &Bytes::from_static(b"<p>x</p>")).unwrap();
         assert_eq!(page.url.as_deref(), Some("https://e.com/"));
+    }
+
+    #[test]
+    fn site_names_become_single_subject_tokens() {
+        assert_eq!(
+            subject_token("www.AlJazeera.net").as_deref(),
+            Some("www_aljazeera_net")
+        );
+        assert_eq!(subject_token("Sky News عربية").as_deref(), Some("sky_news"));
+        assert_eq!(subject_token("  a..b  ").as_deref(), Some("a_b"));
+        assert_eq!(subject_token("الجزيرة"), None);
+        assert_eq!(subject_token("news-24_x").as_deref(), Some("news-24_x"));
     }
 }

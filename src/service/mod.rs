@@ -1,13 +1,14 @@
 //! The streaming service: NATS JetStream in, article events out, Prometheus metrics.
 //!
 //! [`run`] wires the parts together: [`metrics`] and the [`http`] endpoint first (so `/healthz`
-//! answers at once), then the NATS connection ([`bus`]), the streams and the durable consumer,
+//! answers at once), then the NATS connection ([`nats`]), the streams and the durable consumer
+//! ([`topology`]),
 //! and the pipeline: [`consume`] takes pages off the bus, [`process`] turns each into an
 //! [`outcome`], [`publish`] sends the article event or the dead letter. [`events`] logs and
 //! counts what happens; [`shutdown`] stops it gracefully. Configuration lives in [`config`], the
 //! wire format in [`message`], URL-only fetching in [`fetch`].
 
-pub mod bus;
+pub mod backoff;
 pub mod config;
 pub mod consume;
 pub mod events;
@@ -15,16 +16,23 @@ pub mod fetch;
 pub mod http;
 pub mod message;
 pub mod metrics;
+pub mod nats;
 pub mod outcome;
 pub mod process;
 pub mod publish;
 pub mod shutdown;
+pub mod tls;
+pub mod topology;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use config::{Config, InputMode};
 use shutdown::Shutdown;
+
+/// Pause between attempts to bind the streams and the consumer at start
+/// (`nats.retry_on_initial_connect`).
+const TOPOLOGY_RETRY: Duration = Duration::from_secs(2);
 
 /// Why the service could not start or run.
 #[derive(Debug, thiserror::Error)]
@@ -43,19 +51,22 @@ pub enum ServiceError {
         /// The I/O error.
         source: std::io::Error,
     },
-    /// NATS could not be reached or the streams/consumer could not be set up.
+    /// NATS could not be reached.
     #[error(transparent)]
-    Bus(#[from] bus::BusError),
+    Connect(#[from] nats::ConnectError),
+    /// The streams or the consumer could not be set up.
+    #[error(transparent)]
+    Topology(#[from] topology::TopologyError),
     /// The fetch client could not be built.
     #[error(transparent)]
     Fetch(#[from] fetch::FetchConfigError),
     /// The core-NATS subscription failed.
-    #[error("cannot subscribe to {subject}: {message}")]
+    #[error("cannot subscribe to {subject}")]
     Subscribe {
         /// The subject.
         subject: String,
         /// The client's error.
-        message: String,
+        source: async_nats::SubscribeError,
     },
 }
 
@@ -98,7 +109,7 @@ async fn run_pipeline(
     mut shutdown: Shutdown,
 ) -> Result<(), ServiceError> {
     let client = tokio::select! {
-        c = bus::connect(&cfg.nats, metrics) => c?,
+        c = nats::connect(&cfg.nats, metrics) => c?,
         _ = shutdown.wait() => return Ok(()),
     };
     let extractor = crate::extract::Extractor::new(crate::extract::ExtractOptions {
@@ -124,13 +135,16 @@ async fn run_pipeline(
     let unfinished = match cfg.input.mode {
         InputMode::Jetstream => {
             let js = async_nats::jetstream::new(client.clone());
+            let retry = backoff::Backoff::constant(TOPOLOGY_RETRY);
+            let mut attempt = 0;
             let consumer = loop {
-                match bus::ensure_topology(&js, cfg).await {
+                match topology::ensure_topology(&js, cfg).await {
                     Ok(c) => break c,
                     Err(e) if cfg.nats.retry_on_initial_connect => {
-                        tracing::warn!(error = %e, "JetStream not ready; retrying");
+                        attempt += 1;
+                        tracing::warn!(error = %nats::error_chain(&e), "JetStream not ready; retrying");
                         tokio::select! {
-                            _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                            _ = tokio::time::sleep(retry.delay(attempt)) => {}
                             _ = shutdown.wait() => return Ok(()),
                         }
                     }
@@ -153,14 +167,14 @@ async fn run_pipeline(
                 let sub = client
                     .queue_subscribe(subject.clone(), cfg.input.queue_group.clone())
                     .await
-                    .map_err(|e| ServiceError::Subscribe {
+                    .map_err(|source| ServiceError::Subscribe {
                         subject: subject.clone(),
-                        message: bus::error_chain(&e),
+                        source,
                     })?;
                 subs.push(sub);
             }
             if let Err(e) = client.flush().await {
-                tracing::warn!(error = %bus::error_chain(&e), "flushing the subscriptions failed");
+                tracing::warn!(error = %nats::error_chain(&e), "flushing the subscriptions failed");
             }
             tracing::info!(
                 queue_group = %cfg.input.queue_group,

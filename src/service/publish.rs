@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 
 use super::config::OutputConfig;
 use super::events::{ArticlePublished, DeadLetterTruncated, DeadLettered, DuplicateDropped, Emit};
-use super::message;
+use super::message::{self, subject_token};
 use super::metrics::Metrics;
 use super::outcome::PageError;
 use crate::extract::Article;
@@ -172,7 +172,7 @@ impl Publisher {
         mode: Mode,
     ) -> Result<(), PublishError> {
         let reason = error.reason();
-        let text = super::bus::error_chain(error);
+        let text = super::nats::error_chain(error);
         let headers = dead_letter_headers(letter, letter.headers, reason.code(), &text);
         let mut result = self
             .send_dead_letter(mode, headers, letter.payload.clone())
@@ -243,36 +243,19 @@ impl Publisher {
     }
 }
 
-/// The subject of an article event: the template with `{site}` replaced by [`site_token`].
+/// The subject of an article event: the template with `{site}` replaced by the site as a
+/// [`subject_token`] (else the URL's host, else `unknown`).
 pub fn output_subject(template: &str, article: &Article) -> String {
-    let token = site_token(&article.site)
+    let token = subject_token(&article.site)
         .or_else(|| {
             article
                 .url
                 .as_deref()
                 .and_then(crate::extract::article::host_of)
-                .and_then(|h| site_token(&h))
+                .and_then(|h| subject_token(&h))
         })
         .unwrap_or_else(|| "unknown".to_string());
     template.replace("{site}", &token)
-}
-
-/// A site name as one subject token: lower-case ASCII letters, digits, `-` and `_`; every other
-/// run of characters becomes one `_`. `None` when nothing usable is left (e.g. an Arabic name).
-pub fn site_token(site: &str) -> Option<String> {
-    let mut out = String::new();
-    for c in site.trim().chars() {
-        let c = c.to_ascii_lowercase();
-        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-            out.push(c);
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    let out = out.trim_matches('_').to_string();
-    out.chars()
-        .any(|c| c.is_ascii_alphanumeric())
-        .then_some(out)
 }
 
 /// Headers of a dead letter: the `original` headers kept (but `Nats-…`), plus reason, error,
@@ -333,18 +316,6 @@ fn header_safe(s: &str) -> bool {
 mod tests {
     use super::*;
     use crate::extract::PageMeta;
-
-    #[test]
-    fn site_names_become_single_subject_tokens() {
-        assert_eq!(
-            site_token("www.AlJazeera.net").as_deref(),
-            Some("www_aljazeera_net")
-        );
-        assert_eq!(site_token("Sky News عربية").as_deref(), Some("sky_news"));
-        assert_eq!(site_token("  a..b  ").as_deref(), Some("a_b"));
-        assert_eq!(site_token("الجزيرة"), None);
-        assert_eq!(site_token("news-24_x").as_deref(), Some("news-24_x"));
-    }
 
     #[test]
     fn an_arabic_site_name_falls_back_to_the_host() {

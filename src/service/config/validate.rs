@@ -6,22 +6,17 @@ use super::{Config, ConfigError, FetchConfig, InputMode};
 use crate::extract::markers::MarkersError;
 use crate::extract::Markers;
 use crate::service::fetch::{self, FetchConfigError};
+use crate::service::nats;
 
 impl Config {
     /// Checks values serde cannot: names, ranges, pairs of keys that go together, files.
     pub fn validate(&self) -> Result<(), ConfigError> {
         let n = &self.nats;
-        let servers = n.servers();
-        if servers.is_empty() {
+        if n.servers().is_empty() {
             return Err(ConfigError::invalid("nats.url", "no server given"));
         }
-        for s in &servers {
-            if s.chars().any(char::is_whitespace) || s.contains("://") && !valid_scheme(s) {
-                return Err(ConfigError::invalid(
-                    "nats.url",
-                    format!("{s:?} is not a nats://, tls://, ws:// or wss:// URL"),
-                ));
-            }
+        if let Err(e) = nats::servers(n) {
+            return Err(ConfigError::invalid("nats.url", nats::error_chain(&e)));
         }
         if n.user.is_some() != n.password.is_some() {
             return Err(ConfigError::invalid(
@@ -169,12 +164,6 @@ impl FetchConfig {
     pub fn validate(&self) -> Result<(), FetchConfigError> {
         fetch::check_allowlist(&self.allow)
     }
-}
-
-fn valid_scheme(url: &str) -> bool {
-    ["nats://", "tls://", "ws://", "wss://"]
-        .iter()
-        .any(|s| url.to_ascii_lowercase().starts_with(s))
 }
 
 fn positive(key: &str, value: u64) -> Result<(), ConfigError> {

@@ -14,9 +14,9 @@ use std::time::Duration;
 
 use tokio::task::JoinSet;
 
-use super::bus::error_chain;
 use super::config::Config;
 use super::metrics::Metrics;
+use super::nats::error_chain;
 use super::process::Processor;
 use super::publish::Publisher;
 

@@ -19,13 +19,14 @@ use tokio::task::JoinSet;
 use tracing::Instrument;
 
 use super::Pipeline;
-use crate::service::bus::error_chain;
+use crate::service::backoff::Backoff;
 use crate::service::events::{
     AfterPublishFailure, ConsumerPollFailed, ConsumerPolled, Emit, PageInFlight, PageReceived,
     PublishFailed, PullFailed,
 };
 use crate::service::http::Readiness;
 use crate::service::metrics::Metrics;
+use crate::service::nats::error_chain;
 use crate::service::outcome::PageError;
 use crate::service::publish::{Letter, Mode};
 use crate::service::shutdown::Shutdown;
@@ -35,6 +36,13 @@ const PULL_EXPIRES: Duration = Duration::from_secs(1);
 
 /// The bound durable consumer.
 pub type PullConsumer = jetstream::consumer::Consumer<pull::Config>;
+
+/// Pause of the pull loop while downstream refuses (100 ms doubling up to 5 s).
+const BACKPRESSURE: Backoff =
+    Backoff::exponential(Duration::from_millis(100), Duration::from_secs(5));
+/// Pause before a failed pull is renewed (200 ms doubling up to 5 s).
+const PULL_RETRY: Backoff =
+    Backoff::exponential(Duration::from_millis(200), Duration::from_secs(5));
 
 /// Pause of the pull loop after downstream refusals: grows while publishes fail, ends on success.
 #[derive(Debug, Default)]
@@ -47,8 +55,7 @@ impl Backpressure {
     async fn refused(&self) -> Duration {
         let mut state = self.state.lock().await;
         state.1 = state.1.saturating_add(1);
-        let exp = state.1.saturating_sub(1).min(6);
-        let pause = Duration::from_millis(100 * (1u64 << exp)).min(Duration::from_secs(5));
+        let pause = BACKPRESSURE.delay(state.1);
         state.0 = Some(Instant::now() + pause);
         pause
     }
@@ -152,7 +159,7 @@ impl Pipeline {
                 // The pull is renewed on the next turn; after repeated failures the consumer
                 // itself is bound again (it may have been deleted, or NATS lost its store).
                 pull_errors = pull_errors.saturating_add(1);
-                let pause = Duration::from_millis(200 * u64::from(pull_errors.min(25)));
+                let pause = PULL_RETRY.delay(pull_errors);
                 PullFailed {
                     error: &error,
                     retry_ms: pause.as_millis() as u64,
@@ -163,12 +170,12 @@ impl Pipeline {
                     _ = shutdown.wait() => break,
                 }
                 if pull_errors % 5 == 0 {
-                    match crate::service::bus::ensure_topology(&js, &self.cfg).await {
+                    match crate::service::topology::ensure_topology(&js, &self.cfg).await {
                         Ok(c) => {
                             consumer = c;
                             progress = self.progress_every(&consumer);
                         }
-                        Err(e) => tracing::warn!(error = %e, "consumer unavailable"),
+                        Err(e) => tracing::warn!(error = %error_chain(&e), "consumer unavailable"),
                     }
                 }
             }
@@ -302,8 +309,9 @@ impl Pipeline {
         }
     }
 
+    /// Delay before redelivery after the `delivered`-th attempt failed (`input.nak_backoff_ms`).
     fn nak_delay(&self, delivered: u32) -> Duration {
-        nak_delay(&self.cfg.input.nak_backoff_ms, delivered)
+        Backoff::steps_ms(&self.cfg.input.nak_backoff_ms).delay(delivered)
     }
 }
 
@@ -394,29 +402,9 @@ pub fn progress_interval(ack_wait: Duration) -> Duration {
     (ack_wait / 2).max(Duration::from_millis(500))
 }
 
-/// Delay before redelivery after the `delivered`-th attempt failed.
-pub fn nak_delay(backoff_ms: &[u64], delivered: u32) -> Duration {
-    let i = usize::try_from(delivered.saturating_sub(1)).unwrap_or(usize::MAX);
-    let ms = backoff_ms
-        .get(i)
-        .or(backoff_ms.last())
-        .copied()
-        .unwrap_or(1_000);
-    Duration::from_millis(ms)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn nak_delay_follows_the_backoff_list_and_repeats_the_last() {
-        let b = [100, 200, 400];
-        assert_eq!(nak_delay(&b, 1), Duration::from_millis(100));
-        assert_eq!(nak_delay(&b, 3), Duration::from_millis(400));
-        assert_eq!(nak_delay(&b, 9), Duration::from_millis(400));
-        assert_eq!(nak_delay(&[], 1), Duration::from_millis(1000));
-    }
 
     #[tokio::test]
     async fn backpressure_pause_grows_with_refusals_and_ends_on_success() {
