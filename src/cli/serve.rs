@@ -26,8 +26,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<i32> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async move {
+        let listener = crate::service::bind(&config.http).await?;
         let shutdown = crate::service::shutdown::on_signals();
-        crate::service::run(config, shutdown).await
+        crate::service::run(config, listener, shutdown).await
     })?;
     tracing::info!("akhbar stopped");
     Ok(0)

@@ -44,7 +44,7 @@ pub enum ServiceError {
     #[error(transparent)]
     Metrics(#[from] metrics::MetricsError),
     /// The HTTP port could not be bound.
-    #[error("cannot listen on {address}: {source}")]
+    #[error("cannot listen on {address}")]
     Http {
         /// The address and port.
         address: String,
@@ -70,20 +70,29 @@ pub enum ServiceError {
     },
 }
 
-/// Runs the service until `shutdown` fires, then drains in-flight pages within the grace period.
-pub async fn run(config: Config, shutdown: Shutdown) -> Result<(), ServiceError> {
+/// Binds the HTTP endpoint's address (`http.address`, `http.port`; port 0 lets the system pick).
+pub async fn bind(http: &config::HttpConfig) -> Result<tokio::net::TcpListener, ServiceError> {
+    let address = format!("{}:{}", http.address, http.port);
+    tokio::net::TcpListener::bind(&address)
+        .await
+        .map_err(|source| ServiceError::Http { address, source })
+}
+
+/// Runs the service, serving `/metrics`, `/healthz` and `/readyz` on `listener`, until
+/// `shutdown` fires, then drains in-flight pages within the grace period.
+pub async fn run(
+    config: Config,
+    listener: tokio::net::TcpListener,
+    shutdown: Shutdown,
+) -> Result<(), ServiceError> {
     config.validate()?;
     let cfg = Arc::new(config);
     let metrics = metrics::Metrics::new()?;
     let readiness = http::Readiness::default();
-    let address = format!("{}:{}", cfg.http.address, cfg.http.port);
-    let listener = tokio::net::TcpListener::bind(&address)
-        .await
-        .map_err(|source| ServiceError::Http {
-            address: address.clone(),
-            source,
-        })?;
-    tracing::info!(address = %address, "serving /metrics, /healthz, /readyz");
+    match listener.local_addr() {
+        Ok(address) => tracing::info!(%address, "serving /metrics, /healthz, /readyz"),
+        Err(e) => tracing::warn!(error = %e, "serving /metrics, /healthz, /readyz"),
+    }
     let (http_stop, http_shutdown) = shutdown::channel();
     let http_task = tokio::spawn(http::serve(
         listener,

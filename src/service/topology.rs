@@ -20,6 +20,27 @@ pub struct TopologyError {
     pub source: JetStreamError,
 }
 
+/// The three streams as configured: raw pages, article events (with the duplicate window that
+/// drops redelivered events), dead letters.
+pub fn stream_configs(cfg: &Config) -> [stream::Config; 3] {
+    let window = Duration::from_secs(cfg.output.duplicate_window_secs);
+    let stream = |name: &str, subjects: &[String], duplicate_window| stream::Config {
+        name: name.to_string(),
+        subjects: subjects.to_vec(),
+        duplicate_window,
+        ..Default::default()
+    };
+    [
+        stream(&cfg.input.stream, &cfg.input.subjects, Duration::ZERO),
+        stream(&cfg.output.stream, &cfg.output.subjects, window),
+        stream(
+            &cfg.output.dlq_stream,
+            std::slice::from_ref(&cfg.output.dlq_subject),
+            window,
+        ),
+    ]
+}
+
 /// Makes sure the input, output and dead-letter streams exist (creating them when configured),
 /// then binds the durable pull consumer (creating it when configured).
 pub async fn ensure_topology(
@@ -27,38 +48,11 @@ pub async fn ensure_topology(
     cfg: &Config,
 ) -> Result<jetstream::consumer::Consumer<pull::Config>, TopologyError> {
     let create = cfg.nats.create_streams;
-    let input = ensure_stream(
-        js,
-        create,
-        stream::Config {
-            name: cfg.input.stream.clone(),
-            subjects: cfg.input.subjects.clone(),
-            ..Default::default()
-        },
-    )
-    .await?;
-    ensure_stream(
-        js,
-        create,
-        stream::Config {
-            name: cfg.output.stream.clone(),
-            subjects: cfg.output.subjects.clone(),
-            duplicate_window: Duration::from_secs(cfg.output.duplicate_window_secs),
-            ..Default::default()
-        },
-    )
-    .await?;
-    ensure_stream(
-        js,
-        create,
-        stream::Config {
-            name: cfg.output.dlq_stream.clone(),
-            subjects: vec![cfg.output.dlq_subject.clone()],
-            duplicate_window: Duration::from_secs(cfg.output.duplicate_window_secs),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let [raw, clean, dlq] = stream_configs(cfg);
+    let input = ensure_stream(js, create, raw).await?;
+    for config in [clean, dlq] {
+        ensure_stream(js, create, config).await?;
+    }
     let name = cfg.input.consumer.clone();
     let what = || format!("consumer {}", cfg.input.consumer);
     let consumer = if create {

@@ -18,26 +18,14 @@ impl Config {
         if let Err(e) = nats::servers(n) {
             return Err(ConfigError::invalid("nats.url", nats::error_chain(&e)));
         }
-        if n.user.is_some() != n.password.is_some() {
-            return Err(ConfigError::invalid(
-                if n.user.is_some() {
-                    "nats.password"
-                } else {
-                    "nats.user"
-                },
-                "user and password go together",
-            ));
-        }
-        if n.tls_cert.is_some() != n.tls_key.is_some() {
-            return Err(ConfigError::invalid(
-                if n.tls_cert.is_some() {
-                    "nats.tls_key"
-                } else {
-                    "nats.tls_cert"
-                },
-                "tls_cert and tls_key go together",
-            ));
-        }
+        together(
+            ("nats.user", n.user.is_some()),
+            ("nats.password", n.password.is_some()),
+        )?;
+        together(
+            ("nats.tls_cert", n.tls_cert.is_some()),
+            ("nats.tls_key", n.tls_key.is_some()),
+        )?;
         for (key, path) in [
             ("nats.credentials_file", &n.credentials_file),
             ("nats.tls_ca", &n.tls_ca),
@@ -166,6 +154,20 @@ impl FetchConfig {
     }
 }
 
+/// Two keys that are set together or not at all; the error names the one missing.
+fn together(a: (&str, bool), b: (&str, bool)) -> Result<(), ConfigError> {
+    let missing = match (a.1, b.1) {
+        (true, false) => b.0,
+        (false, true) => a.0,
+        _ => return Ok(()),
+    };
+    let short = |key: &str| key.rsplit('.').next().unwrap_or(key).to_string();
+    Err(ConfigError::invalid(
+        missing,
+        format!("{} and {} go together", short(a.0), short(b.0)),
+    ))
+}
+
 fn positive(key: &str, value: u64) -> Result<(), ConfigError> {
     if value == 0 {
         Err(ConfigError::invalid(key, "must be at least 1"))
@@ -234,13 +236,6 @@ pub(crate) fn valid_subject(s: &str, wildcards: bool) -> bool {
 mod tests {
     use super::*;
 
-    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
     #[test]
     fn invalid_values_are_named_by_validation() {
         for (file, key) in [
@@ -262,7 +257,7 @@ mod tests {
             ),
             ("[fetch]\nallow = [\"10.0.0.0/99\"]\n", "fetch.allow"),
         ] {
-            let err = Config::from_sources(Some(file), env(&[])).unwrap_err();
+            let err = Config::from_sources(Some(file), Vec::new()).unwrap_err();
             assert_eq!(err.key(), Some(key), "{file}: {err}");
         }
     }

@@ -12,6 +12,7 @@ pub mod queue;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 
 use super::config::Config;
@@ -19,6 +20,7 @@ use super::metrics::Metrics;
 use super::nats::error_chain;
 use super::process::Processor;
 use super::publish::Publisher;
+use super::shutdown::Shutdown;
 
 /// Everything the page tasks share.
 #[derive(Clone)]
@@ -75,5 +77,16 @@ impl Pipeline {
             tracing::warn!(error = %error_chain(&e), "flush at shutdown failed");
         }
         left
+    }
+}
+
+/// Waits for a free in-flight slot; `None` once shutdown is requested.
+async fn free_slot(
+    slots: &Arc<Semaphore>,
+    shutdown: &mut Shutdown,
+) -> Option<OwnedSemaphorePermit> {
+    tokio::select! {
+        p = Arc::clone(slots).acquire_owned() => p.ok(),
+        _ = shutdown.wait() => None,
     }
 }

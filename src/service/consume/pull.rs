@@ -106,11 +106,9 @@ impl Pipeline {
                     _ = shutdown.wait() => break,
                 }
             }
-            let first = tokio::select! {
-                p = Arc::clone(&slots).acquire_owned() => p,
-                _ = shutdown.wait() => break,
+            let Some(first) = super::free_slot(&slots, &mut shutdown).await else {
+                break;
             };
-            let Ok(first) = first else { break };
             let mut permits = vec![first];
             while permits.len() < self.cfg.input.batch_size {
                 match Arc::clone(&slots).try_acquire_owned() {

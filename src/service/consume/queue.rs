@@ -33,11 +33,9 @@ impl Pipeline {
         readiness.set_bound(true);
         loop {
             while tasks.try_join_next().is_some() {}
-            let permit = tokio::select! {
-                p = Arc::clone(&slots).acquire_owned() => p,
-                _ = shutdown.wait() => break,
+            let Some(permit) = super::free_slot(&slots, &mut shutdown).await else {
+                break;
             };
-            let Ok(permit) = permit else { break };
             let msg = tokio::select! {
                 m = subscription.next() => m,
                 _ = shutdown.wait() => break,

@@ -2,16 +2,13 @@
 //! `akhbar serve` and a real `nats-server`: not ready while NATS is away, ready once it is up,
 //! not ready again when it goes; and a clear failure when nothing listens.
 
-mod common;
-mod support;
-
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use support::Akhbar;
+use crate::harness::{self, Akhbar};
 
 fn health(url: &str) -> Output {
-    Command::new(common::akhbar_bin())
+    Command::new(harness::akhbar_bin())
         .args(["health", "--url", url, "--timeout", "5"])
         .output()
         .expect("run akhbar health")
@@ -29,7 +26,7 @@ fn describe(out: &Output) -> String {
 /// Waits until `akhbar health` exits with `code` and `akhbar_ready` reads `gauge`.
 fn wait_for(akhbar: &Akhbar, url: &str, code: i32, gauge: f64) -> Output {
     let mut last = health(url);
-    let settled = support::poll_until(Duration::from_secs(30), || {
+    let settled = harness::poll_until(Duration::from_secs(30), || {
         last = health(url);
         last.status.code() == Some(code) && akhbar.metric("akhbar_ready") == Some(gauge)
     });
@@ -45,13 +42,12 @@ fn wait_for(akhbar: &Akhbar, url: &str, code: i32, gauge: f64) -> Output {
 
 #[test]
 fn health_and_the_ready_gauge_follow_the_nats_connection() {
-    let mut nats = common::NatsServer::start();
+    let mut nats = harness::NatsServer::start();
     nats.kill();
-    let http_port = common::free_port();
-    let akhbar = Akhbar::start(&support::config(&nats.url(), http_port, ""), http_port);
-    let url = format!("http://127.0.0.1:{http_port}/readyz");
+    let akhbar = Akhbar::start(&harness::config(&nats.url(), ""));
+    let url = format!("http://127.0.0.1:{}/readyz", akhbar.port());
     assert!(
-        support::poll_until(Duration::from_secs(30), || akhbar
+        harness::poll_until(Duration::from_secs(30), || akhbar
             .http_get("/healthz")
             .is_some_and(|(s, _)| s == 200)),
         "akhbar did not start:\n{}",
@@ -80,8 +76,8 @@ fn health_and_the_ready_gauge_follow_the_nats_connection() {
 
 #[test]
 fn health_fails_with_a_clear_message_when_nothing_listens() {
-    let port = common::free_port();
-    let url = format!("http://127.0.0.1:{port}/readyz");
+    let closed = harness::closed_port();
+    let url = format!("http://127.0.0.1:{}/readyz", closed.port);
     let out = health(&url);
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -1,11 +1,8 @@
 //! The streaming service end to end: a real `nats-server -js`, the `akhbar serve` binary as a
 //! child process, pages published to `news.raw.*`, article events and dead letters read back.
 
-mod common;
-mod support;
-
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus};
 use std::time::{Duration, Instant};
 
 use akhbar::extract::{extract, PageMeta};
@@ -14,116 +11,38 @@ use akhbar::service::message::{
     HEADER_CONTENT_TYPE, HEADER_DELIVERIES, HEADER_ERROR, HEADER_MSG_ID, HEADER_REASON,
     HEADER_SUBJECT, HEADER_URL,
 };
-use async_nats::jetstream::{self, message::StreamMessage};
+use async_nats::jetstream;
 use bytes::Bytes;
-use common::{akhbar_bin, fixtures_dir, free_port, NatsServer};
-use support::{http_get, parse_metric};
 
-/// `akhbar serve` as a child process with its config in a temp dir; SIGKILLed on drop.
-struct Service {
-    child: Option<Child>,
-    port: u16,
-    dir: tempfile::TempDir,
+use crate::harness::{
+    self, akhbar_bin, fixtures_dir, parse_metric, poll_until, wait_for_stored, Akhbar, NatsServer,
+};
+
+/// `akhbar serve` with the tests' config plus `extra_toml` (debug logs of akhbar), once ready.
+fn start_service(nats_url: &str, extra_toml: &str) -> Akhbar {
+    let service = Akhbar::start_with_env(
+        &harness::config(nats_url, extra_toml),
+        &[("RUST_LOG", "akhbar=debug,info")],
+    );
+    assert!(
+        service.wait_ready(Duration::from_secs(60)),
+        "akhbar never became ready; log:\n{}",
+        service.log_text()
+    );
+    let (_, body) = service.http_get("/readyz").expect("/readyz answers");
+    assert!(body.starts_with("ready"), "{body}");
+    service
 }
 
-impl Service {
-    fn start(nats_url: &str, extra_toml: &str) -> Service {
-        let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
-        let mut config: toml::Table = toml::from_str(&format!(
-            "[nats]\nurl = \"{nats_url}\"\n[http]\naddress = \"127.0.0.1\"\nport = {port}\n\
-             [input]\nnak_backoff_ms = [200]\n"
-        ))
-        .unwrap();
-        let extra: toml::Table = toml::from_str(extra_toml).expect("extra config is TOML");
-        for (section, values) in extra {
-            match (config.get_mut(&section), values) {
-                (Some(toml::Value::Table(into)), toml::Value::Table(from)) => into.extend(from),
-                (_, v) => {
-                    config.insert(section, v);
-                }
-            }
-        }
-        let config = toml::to_string(&config).unwrap();
-        std::fs::write(dir.path().join("akhbar.toml"), config).unwrap();
-        let log = std::fs::File::create(dir.path().join("akhbar.log")).unwrap();
-        let child = Command::new(akhbar_bin())
-            .args(["serve", "--config"])
-            .arg(dir.path().join("akhbar.toml"))
-            .env("RUST_LOG", "akhbar=debug,info")
-            .env_remove("AKHBAR_CONFIG")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("akhbar serve starts");
-        let mut service = Service {
-            child: Some(child),
-            port,
-            dir,
-        };
-        service.wait_ready();
-        service
-    }
-
-    fn wait_ready(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline {
-            if let Some(status) = self
-                .child
-                .as_mut()
-                .and_then(|c| c.try_wait().ok().flatten())
-            {
-                panic!("akhbar exited early ({status}); log:\n{}", self.log());
-            }
-            if let Some((200, body)) = http_get(self.port, "/readyz") {
-                assert!(body.starts_with("ready"), "{body}");
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("akhbar never became ready; log:\n{}", self.log());
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("akhbar.log")).unwrap_or_default()
-    }
-
-    fn metrics(&self) -> String {
-        http_get(self.port, "/metrics").expect("metrics answer").1
-    }
-
-    fn sigterm_and_wait(&mut self, timeout: Duration) -> ExitStatus {
-        let child = self.child.as_mut().expect("running");
-        let pid = child.id().to_string();
-        let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        assert!(sent.success());
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                self.child = None;
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "akhbar did not exit after SIGTERM; log:\n{}",
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-        if std::env::var_os("AKHBAR_TEST_LOGS").is_some() {
-            eprintln!("--- akhbar log ---\n{}", self.log());
-        }
-    }
+/// Sends SIGTERM and waits for the exit.
+fn sigterm_and_wait(service: &mut Akhbar, timeout: Duration) -> ExitStatus {
+    service.signal("TERM");
+    service.wait_exit(timeout).unwrap_or_else(|| {
+        panic!(
+            "akhbar did not exit after SIGTERM; log:\n{}",
+            service.log_text()
+        )
+    })
 }
 
 /// The value of one sample (`name` with its labels exactly as exported), 0 when absent.
@@ -284,47 +203,14 @@ async fn publish_input(js: &jetstream::Context, input: &Input) {
     .unwrap();
 }
 
-/// Waits until `stream` holds at least `n` messages, then returns them all.
-async fn wait_for_messages(
-    js: &jetstream::Context,
-    stream: &str,
-    n: u64,
-    timeout: Duration,
-) -> Vec<StreamMessage> {
-    let deadline = Instant::now() + timeout;
-    let mut count = 0;
-    while Instant::now() < deadline {
-        if let Ok(mut s) = js.get_stream(stream).await {
-            count = s.info().await.map(|i| i.state.messages).unwrap_or(0);
-            if count >= n {
-                break;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let mut out = Vec::new();
-    if let Ok(s) = js.get_stream(stream).await {
-        for seq in 1..=count {
-            if let Ok(m) = s.get_raw_message(seq).await {
-                out.push(m);
-            }
-        }
-    }
-    out
-}
-
-fn header(msg: &StreamMessage, name: &str) -> Option<String> {
-    msg.headers.get(name).map(|v| v.as_str().to_string())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_become_article_events_and_bad_inputs_land_on_the_dlq_with_matching_metrics() {
     let nats = NatsServer::start();
-    let service = Service::start(&nats.url(), "");
-    assert_eq!(http_get(service.port, "/healthz").map(|r| r.0), Some(200));
+    let service = start_service(&nats.url(), "");
+    assert_eq!(service.http_get("/healthz").map(|r| r.0), Some(200));
 
     let mut inputs = fixture_inputs();
-    let shared = common::shared_or_skip("service seeds (fixtures and bad inputs still run)");
+    let shared = harness::shared_or_skip("service seeds (fixtures and bad inputs still run)");
     let seeds = shared.as_deref().map(seed_inputs).unwrap_or_default();
     for seed in &seeds {
         assert!(
@@ -376,27 +262,37 @@ async fn pages_become_article_events_and_bad_inputs_land_on_the_dlq_with_matchin
         expected_bad.len()
     );
 
-    let articles = wait_for_messages(
+    let articles = wait_for_stored(
         &js,
         "NEWS_CLEAN",
         unique_ids.len() as u64,
         Duration::from_secs(90),
     )
     .await;
-    let dead = wait_for_messages(
+    let dead = wait_for_stored(
         &js,
         "NEWS_DLQ",
         expected_bad.len() as u64,
         Duration::from_secs(90),
     )
     .await;
-    assert_eq!(articles.len(), unique_ids.len(), "log:\n{}", service.log());
-    assert_eq!(dead.len(), expected_bad.len(), "log:\n{}", service.log());
+    assert_eq!(
+        articles.len(),
+        unique_ids.len(),
+        "log:\n{}",
+        service.log_text()
+    );
+    assert_eq!(
+        dead.len(),
+        expected_bad.len(),
+        "log:\n{}",
+        service.log_text()
+    );
 
     for (input, want) in &expected_ok {
         let msg = articles
             .iter()
-            .find(|m| header(m, HEADER_MSG_ID).as_deref() == Some(want.id.as_str()))
+            .find(|m| m.header(HEADER_MSG_ID).as_deref() == Some(want.id.as_str()))
             .unwrap_or_else(|| panic!("no article event for {}", input.name));
         let got: serde_json::Value = serde_json::from_slice(&msg.payload).unwrap();
         assert_eq!(got["schema"], "akhbar.article.v1", "{}", input.name);
@@ -432,7 +328,7 @@ async fn pages_become_article_events_and_bad_inputs_land_on_the_dlq_with_matchin
             );
         }
         assert_eq!(
-            header(msg, HEADER_CONTENT_TYPE).as_deref(),
+            msg.header(HEADER_CONTENT_TYPE).as_deref(),
             Some("application/json")
         );
     }
@@ -441,24 +337,24 @@ async fn pages_become_article_events_and_bad_inputs_land_on_the_dlq_with_matchin
         let msg = dead
             .iter()
             .find(|m| {
-                header(m, HEADER_SUBJECT).as_deref() == Some(input.subject.as_str())
+                m.header(HEADER_SUBJECT).as_deref() == Some(input.subject.as_str())
                     && m.payload.as_ref() == input.payload.as_slice()
             })
             .unwrap_or_else(|| panic!("no dead letter for {}", input.name));
         assert_eq!(
-            header(msg, HEADER_REASON).as_deref(),
+            msg.header(HEADER_REASON).as_deref(),
             Some(*reason),
             "{}",
             input.name
         );
         assert_eq!(
-            header(msg, HEADER_DELIVERIES).as_deref(),
+            msg.header(HEADER_DELIVERIES).as_deref(),
             Some("1"),
             "{}",
             input.name
         );
         assert!(
-            header(msg, HEADER_ERROR).is_some_and(|e| !e.is_empty()),
+            msg.header(HEADER_ERROR).is_some_and(|e| !e.is_empty()),
             "{}",
             input.name
         );
@@ -525,7 +421,7 @@ async fn pages_become_article_events_and_bad_inputs_land_on_the_dlq_with_matchin
     );
     assert!(sample(&m, "akhbar_published_bytes_total") > 0.0);
     assert!(m.contains("akhbar_build_info{version=\""), "{m}");
-    let log = service.log();
+    let log = service.log_text();
     assert!(log.contains("article published"), "{log}");
     assert!(
         !log.contains('\u{1b}'),
@@ -537,7 +433,7 @@ async fn pages_become_article_events_and_bad_inputs_land_on_the_dlq_with_matchin
 async fn sigterm_with_pages_in_flight_finishes_and_acks_them_and_loses_none() {
     const PAGES: usize = 600;
     let nats = NatsServer::start();
-    let mut service = Service::start(
+    let mut service = start_service(
         &nats.url(),
         "[processing]\nin_flight = 32\nworker_threads = 1\n\n[shutdown]\ngrace_period_secs = 15\n",
     );
@@ -566,15 +462,15 @@ async fn sigterm_with_pages_in_flight_finishes_and_acks_them_and_loses_none() {
         assert!(
             Instant::now() < deadline,
             "no article came out; log:\n{}",
-            service.log()
+            service.log_text()
         );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    let status = service.sigterm_and_wait(Duration::from_secs(20));
+    let status = sigterm_and_wait(&mut service, Duration::from_secs(20));
     assert!(
         status.success(),
         "exit status {status:?}; log:\n{}",
-        service.log()
+        service.log_text()
     );
 
     let mut consumer: jetstream::consumer::PullConsumer = js
@@ -612,13 +508,11 @@ async fn sigterm_with_pages_in_flight_finishes_and_acks_them_and_loses_none() {
         "the burst should still be running at SIGTERM"
     );
 
-    let restarted = Service::start(&nats.url(), "");
-    let all = wait_for_messages(&js, "NEWS_CLEAN", PAGES as u64, Duration::from_secs(60)).await;
-    let ids: std::collections::BTreeSet<String> = all
-        .iter()
-        .filter_map(|m| header(m, HEADER_MSG_ID))
-        .collect();
-    assert_eq!(all.len(), PAGES, "log:\n{}", restarted.log());
+    let restarted = start_service(&nats.url(), "");
+    let all = wait_for_stored(&js, "NEWS_CLEAN", PAGES as u64, Duration::from_secs(60)).await;
+    let ids: std::collections::BTreeSet<String> =
+        all.iter().filter_map(|m| m.header(HEADER_MSG_ID)).collect();
+    assert_eq!(all.len(), PAGES, "log:\n{}", restarted.log_text());
     assert_eq!(ids.len(), PAGES);
 }
 
@@ -626,41 +520,14 @@ async fn sigterm_with_pages_in_flight_finishes_and_acks_them_and_loses_none() {
 async fn readyz_is_unavailable_until_nats_is_there_and_ready_once_the_consumer_is_bound() {
     let mut nats = NatsServer::start();
     nats.kill();
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    std::fs::write(
-        dir.path().join("akhbar.toml"),
-        format!(
-            "[nats]\nurl = \"{}\"\nretry_on_initial_connect = true\n\n[http]\naddress = \"127.0.0.1\"\nport = {port}\n",
-            nats.url()
-        ),
-    )
-    .unwrap();
-    let mut child = Command::new(akhbar_bin())
-        .args(["serve", "--config"])
-        .arg(dir.path().join("akhbar.toml"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut healthy = None;
-    while Instant::now() < deadline && healthy.is_none() {
-        healthy = http_get(port, "/healthz");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert_eq!(healthy.map(|r| r.0), Some(200));
-    assert_eq!(http_get(port, "/readyz").map(|r| r.0), Some(503));
+    let akhbar = Akhbar::start(&harness::config(&nats.url(), ""));
+    let healthy = poll_until(Duration::from_secs(30), || {
+        akhbar.http_get("/healthz").map(|r| r.0) == Some(200)
+    });
+    assert!(healthy, "/healthz never answered 200");
+    assert_eq!(akhbar.http_get("/readyz").map(|r| r.0), Some(503));
     nats.restart();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let mut ready = false;
-    while Instant::now() < deadline && !ready {
-        ready = http_get(port, "/readyz").map(|r| r.0) == Some(200);
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
+    let ready = poll_until(Duration::from_secs(60), || akhbar.is_ready());
     assert!(ready, "/readyz never turned ready after NATS came up");
 }
 
@@ -718,7 +585,7 @@ fn config_check_names_the_bad_key_and_never_prints_secrets() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn core_mode_turns_queue_group_pages_into_events_and_dead_letters() {
     let nats = NatsServer::start();
-    let service = Service::start(
+    let service = start_service(
         &nats.url(),
         "[input]\nmode = \"core\"\nqueue_group = \"akhbar-core\"\n",
     );
@@ -758,7 +625,12 @@ async fn core_mode_turns_queue_group_pages_into_events_and_dead_letters() {
         .as_ref()
         .and_then(|h| h.get(HEADER_REASON))
         .map(|v| v.as_str().to_string());
-    assert_eq!(reason.as_deref(), Some("empty"), "log:\n{}", service.log());
+    assert_eq!(
+        reason.as_deref(),
+        Some("empty"),
+        "log:\n{}",
+        service.log_text()
+    );
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut m = service.metrics();
     while (sample(&m, "akhbar_dead_lettered_total{reason=\"empty\"}") < 1.0

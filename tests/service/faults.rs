@@ -3,16 +3,13 @@
 //! ids out and asserts that nothing was lost and nothing doubled. Counts are printed as
 //! `FIGURES …` lines.
 
-mod common;
-mod support;
-
 use std::time::Duration;
 
 use async_nats::jetstream::{self, stream};
-use common::{free_port, NatsServer};
-use support::{
-    config, consumer_state, create_streams, eventually, publish_pages, report, stream_count, tally,
-    urls, wait_for_outputs, wait_ready, Akhbar, CLEAN_STREAM,
+
+use crate::harness::{
+    self, config, consumer_state, create_streams, eventually, publish_pages, report, stream_count,
+    tally, urls, wait_for_outputs, wait_ready, Akhbar, NatsServer, CLEAN_STREAM,
 };
 
 /// The fault tests run one at a time: each drives two processes hard on a small machine, and
@@ -22,13 +19,29 @@ static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 const SETTLE: Duration = Duration::from_secs(180);
 
 async fn jetstream_for(nats: &NatsServer) -> jetstream::Context {
-    let client = support::connect(&nats.url()).await;
+    let client = harness::connect(&nats.url()).await;
     let js = jetstream::new(client);
     create_streams(&js).await;
     js
 }
 
-fn assert_exact(test: &str, n: u64, t: &support::Tally, expected: &[String]) {
+/// Waits (up to [`SETTLE`]) until the output stream holds at least `n` articles.
+async fn articles_out(js: &jetstream::Context, n: u64) -> bool {
+    eventually(SETTLE, || async {
+        stream_count(js, CLEAN_STREAM).await >= n
+    })
+    .await
+}
+
+/// Waits (up to [`SETTLE`]) for all `n` pages to come out, then asserts [`assert_exact`].
+async fn settle_and_assert_exact(js: &jetstream::Context, test: &str, n: u64) {
+    let got = wait_for_outputs(js, n, SETTLE).await;
+    eprintln!("{test}: {got} outputs");
+    let t = tally(js).await;
+    assert_exact(test, n, &t, &urls(0..n));
+}
+
+fn assert_exact(test: &str, n: u64, t: &harness::Tally, expected: &[String]) {
     report(test, n, t, expected);
     let lost = t.lost(expected);
     assert!(
@@ -51,8 +64,7 @@ async fn nats_killed_and_restarted_while_pages_flow_loses_and_doubles_nothing() 
     let _serial = SERIAL.lock().await;
     let mut nats = NatsServer::start();
     let js = jetstream_for(&nats).await;
-    let port = free_port();
-    let akhbar = Akhbar::start(&config(&nats.url(), port, ""), port);
+    let akhbar = Akhbar::start(&config(&nats.url(), ""));
     assert!(
         wait_ready(&akhbar, Duration::from_secs(30)).await,
         "akhbar not ready"
@@ -63,20 +75,11 @@ async fn nats_killed_and_restarted_while_pages_flow_loses_and_doubles_nothing() 
         let js = js.clone();
         tokio::spawn(async move { publish_pages(&js, 0..N).await })
     };
-    assert!(
-        eventually(SETTLE, || async {
-            stream_count(&js, CLEAN_STREAM).await >= 200
-        })
-        .await,
-        "no articles before the fault"
-    );
+    assert!(articles_out(&js, 200).await, "no articles before the fault");
     nats.restart();
     eprintln!("nats-server killed (SIGKILL) and restarted on the same store");
     publisher.await.expect("publisher");
-    let got = wait_for_outputs(&js, N, SETTLE).await;
-    eprintln!("outputs after restart: {got}");
-    let t = tally(&js).await;
-    assert_exact("nats_restart", N, &t, &urls(0..N));
+    settle_and_assert_exact(&js, "nats_restart", N).await;
     assert!(
         akhbar.metric("akhbar_nats_reconnects_total").unwrap_or(0.0) >= 1.0,
         "the reconnect was not counted"
@@ -90,25 +93,15 @@ async fn akhbar_sigkilled_mid_stream_and_restarted_loses_and_doubles_nothing() {
     let js = jetstream_for(&nats).await;
     const N: u64 = 1_500;
     publish_pages(&js, 0..N).await;
-    let port = free_port();
-    let mut akhbar = Akhbar::start(&config(&nats.url(), port, ""), port);
-    assert!(
-        eventually(SETTLE, || async {
-            stream_count(&js, CLEAN_STREAM).await >= 300
-        })
-        .await,
-        "no articles before the kill"
-    );
+    let mut akhbar = Akhbar::start(&config(&nats.url(), ""));
+    assert!(articles_out(&js, 300).await, "no articles before the kill");
     akhbar.kill();
     let at_kill = stream_count(&js, CLEAN_STREAM).await;
     let state = consumer_state(&js).await;
     eprintln!("akhbar SIGKILLed with {at_kill} articles out; consumer (pending, ack_pending, redelivered) = {state:?}");
     akhbar.restart();
-    let got = wait_for_outputs(&js, N, SETTLE).await;
-    eprintln!("outputs after restart: {got}");
-    let t = tally(&js).await;
+    settle_and_assert_exact(&js, "akhbar_sigkill", N).await;
     eprintln!("consumer after the run: {:?}", consumer_state(&js).await);
-    assert_exact("akhbar_sigkill", N, &t, &urls(0..N));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -116,10 +109,9 @@ async fn two_replicas_share_the_durable_consumer_and_the_sum_is_exact() {
     let _serial = SERIAL.lock().await;
     let nats = NatsServer::start();
     let js = jetstream_for(&nats).await;
-    let (pa, pb) = (free_port(), free_port());
     let extra = "[processing]\nin_flight = 16\n[input]\nbatch_size = 8\n";
-    let a = Akhbar::start(&config(&nats.url(), pa, extra), pa);
-    let b = Akhbar::start(&config(&nats.url(), pb, extra), pb);
+    let a = Akhbar::start(&config(&nats.url(), extra));
+    let b = Akhbar::start(&config(&nats.url(), extra));
     assert!(
         wait_ready(&a, Duration::from_secs(30)).await,
         "replica a not ready"
@@ -151,7 +143,7 @@ async fn two_replicas_share_the_durable_consumer_and_the_sum_is_exact() {
 async fn downstream_refusing_writes_applies_back_pressure_without_spinning_then_recovers() {
     let _serial = SERIAL.lock().await;
     let nats = NatsServer::start();
-    let client = support::connect(&nats.url()).await;
+    let client = harness::connect(&nats.url()).await;
     let js = jetstream::new(client);
     const CAP: i64 = 100;
     js.create_stream(stream::Config {
@@ -168,16 +160,12 @@ async fn downstream_refusing_writes_applies_back_pressure_without_spinning_then_
     const N: u64 = 600;
     const IN_FLIGHT: usize = 8;
     publish_pages(&js, 0..N).await;
-    let port = free_port();
     let extra = format!(
         "[processing]\nin_flight = {IN_FLIGHT}\n[input]\nbatch_size = 8\nnak_backoff_ms = [200, 500, 1000]\n"
     );
-    let akhbar = Akhbar::start(&config(&nats.url(), port, &extra), port);
+    let akhbar = Akhbar::start(&config(&nats.url(), &extra));
     assert!(
-        eventually(SETTLE, || async {
-            stream_count(&js, CLEAN_STREAM).await >= CAP as u64
-        })
-        .await,
+        articles_out(&js, CAP as u64).await,
         "the capped stream never filled"
     );
     let errors_at_full = akhbar.metric("akhbar_publish_errors_total").unwrap_or(0.0);
@@ -217,10 +205,7 @@ async fn downstream_refusing_writes_applies_back_pressure_without_spinning_then_
     cfg.max_messages = -1;
     js.update_stream(cfg).await.expect("lift the cap");
     eprintln!("cap lifted");
-    let got = wait_for_outputs(&js, N, SETTLE).await;
-    eprintln!("outputs after recovery: {got}");
-    let t = tally(&js).await;
-    assert_exact("downstream_refusal", N, &t, &urls(0..N));
+    settle_and_assert_exact(&js, "downstream_refusal", N).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -230,15 +215,8 @@ async fn sigterm_during_a_burst_finishes_and_acks_what_is_in_flight() {
     let js = jetstream_for(&nats).await;
     const N: u64 = 1_500;
     publish_pages(&js, 0..N).await;
-    let port = free_port();
-    let mut akhbar = Akhbar::start(&config(&nats.url(), port, ""), port);
-    assert!(
-        eventually(SETTLE, || async {
-            stream_count(&js, CLEAN_STREAM).await >= 100
-        })
-        .await,
-        "no articles before SIGTERM"
-    );
+    let mut akhbar = Akhbar::start(&config(&nats.url(), ""));
+    assert!(articles_out(&js, 100).await, "no articles before SIGTERM");
     akhbar.signal("TERM");
     let status = akhbar
         .wait_exit(Duration::from_secs(40))
@@ -260,10 +238,7 @@ async fn sigterm_during_a_burst_finishes_and_acks_what_is_in_flight() {
     );
 
     akhbar.restart();
-    let got = wait_for_outputs(&js, N, SETTLE).await;
-    eprintln!("outputs after restart: {got}");
-    let t = tally(&js).await;
-    assert_exact("sigterm", N, &t, &urls(0..N));
+    settle_and_assert_exact(&js, "sigterm", N).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -273,9 +248,8 @@ async fn pages_whose_article_cannot_be_published_are_dead_lettered_after_max_del
     let js = jetstream_for(&nats).await;
     const N: u64 = 30;
     publish_pages(&js, 0..N).await;
-    let port = free_port();
     let extra = "[output]\nsubject_template = \"nowhere.{site}\"\n[input]\nmax_deliveries = 3\nnak_backoff_ms = [100]\n";
-    let akhbar = Akhbar::start(&config(&nats.url(), port, extra), port);
+    let akhbar = Akhbar::start(&config(&nats.url(), extra));
     let got = wait_for_outputs(&js, N, SETTLE).await;
     let t = tally(&js).await;
     let errors = akhbar.metric("akhbar_publish_errors_total").unwrap_or(0.0);

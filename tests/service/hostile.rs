@@ -2,14 +2,12 @@
 //! pages pushed through a real `akhbar serve`; each ends as an article or on the DLQ with its
 //! own reason code, the worker keeps going, and peak memory stays bounded.
 
-mod common;
-mod support;
-
 use std::time::Duration;
 
 use akhbar::service::config::FetchConfig;
 use akhbar::service::fetch::{client, fetch};
-use support::HttpServer;
+
+use crate::harness::{self, HttpServer};
 
 fn fetch_cfg(allow: &[&str]) -> FetchConfig {
     FetchConfig {
@@ -46,7 +44,7 @@ async fn allowlisted_host_is_fetched_through_redirects_with_its_content_type() {
         page.content_type.as_deref(),
         Some("text/html; charset=utf-8")
     );
-    assert_eq!(page.bytes, support::article_html(7).as_bytes());
+    assert_eq!(page.bytes, harness::article_html(7).as_bytes());
 }
 
 #[tokio::test]
@@ -140,8 +138,8 @@ async fn loopback_is_forbidden_unless_allowlisted_also_on_a_redirect_hop() {
 #[tokio::test]
 async fn an_unreachable_host_is_fetch_failed() {
     let cfg = fetch_cfg(&["127.0.0.0/8"]);
-    let port = common::free_port();
-    let url = format!("http://127.0.0.1:{port}/");
+    let closed = harness::closed_port();
+    let url = format!("http://127.0.0.1:{}/", closed.port);
     assert_eq!(fetch_code(&cfg, &url).await, "fetch_failed");
 }
 
@@ -171,13 +169,6 @@ fn windows_1256(text: &str) -> Vec<u8> {
     bytes.into_owned()
 }
 
-fn gzip(data: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
 fn hostile_corpus(http: &HttpServer) -> Vec<Case> {
     let url = |name: &str| format!("https://hostile.example/{name}");
     let html = |name: &str| {
@@ -187,9 +178,9 @@ fn hostile_corpus(http: &HttpServer) -> Vec<Case> {
         ]
     };
     let only_url = |u: String| vec![("Akhbar-Url", u)];
-    let plain_1256 = support::article_html(900_001).replace("<meta charset=\"utf-8\">", "");
+    let plain_1256 = harness::article_html(900_001).replace("<meta charset=\"utf-8\">", "");
     let truncated = {
-        let full = support::article_html(900_002);
+        let full = harness::article_html(900_002);
         let cut = full.find("</p>").map_or(full.len() / 2, |i| i + 40);
         let mut end = cut.min(full.len());
         while !full.is_char_boundary(end) {
@@ -200,7 +191,7 @@ fn hostile_corpus(http: &HttpServer) -> Vec<Case> {
     let nested = format!(
         "<html><body>{}<p>{}</p></body></html>",
         "<div>".repeat(100_000),
-        support::article_text(900_003)
+        harness::article_text(900_003)
     );
     let long_line = {
         let sentence = "وقالت الوزارة في بيان رسمي إن العمل مستمر في المشروع الكبير ";
@@ -232,7 +223,7 @@ fn hostile_corpus(http: &HttpServer) -> Vec<Case> {
         Case {
             name: "gzip_bomb",
             headers: html("gzip_bomb"),
-            payload: gzip(&vec![b' '; 64 * 1024 * 1024]),
+            payload: harness::gzip(&vec![b' '; 64 * 1024 * 1024]),
             accept: &["too_large"],
         },
         Case {
@@ -305,7 +296,7 @@ fn hostile_corpus(http: &HttpServer) -> Vec<Case> {
                 h.push(("Akhbar-Unknown", "ignored".to_string()));
                 h
             },
-            payload: support::article_html(900_004).into_bytes(),
+            payload: harness::article_html(900_004).into_bytes(),
             accept: &["article"],
         },
         Case {
@@ -361,13 +352,11 @@ async fn hostile_pages_each_end_with_their_own_outcome_and_the_worker_keeps_goin
     let conf_dir = tempfile::tempdir().unwrap();
     let nats_conf = conf_dir.path().join("nats.conf");
     std::fs::write(&nats_conf, "max_payload: 16777216\n").unwrap();
-    let nats = common::NatsServer::start_with(&["-c", nats_conf.to_str().unwrap()]);
+    let nats = harness::NatsServer::start_with(&["-c", nats_conf.to_str().unwrap()]);
     let http = HttpServer::start();
-    let client = support::connect(&nats.url()).await;
+    let client = harness::connect(&nats.url()).await;
     let js = jetstream::new(client);
-    support::create_streams(&js).await;
-
-    let port = common::free_port();
+    harness::create_streams(&js).await;
     let extra = r#"
 [processing]
 max_page_bytes = 12582912
@@ -378,9 +367,9 @@ max_bytes = 1048576
 max_redirects = 3
 allow = ["localhost"]
 "#;
-    let mut akhbar = support::Akhbar::start(&support::config(&nats.url(), port, extra), port);
+    let mut akhbar = harness::Akhbar::start(&harness::config(&nats.url(), extra));
     assert!(
-        support::wait_ready(&akhbar, Duration::from_secs(30)).await,
+        harness::wait_ready(&akhbar, Duration::from_secs(30)).await,
         "akhbar not ready"
     );
     let rss_idle = akhbar.peak_rss_kib().unwrap_or(0);
@@ -391,7 +380,7 @@ allow = ["localhost"]
         for (k, v) in &case.headers {
             h.insert(*k, v.as_str());
         }
-        support::publish_retrying(
+        harness::publish_retrying(
             &js,
             &format!("news.raw.hostile.{}", case.name),
             h,
@@ -402,21 +391,21 @@ allow = ["localhost"]
         .await;
     }
     const TRAILING: u64 = 20;
-    support::publish_pages(&js, 0..TRAILING).await;
+    harness::publish_pages(&js, 0..TRAILING).await;
     let expected = corpus.len() as u64 + TRAILING;
-    let got = support::wait_for_outputs(&js, expected, Duration::from_secs(120)).await;
+    let got = harness::wait_for_outputs(&js, expected, Duration::from_secs(120)).await;
     assert!(akhbar.is_running(), "akhbar died on hostile input");
     let peak = akhbar.peak_rss_kib().unwrap_or(0);
 
     let mut outcome: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for m in support::read_all(&js, support::DLQ_STREAM).await {
+    for m in harness::read_all(&js, harness::DLQ_STREAM).await {
         let subject = m.headers.get("Akhbar-Subject").cloned().unwrap_or_default();
         let name = subject.trim_start_matches("news.raw.hostile.").to_string();
         let reason = m.headers.get("Akhbar-Reason").cloned().unwrap_or_default();
         outcome.entry(name).or_default().push(reason);
     }
     let mut trailing_ok = 0;
-    for m in support::read_all(&js, support::CLEAN_STREAM).await {
+    for m in harness::read_all(&js, harness::CLEAN_STREAM).await {
         let v: serde_json::Value = serde_json::from_slice(&m.payload).unwrap_or_default();
         let url = v
             .get("url")
@@ -472,20 +461,19 @@ allow = ["localhost"]
 /// original payload plus the dead-letter headers) is over it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_whose_dead_letter_exceeds_max_payload_still_leaves_a_trace_and_is_acked() {
-    let nats = common::NatsServer::start();
-    let js = async_nats::jetstream::new(support::connect(&nats.url()).await);
-    support::create_streams(&js).await;
-    let port = common::free_port();
+    let nats = harness::NatsServer::start();
+    let js = async_nats::jetstream::new(harness::connect(&nats.url()).await);
+    harness::create_streams(&js).await;
     let extra = "[input]\nmax_deliveries = 3\nnak_backoff_ms = [100]\n";
-    let akhbar = support::Akhbar::start(&support::config(&nats.url(), port, extra), port);
+    let akhbar = harness::Akhbar::start(&harness::config(&nats.url(), extra));
     assert!(
-        support::wait_ready(&akhbar, Duration::from_secs(30)).await,
+        harness::wait_ready(&akhbar, Duration::from_secs(30)).await,
         "akhbar not ready"
     );
     let mut h = async_nats::HeaderMap::new();
     h.insert("Akhbar-Url", "https://hostile.example/near_max_payload");
     let payload = xorshift_bytes(1024 * 1024 - 120, 7);
-    support::publish_retrying(
+    harness::publish_retrying(
         &js,
         "news.raw.hostile.near_max_payload",
         h,
@@ -494,20 +482,20 @@ async fn a_page_whose_dead_letter_exceeds_max_payload_still_leaves_a_trace_and_i
         Duration::from_secs(30),
     )
     .await;
-    let settled = support::eventually(Duration::from_secs(30), || async {
-        matches!(support::consumer_state(&js).await, Some((0, 0, _)))
+    let settled = harness::eventually(Duration::from_secs(30), || async {
+        matches!(harness::consumer_state(&js).await, Some((0, 0, _)))
     })
     .await;
-    let dead = support::stream_count(&js, support::DLQ_STREAM).await;
+    let dead = harness::stream_count(&js, harness::DLQ_STREAM).await;
     let errors = akhbar.metric("akhbar_publish_errors_total").unwrap_or(0.0);
     eprintln!("dead letters={dead} publish_errors={errors} settled={settled}");
     assert!(
         settled,
         "the page is still unacked: {:?}",
-        support::consumer_state(&js).await
+        harness::consumer_state(&js).await
     );
     assert_eq!(dead, 1, "the page left no dead letter");
-    let letters = support::read_all(&js, support::DLQ_STREAM).await;
+    let letters = harness::read_all(&js, harness::DLQ_STREAM).await;
     let letter = &letters[0];
     assert!(
         letter.payload.is_empty(),
@@ -545,19 +533,18 @@ async fn a_page_whose_dead_letter_exceeds_max_payload_still_leaves_a_trace_and_i
 /// with reason `too_large_event` at once and acked, not retried until `max_deliveries`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_article_event_over_max_payload_is_dead_lettered_as_too_large_event() {
-    let nats = common::NatsServer::start();
-    let js = async_nats::jetstream::new(support::connect(&nats.url()).await);
-    support::create_streams(&js).await;
-    let port = common::free_port();
+    let nats = harness::NatsServer::start();
+    let js = async_nats::jetstream::new(harness::connect(&nats.url()).await);
+    harness::create_streams(&js).await;
     let extra = "[input]\nmax_deliveries = 3\nnak_backoff_ms = [100]\n";
-    let akhbar = support::Akhbar::start(&support::config(&nats.url(), port, extra), port);
+    let akhbar = harness::Akhbar::start(&harness::config(&nats.url(), extra));
     assert!(
-        support::wait_ready(&akhbar, Duration::from_secs(30)).await,
+        harness::wait_ready(&akhbar, Duration::from_secs(30)).await,
         "akhbar not ready"
     );
     let body: String = (0..1500u64)
         .flat_map(|i| {
-            support::article_text(i)
+            harness::article_text(i)
                 .split("\n\n")
                 .map(|p| format!("<p>{p}</p>\n"))
                 .collect::<Vec<_>>()
@@ -568,12 +555,12 @@ async fn an_article_event_over_max_payload_is_dead_lettered_as_too_large_event()
          </head><body><article><h1>ملف طويل جدا</h1>\n{body}</article></body></html>"
     );
     assert!(html.len() > 1024 * 1024, "{}", html.len());
-    let payload = gzip(html.as_bytes());
+    let payload = harness::gzip(html.as_bytes());
     assert!(payload.len() < 512 * 1024, "{}", payload.len());
     let mut h = async_nats::HeaderMap::new();
     h.insert("Akhbar-Url", "https://hostile.example/too_large_event");
     h.insert("Content-Type", "text/html; charset=utf-8");
-    support::publish_retrying(
+    harness::publish_retrying(
         &js,
         "news.raw.hostile.too_large_event",
         h,
@@ -582,18 +569,18 @@ async fn an_article_event_over_max_payload_is_dead_lettered_as_too_large_event()
         Duration::from_secs(30),
     )
     .await;
-    let settled = support::eventually(Duration::from_secs(60), || async {
-        support::stream_count(&js, support::DLQ_STREAM).await == 1
-            && matches!(support::consumer_state(&js).await, Some((0, 0, _)))
+    let settled = harness::eventually(Duration::from_secs(60), || async {
+        harness::stream_count(&js, harness::DLQ_STREAM).await == 1
+            && matches!(harness::consumer_state(&js).await, Some((0, 0, _)))
     })
     .await;
     assert!(
         settled,
         "no dead letter or the page is still unacked: {:?}\n{}",
-        support::consumer_state(&js).await,
+        harness::consumer_state(&js).await,
         akhbar.log_text()
     );
-    let letters = support::read_all(&js, support::DLQ_STREAM).await;
+    let letters = harness::read_all(&js, harness::DLQ_STREAM).await;
     let h = &letters[0].headers;
     assert_eq!(
         h.get("Akhbar-Reason").map(String::as_str),
@@ -602,7 +589,7 @@ async fn an_article_event_over_max_payload_is_dead_lettered_as_too_large_event()
     );
     assert_eq!(h.get("Akhbar-Deliveries").map(String::as_str), Some("1"));
     assert_eq!(letters[0].payload.as_ref(), payload.as_slice());
-    assert_eq!(support::stream_count(&js, support::CLEAN_STREAM).await, 0);
+    assert_eq!(harness::stream_count(&js, harness::CLEAN_STREAM).await, 0);
     assert_eq!(akhbar.metric("akhbar_publish_errors_total"), Some(0.0));
     assert_eq!(
         akhbar.metric("akhbar_dead_lettered_total{reason=\"too_large_event\"}"),
@@ -614,11 +601,10 @@ async fn an_article_event_over_max_payload_is_dead_lettered_as_too_large_event()
 /// is kept by "in progress" acks: it is delivered once, not redelivered to another worker.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_slower_than_ack_wait_is_kept_in_progress_and_delivered_once() {
-    let nats = common::NatsServer::start();
+    let nats = harness::NatsServer::start();
     let http = HttpServer::start();
-    let js = async_nats::jetstream::new(support::connect(&nats.url()).await);
-    support::create_streams(&js).await;
-    let port = common::free_port();
+    let js = async_nats::jetstream::new(harness::connect(&nats.url()).await);
+    harness::create_streams(&js).await;
     let extra = r#"
 [input]
 ack_wait_secs = 2
@@ -626,14 +612,14 @@ ack_wait_secs = 2
 timeout_ms = 6000
 allow = ["localhost"]
 "#;
-    let akhbar = support::Akhbar::start(&support::config(&nats.url(), port, extra), port);
+    let akhbar = harness::Akhbar::start(&harness::config(&nats.url(), extra));
     assert!(
-        support::wait_ready(&akhbar, Duration::from_secs(30)).await,
+        harness::wait_ready(&akhbar, Duration::from_secs(30)).await,
         "akhbar not ready"
     );
     let mut h = async_nats::HeaderMap::new();
     h.insert("Akhbar-Url", http.url("/slow").as_str());
-    support::publish_retrying(
+    harness::publish_retrying(
         &js,
         "news.raw.hostile.slow",
         h,
@@ -642,14 +628,14 @@ allow = ["localhost"]
         Duration::from_secs(30),
     )
     .await;
-    let settled = support::eventually(Duration::from_secs(30), || async {
-        support::stream_count(&js, support::DLQ_STREAM).await >= 1
-            && matches!(support::consumer_state(&js).await, Some((0, 0, _)))
+    let settled = harness::eventually(Duration::from_secs(30), || async {
+        harness::stream_count(&js, harness::DLQ_STREAM).await >= 1
+            && matches!(harness::consumer_state(&js).await, Some((0, 0, _)))
     })
     .await;
-    let state = support::consumer_state(&js).await;
+    let state = harness::consumer_state(&js).await;
     assert!(settled, "{state:?}\n{}", akhbar.log_text());
-    let letters = support::read_all(&js, support::DLQ_STREAM).await;
+    let letters = harness::read_all(&js, harness::DLQ_STREAM).await;
     assert_eq!(letters.len(), 1);
     let h = &letters[0].headers;
     assert_eq!(

@@ -3,12 +3,12 @@
 //! `NAME.expected.json` (title, date, tags, sources, sentences present and absent, related
 //! headlines, or the rejection code).
 
-mod common;
-
 use std::path::PathBuf;
 
 use akhbar::extract::{extract, Article, PageMeta};
 use serde::Deserialize;
+
+use crate::harness;
 
 /// One fixture's annotation. Fields left out are not checked.
 #[derive(Debug, Deserialize)]
@@ -59,7 +59,7 @@ const FIXTURES: &[&str] = &[
 ];
 
 fn dir() -> PathBuf {
-    common::fixtures_dir().join("html")
+    harness::fixtures_dir().join("html")
 }
 
 fn page_path(name: &str) -> PathBuf {

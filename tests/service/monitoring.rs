@@ -7,9 +7,6 @@
 //! installs Debian's `prometheus` and hands them over) or `PATH`. Without them the tests that
 //! need them print SKIPPED, except under CI, where they fail.
 
-mod common;
-mod support;
-
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,7 +16,8 @@ use std::time::Duration;
 use akhbar::service::config::Config;
 use async_nats::jetstream;
 use bytes::Bytes;
-use support::{Akhbar, HttpServer};
+
+use crate::harness::{self, Akhbar, HttpServer};
 
 const SCRAPE_JOB: &str = "akhbar";
 
@@ -57,7 +55,7 @@ fn tool_or_skip(test: &str, var: &str, name: &str) -> Option<PathBuf> {
     found
 }
 
-/// A Prometheus server on a free loopback port scraping akhbar every second, with the shipped
+/// A Prometheus server on a loopback port of its choosing scraping akhbar every second, with the shipped
 /// alert rules loaded; killed on drop.
 struct Prometheus {
     child: Option<Child>,
@@ -78,27 +76,29 @@ impl Prometheus {
         );
         let config_path = dir.path().join("prometheus.yml");
         std::fs::write(&config_path, config).expect("write prometheus.yml");
-        let port = common::free_port();
-        let log = std::fs::File::create(dir.path().join("prometheus.log")).expect("log file");
+        let log_path = dir.path().join("prometheus.log");
+        let log = std::fs::File::create(&log_path).expect("log file");
         let child = Command::new(bin)
             .arg(format!("--config.file={}", config_path.display()))
             .arg(format!(
                 "--storage.tsdb.path={}",
                 dir.path().join("data").display()
             ))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .arg("--web.listen-address=127.0.0.1:0")
             .stdout(Stdio::null())
             .stderr(Stdio::from(log))
             .spawn()
             .unwrap_or_else(|e| panic!("start {}: {e}", bin.display()));
-        let prometheus = Prometheus {
+        let mut prometheus = Prometheus {
             child: Some(child),
-            port,
+            port: 0,
             dir,
         };
         assert!(
-            support::poll_until(Duration::from_secs(30), || {
-                support::http_get(port, "/-/ready").is_some_and(|(s, _)| s == 200)
+            harness::poll_until(Duration::from_secs(30), || {
+                let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+                prometheus.port = harness::port_in_log(&log, "Listening on").unwrap_or(0);
+                harness::http_get(prometheus.port, "/-/ready").is_some_and(|(s, _)| s == 200)
             }),
             "prometheus did not become ready:\n{}",
             prometheus.log()
@@ -112,7 +112,7 @@ impl Prometheus {
 
     /// GETs an API path and returns the decoded JSON (`None` when unreachable or not JSON).
     fn api(&self, path: &str) -> Option<serde_json::Value> {
-        let (_, body) = support::http_get(self.port, path)?;
+        let (_, body) = harness::http_get(self.port, path)?;
         serde_json::from_str(&body).ok()
     }
 
@@ -163,7 +163,7 @@ fn url_encode(s: &str) -> String {
 /// A NATS server and an `akhbar serve` that has processed a mix of pages: HTML articles, one
 /// URL-only page it fetched itself, and pages it must reject (empty, binary, a bad envelope).
 struct Traffic {
-    _nats: common::NatsServer,
+    _nats: harness::NatsServer,
     _pages: HttpServer,
     akhbar: Akhbar,
     /// Messages published to the input stream.
@@ -175,11 +175,10 @@ struct Traffic {
 const ARTICLE_PAGES: u64 = 6;
 
 fn run_traffic() -> Traffic {
-    let nats = common::NatsServer::start();
+    let nats = harness::NatsServer::start();
     let pages = HttpServer::start();
-    let http_port = common::free_port();
-    let cfg = support::config(&nats.url(), http_port, "[fetch]\nallow = [\"127.0.0.1\"]\n");
-    let akhbar = Akhbar::start(&cfg, http_port);
+    let cfg = harness::config(&nats.url(), "[fetch]\nallow = [\"127.0.0.1\"]\n");
+    let akhbar = Akhbar::start(&cfg);
     assert!(
         akhbar.wait_ready(Duration::from_secs(30)),
         "akhbar did not become ready:\n{}",
@@ -187,9 +186,9 @@ fn run_traffic() -> Traffic {
     );
     let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
     let (pages_in, articles_out) = rt.block_on(async {
-        let client = support::connect(&nats.url()).await;
+        let client = harness::connect(&nats.url()).await;
         let js = jetstream::new(client);
-        support::publish_pages(&js, 0..ARTICLE_PAGES).await;
+        harness::publish_pages(&js, 0..ARTICLE_PAGES).await;
         let now = time::OffsetDateTime::now_utc()
             .format(&time::format_description::well_known::Rfc3339)
             .expect("format now");
@@ -198,19 +197,19 @@ fn run_traffic() -> Traffic {
         url_only.insert("Akhbar-Url", pages.url("/article/100").as_str());
         url_only.insert("Akhbar-Fetched-At", now.as_str());
         odd.push((url_only, Bytes::new()));
-        let mut empty = support::page_headers(&support::page_url(101), "text/html");
+        let mut empty = harness::page_headers(&harness::page_url(101), "text/html");
         empty.insert("Akhbar-Fetched-At", now.as_str());
         odd.push((empty, Bytes::from_static(b"   \n")));
         let binary: Vec<u8> = (0..4096u32).map(|i| (i * 7 % 256) as u8).collect();
         odd.push((
-            support::page_headers(&support::page_url(102), "application/octet-stream"),
+            harness::page_headers(&harness::page_url(102), "application/octet-stream"),
             Bytes::from(binary),
         ));
         let mut envelope = async_nats::HeaderMap::new();
         envelope.insert("Content-Type", "application/json");
         odd.push((envelope, Bytes::from_static(b"{\"html\": ")));
         for (i, (headers, payload)) in odd.into_iter().enumerate() {
-            support::publish_retrying(
+            harness::publish_retrying(
                 &js,
                 "news.raw.test",
                 headers,
@@ -221,14 +220,14 @@ fn run_traffic() -> Traffic {
             .await;
         }
         let pages_in = ARTICLE_PAGES + 4;
-        let out = support::wait_for_outputs(&js, pages_in, Duration::from_secs(60)).await;
+        let out = harness::wait_for_outputs(&js, pages_in, Duration::from_secs(60)).await;
         assert_eq!(
             out, pages_in,
             "every page ends as an article or a dead letter"
         );
         (
             pages_in,
-            support::stream_count(&js, support::CLEAN_STREAM).await,
+            harness::stream_count(&js, harness::CLEAN_STREAM).await,
         )
     });
     assert!(
@@ -300,10 +299,10 @@ fn prometheus_scrapes_as_many_published_articles_as_the_output_stream_holds() {
         return;
     };
     let traffic = run_traffic();
-    let prometheus = Prometheus::start(&bin, traffic.akhbar.http_port);
+    let prometheus = Prometheus::start(&bin, traffic.akhbar.port());
     let expected = traffic.articles_out as f64;
     let mut seen = None;
-    let matched = support::poll_until(Duration::from_secs(30), || {
+    let matched = harness::poll_until(Duration::from_secs(30), || {
         seen = prometheus.scalar(&format!(
             "sum(akhbar_articles_published_total{{job=\"{SCRAPE_JOB}\"}})"
         ));
@@ -328,9 +327,9 @@ fn every_dashboard_query_and_alert_rule_evaluates_on_live_data() {
         return;
     };
     let traffic = run_traffic();
-    let prometheus = Prometheus::start(&bin, traffic.akhbar.http_port);
+    let prometheus = Prometheus::start(&bin, traffic.akhbar.port());
     // Two scrapes at least, so that rate() has something to work on.
-    assert!(support::poll_until(Duration::from_secs(30), || {
+    assert!(harness::poll_until(Duration::from_secs(30), || {
         prometheus
             .scalar(&format!("count_over_time(up{{job=\"{SCRAPE_JOB}\"}}[1m])"))
             .is_some_and(|n| n >= 3.0)
@@ -343,7 +342,7 @@ fn every_dashboard_query_and_alert_rule_evaluates_on_live_data() {
     }
 
     let mut last = serde_json::Value::Null;
-    let all_evaluated = support::poll_until(Duration::from_secs(30), || {
+    let all_evaluated = harness::poll_until(Duration::from_secs(30), || {
         let Some(resp) = prometheus.api("/api/v1/rules") else {
             return false;
         };

@@ -1,15 +1,15 @@
 //! The seed pages scored by the shared scorer, exactly as issue 2 asks:
 //! `akhbar clean --out-dir OUT ../shared/seeds/*`, then `score_articles.py GOLD OUT --json`.
 
-mod common;
-
 use std::process::Command;
 
 use serde_json::Value;
 
+use crate::harness;
+
 #[test]
 fn seeds_score_at_least_098_body_f1_with_exact_metadata_and_no_leaks() {
-    let Some(shared) = common::shared_or_skip("seeds_score") else {
+    let Some(shared) = harness::shared_or_skip("seeds_score") else {
         return;
     };
     let scorer = shared.join("eval/score_articles.py");
@@ -27,7 +27,7 @@ fn seeds_score_at_least_098_body_f1_with_exact_metadata_and_no_leaks() {
     assert!(!seeds.is_empty(), "no seed pages");
 
     let out_dir = tempfile::tempdir().expect("temp dir");
-    let clean = Command::new(common::akhbar_bin())
+    let clean = Command::new(harness::akhbar_bin())
         .arg("clean")
         .arg("--out-dir")
         .arg(out_dir.path())

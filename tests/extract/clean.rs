@@ -1,16 +1,16 @@
 //! `akhbar clean` end to end: the text-page fixtures give their expected articles, rejections
 //! go to stderr without stopping the other inputs, output names and options behave as documented.
 
-mod common;
-
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+use crate::harness;
+
 fn clean(args: &[&str]) -> Output {
-    Command::new(common::akhbar_bin())
+    Command::new(harness::akhbar_bin())
         .arg("clean")
         .args(args)
         .output()
@@ -18,7 +18,7 @@ fn clean(args: &[&str]) -> Output {
 }
 
 fn text_fixtures() -> Vec<std::path::PathBuf> {
-    let dir = common::fixtures_dir().join("text");
+    let dir = harness::fixtures_dir().join("text");
     let mut pages: Vec<_> = std::fs::read_dir(&dir)
         .expect("tests/fixtures/text exists")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -174,7 +174,7 @@ fn too_large_follows_max_bytes() {
 fn stdin_page_with_url_gets_url_and_site() {
     let pages = text_fixtures();
     let raw = std::fs::read(&pages[1]).expect("fixture");
-    let mut child = Command::new(common::akhbar_bin())
+    let mut child = Command::new(harness::akhbar_bin())
         .args(["clean", "--url", "https://www.example.jo/news/1", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -1,14 +1,12 @@
 //! `akhbar publish` and `akhbar tail` against a real nats-server: what publish puts in the raw
 //! stream (count, subjects, headers, payloads) and what tail prints.
 
-mod common;
-mod support;
-
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Output, Stdio};
 
 use async_nats::jetstream;
-use common::{akhbar_bin, NatsServer};
+
+use crate::harness::{self, akhbar_bin, NatsServer};
 
 const HEADER_URL: &str = akhbar::service::message::HEADER_URL;
 const HEADER_CONTENT_TYPE: &str = akhbar::service::message::HEADER_CONTENT_TYPE;
@@ -21,12 +19,6 @@ fn akhbar_cmd(args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .output()
         .expect("akhbar runs")
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    enc.write_all(bytes).unwrap();
-    enc.finish().unwrap()
 }
 
 /// A folder of four publishable pages (one nested, one gzipped) and one file publish skips.
@@ -47,27 +39,11 @@ fn page_folder() -> tempfile::TempDir {
     std::fs::write(root.join("nested/seed.txt"), "عنوان\n\nفقرة أولى.").unwrap();
     std::fs::write(
         root.join("nested/zipped.htm.gz"),
-        gzip("<html><body><p>مضغوط</p></body></html>".as_bytes()),
+        harness::gzip("<html><body><p>مضغوط</p></body></html>".as_bytes()),
     )
     .unwrap();
     std::fs::write(root.join("README.md"), "not a page").unwrap();
     dir
-}
-
-async fn stored_messages(url: &str, stream: &str) -> Vec<jetstream::message::StreamMessage> {
-    let client = async_nats::connect(url).await.unwrap();
-    let js = jetstream::new(client);
-    let mut stream = js.get_stream(stream).await.unwrap();
-    let count = stream.info().await.unwrap().state.messages;
-    let mut out = Vec::new();
-    for seq in 1..=count {
-        out.push(stream.get_raw_message(seq).await.unwrap());
-    }
-    out
-}
-
-fn header(msg: &jetstream::message::StreamMessage, name: &str) -> Option<String> {
-    msg.headers.get(name).map(|v| v.as_str().to_string())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -90,7 +66,7 @@ async fn publish_lands_each_page_file_once_with_url_type_and_fetch_time_headers(
     assert!(stdout.contains("published 4 files"), "summary: {stdout}");
     assert!(stdout.contains("4 acked, 0 failed"), "summary: {stdout}");
 
-    let msgs = stored_messages(&nats.url(), "NEWS_RAW").await;
+    let msgs = harness::stored(&nats.url(), "NEWS_RAW").await;
     assert_eq!(msgs.len(), 4, "exactly one message per page file");
     let by_subject = |s: &str| {
         msgs.iter()
@@ -105,11 +81,11 @@ async fn publish_lands_each_page_file_once_with_url_type_and_fetch_time_headers(
 
     let canonical = by_subject("news.raw.example-news_com");
     assert_eq!(
-        header(canonical, HEADER_URL).as_deref(),
+        canonical.header(HEADER_URL).as_deref(),
         Some("https://www.example-news.com/a/1")
     );
     assert_eq!(
-        header(canonical, HEADER_CONTENT_TYPE).as_deref(),
+        canonical.header(HEADER_CONTENT_TYPE).as_deref(),
         Some("text/html; charset=utf-8")
     );
     assert_eq!(
@@ -121,20 +97,20 @@ async fn publish_lands_each_page_file_once_with_url_type_and_fetch_time_headers(
 
     let plain = by_subject("news.raw.plain");
     assert_eq!(
-        header(plain, HEADER_URL),
+        plain.header(HEADER_URL),
         None,
         "no URL is invented for a page without one"
     );
 
     let seed = by_subject("news.raw.seed");
     assert_eq!(
-        header(seed, HEADER_CONTENT_TYPE).as_deref(),
+        seed.header(HEADER_CONTENT_TYPE).as_deref(),
         Some("text/plain; charset=utf-8")
     );
 
     let zipped = by_subject("news.raw.zipped");
     assert_eq!(
-        header(zipped, HEADER_CONTENT_TYPE).as_deref(),
+        zipped.header(HEADER_CONTENT_TYPE).as_deref(),
         Some("text/html")
     );
     assert_eq!(
@@ -146,7 +122,9 @@ async fn publish_lands_each_page_file_once_with_url_type_and_fetch_time_headers(
     );
 
     for m in &msgs {
-        let fetched = header(m, HEADER_FETCHED_AT).expect("every page has a fetch time");
+        let fetched = m
+            .header(HEADER_FETCHED_AT)
+            .expect("every page has a fetch time");
         time::OffsetDateTime::parse(&fetched, &time::format_description::well_known::Rfc3339)
             .unwrap_or_else(|e| panic!("fetch time {fetched:?} is not RFC 3339: {e}"));
     }
@@ -175,11 +153,8 @@ async fn publish_with_url_prefix_and_subject_uses_them_for_every_page() {
         String::from_utf8_lossy(&out.stderr)
     );
 
-    let msgs = stored_messages(&nats.url(), "PAGES").await;
-    let mut urls: Vec<_> = msgs
-        .iter()
-        .map(|m| header(m, HEADER_URL).unwrap())
-        .collect();
+    let msgs = harness::stored(&nats.url(), "PAGES").await;
+    let mut urls: Vec<_> = msgs.iter().map(|m| m.header(HEADER_URL).unwrap()).collect();
     urls.sort();
     assert_eq!(
         urls,
@@ -212,8 +187,8 @@ fn publish_without_a_stream_says_how_to_get_one_and_fails() {
 
 #[test]
 fn publish_to_an_unreachable_server_fails_with_the_address() {
-    let port = common::free_port();
-    let url = format!("nats://127.0.0.1:{port}");
+    let closed = harness::closed_port();
+    let url = format!("nats://127.0.0.1:{}", closed.port);
     let dir = page_folder();
     let out = akhbar_cmd(&["publish", "--server", &url, dir.path().to_str().unwrap()]);
     assert!(!out.status.success());
@@ -366,16 +341,15 @@ fn tail_that_times_out_before_count_events_exits_with_failure() {
 #[test]
 fn pages_sent_by_publish_come_out_of_the_service_and_tail_prints_their_events() {
     let nats = NatsServer::start();
-    let http_port = common::free_port();
-    let akhbar = support::Akhbar::start(&support::config(&nats.url(), http_port, ""), http_port);
+    let akhbar = harness::Akhbar::start(&harness::config(&nats.url(), ""));
     assert!(
         akhbar.wait_ready(std::time::Duration::from_secs(30)),
         "akhbar serve never became ready: {}",
         akhbar.log_text()
     );
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("1.html"), support::article_html(1)).unwrap();
-    std::fs::write(dir.path().join("2.html"), support::article_html(2)).unwrap();
+    std::fs::write(dir.path().join("1.html"), harness::article_html(1)).unwrap();
+    std::fs::write(dir.path().join("2.html"), harness::article_html(2)).unwrap();
     std::fs::write(dir.path().join("empty.html"), "").unwrap();
 
     let (child, stderr) = start_tail(&["--server", &nats.url(), "--count", "2", "--timeout", "60"]);
@@ -412,7 +386,7 @@ fn pages_sent_by_publish_come_out_of_the_service_and_tail_prints_their_events() 
         ]
     );
     assert!(
-        support::poll_until(std::time::Duration::from_secs(30), || {
+        harness::poll_until(std::time::Duration::from_secs(30), || {
             akhbar.metric(r#"akhbar_dead_lettered_total{reason="empty"}"#) == Some(1.0)
         }),
         "the empty page was not dead-lettered as empty"
@@ -466,7 +440,7 @@ async fn publish_gzips_a_page_over_max_payload_and_refuses_one_that_still_does_n
     assert!(stdout.contains("1 acked, 1 failed"), "stdout: {stdout}");
     assert!(stdout.contains("1 gzipped"), "stdout: {stdout}");
 
-    let msgs = stored_messages(&nats.url(), "NEWS_RAW").await;
+    let msgs = harness::stored(&nats.url(), "NEWS_RAW").await;
     assert_eq!(msgs.len(), 1);
     assert!(msgs[0].payload.starts_with(&[0x1f, 0x8b]));
     let mut inflated = Vec::new();
@@ -475,7 +449,7 @@ async fn publish_gzips_a_page_over_max_payload_and_refuses_one_that_still_does_n
         .unwrap();
     assert_eq!(inflated, big);
     assert_eq!(
-        header(&msgs[0], HEADER_CONTENT_TYPE).as_deref(),
+        msgs[0].header(HEADER_CONTENT_TYPE).as_deref(),
         Some("text/html; charset=utf-8")
     );
 }

@@ -2,16 +2,14 @@
 //! one worker; reports pages/s, lost, duplicated and peak RSS. CI runs 5 000 pages;
 //! `scripts/soak` runs the same test in release mode with `AKHBAR_SOAK_PAGES=200000`.
 
-mod common;
-mod support;
-
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use async_nats::jetstream;
 use bytes::Bytes;
 use futures::StreamExt;
-use support::{article_html, article_text, page_headers, page_url, Akhbar};
+
+use crate::harness::{self, article_html, article_text, page_headers, page_url, Akhbar};
 
 /// What page `i` of the mix is, and what it must become (`article` or a reason code).
 fn mixed_page(i: u64) -> (async_nats::HeaderMap, Bytes, &'static str) {
@@ -51,18 +49,18 @@ fn mixed_page(i: u64) -> (async_nats::HeaderMap, Bytes, &'static str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "slow: ./scripts/test runs it (--include-ignored)"]
 async fn soak_mixed_pages_through_one_worker_lose_and_double_nothing() {
     let n: u64 = std::env::var("AKHBAR_SOAK_PAGES")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(5_000);
-    let nats = common::NatsServer::start();
-    let js = jetstream::new(support::connect(&nats.url()).await);
-    support::create_streams(&js).await;
-    let port = common::free_port();
-    let akhbar = Akhbar::start(&support::config(&nats.url(), port, ""), port);
+    let nats = harness::NatsServer::start();
+    let js = jetstream::new(harness::connect(&nats.url()).await);
+    harness::create_streams(&js).await;
+    let akhbar = Akhbar::start(&harness::config(&nats.url(), ""));
     assert!(
-        support::wait_ready(&akhbar, Duration::from_secs(30)).await,
+        harness::wait_ready(&akhbar, Duration::from_secs(30)).await,
         "akhbar not ready"
     );
 
@@ -79,7 +77,7 @@ async fn soak_mixed_pages_through_one_worker_lose_and_double_nothing() {
                     let js = js.clone();
                     async move {
                         let (h, payload, _) = mixed_page(i);
-                        support::publish_retrying(
+                        harness::publish_retrying(
                             &js,
                             "news.raw.soak",
                             h,
@@ -100,8 +98,8 @@ async fn soak_mixed_pages_through_one_worker_lose_and_double_nothing() {
     let deadline = Instant::now() + timeout;
     let mut got = 0;
     while Instant::now() < deadline {
-        got = support::stream_count(&js, support::CLEAN_STREAM).await
-            + support::stream_count(&js, support::DLQ_STREAM).await;
+        got = harness::stream_count(&js, harness::CLEAN_STREAM).await
+            + harness::stream_count(&js, harness::DLQ_STREAM).await;
         peak = peak.max(akhbar.peak_rss_kib().unwrap_or(0));
         if got >= n {
             break;
@@ -110,7 +108,7 @@ async fn soak_mixed_pages_through_one_worker_lose_and_double_nothing() {
     }
     let elapsed = started.elapsed();
     publisher.await.expect("publisher");
-    let t = support::tally(&js).await;
+    let t = harness::tally(&js).await;
     let articles_expected = expected.get("article").copied().unwrap_or(0);
     let dlq_total: u64 = t.dlq.values().sum();
     let lost = n.saturating_sub(t.unique_ids + dlq_total);

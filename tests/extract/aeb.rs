@@ -1,9 +1,9 @@
 //! The article-extraction-benchmark (../shared/aeb, 181 news pages) through the built binary:
 //! a regression guard that fails when body F1 drops below a floor set just under the achieved score.
 
-mod common;
-
 use std::process::Command;
+
+use crate::harness;
 
 /// Just under the F1 akhbar achieves; a drop below it is a regression, not noise.
 const F1_FLOOR: f64 = 0.970;
@@ -15,7 +15,7 @@ fn field(line: &str, name: &str) -> Option<f64> {
 
 #[test]
 fn aeb_body_f1_stays_above_the_floor() {
-    let Some(shared) = common::shared_or_skip("aeb_body_f1_stays_above_the_floor") else {
+    let Some(shared) = harness::shared_or_skip("aeb_body_f1_stays_above_the_floor") else {
         return;
     };
     let html_dir = shared.join("aeb/html");
@@ -39,7 +39,7 @@ fn aeb_body_f1_stays_above_the_floor() {
     assert_eq!(pages.len(), 181, "the benchmark has 181 pages");
 
     let out = tempfile::tempdir().unwrap();
-    let status = Command::new(common::akhbar_bin())
+    let status = Command::new(harness::akhbar_bin())
         .arg("clean")
         .arg("--out-dir")
         .arg(out.path())

@@ -2,18 +2,16 @@
 //! rcgen). akhbar connects with the right settings, refuses a server whose certificate is not
 //! signed by the configured CA with a clear error, and never prints a secret.
 
-mod common;
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
 use async_nats::jetstream;
-use common::{free_port, NatsServer};
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair, KeyUsagePurpose};
-use support::{
-    config, create_streams, publish_pages, stream_count, wait_ready, Akhbar, CLEAN_STREAM,
+
+use crate::harness::{
+    self, config, create_streams, publish_pages, stream_count, wait_ready, Akhbar, NatsServer,
+    CLEAN_STREAM,
 };
 
 const PASSWORD: &str = "pw-Zq8s7Xk2-never-logged";
@@ -65,7 +63,6 @@ fn make_pki(dir: &Path) -> Pki {
 }
 
 async fn connect(opts: async_nats::ConnectOptions, url: &str) -> jetstream::Context {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = opts.connect(url).await.expect("test client connects");
     let js = jetstream::new(client);
     create_streams(&js).await;
@@ -75,7 +72,7 @@ async fn connect(opts: async_nats::ConnectOptions, url: &str) -> jetstream::Cont
 /// Publishes a few pages and waits until they all come out as articles.
 async fn pages_flow(js: &jetstream::Context, n: u64) -> bool {
     publish_pages(js, 0..n).await;
-    support::eventually(Duration::from_secs(60), || async {
+    harness::eventually(Duration::from_secs(60), || async {
         stream_count(js, CLEAN_STREAM).await >= n
     })
     .await
@@ -89,7 +86,7 @@ fn assert_no_secret(what: &str, text: &str) {
 
 /// `akhbar config check` output (stdout + stderr) for a config file.
 fn config_check(path: &Path, env: &[(&str, &str)]) -> String {
-    let out = Command::new(common::akhbar_bin())
+    let out = Command::new(harness::akhbar_bin())
         .args(["config", "check", "--config"])
         .arg(path)
         .envs(env.iter().copied())
@@ -110,13 +107,8 @@ async fn user_and_password_server_is_used_and_the_password_never_printed() {
         &nats.url(),
     )
     .await;
-    let port = free_port();
     let extra = format!("[nats]\nuser = \"akhbar\"\npassword = \"{PASSWORD}\"\n");
-    let akhbar = Akhbar::start_with_env(
-        &config(&nats.url(), port, &extra),
-        port,
-        &[("RUST_LOG", "trace")],
-    );
+    let akhbar = Akhbar::start_with_env(&config(&nats.url(), &extra), &[("RUST_LOG", "trace")]);
     assert!(
         wait_ready(&akhbar, Duration::from_secs(30)).await,
         "akhbar not ready"
@@ -143,13 +135,8 @@ async fn user_and_password_server_is_used_and_the_password_never_printed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_password_is_refused_clearly_without_printing_it() {
     let nats = NatsServer::start_with(&["--user", "akhbar", "--pass", PASSWORD]);
-    let port = free_port();
     let extra = "[nats]\nuser = \"akhbar\"\npassword = \"wrong-pw-also-secret\"\nretry_on_initial_connect = false\n";
-    let mut akhbar = Akhbar::start_with_env(
-        &config(&nats.url(), port, extra),
-        port,
-        &[("RUST_LOG", "trace")],
-    );
+    let mut akhbar = Akhbar::start_with_env(&config(&nats.url(), extra), &[("RUST_LOG", "trace")]);
     let exited = akhbar.wait_exit(Duration::from_secs(20));
     let log = akhbar.log_text();
     eprintln!("exit: {exited:?}\n{log}");
@@ -175,13 +162,8 @@ async fn token_server_is_used_and_the_token_never_printed() {
         &nats.url(),
     )
     .await;
-    let port = free_port();
     let extra = format!("[nats]\ntoken = \"{TOKEN}\"\n");
-    let akhbar = Akhbar::start_with_env(
-        &config(&nats.url(), port, &extra),
-        port,
-        &[("RUST_LOG", "trace")],
-    );
+    let akhbar = Akhbar::start_with_env(&config(&nats.url(), &extra), &[("RUST_LOG", "trace")]);
     assert!(
         wait_ready(&akhbar, Duration::from_secs(30)).await,
         "akhbar not ready"
@@ -210,12 +192,11 @@ async fn tls_server_signed_by_the_configured_ca_is_used() {
         &url,
     )
     .await;
-    let port = free_port();
     let extra = format!(
         "[nats]\ntls_required = true\ntls_ca = \"{}\"\n",
         pki.ca.display()
     );
-    let akhbar = Akhbar::start(&config(&url, port, &extra), port);
+    let akhbar = Akhbar::start(&config(&url, &extra));
     assert!(
         wait_ready(&akhbar, Duration::from_secs(30)).await,
         "akhbar not ready over TLS"
@@ -236,12 +217,11 @@ async fn tls_server_signed_by_another_ca_is_refused_with_a_clear_error() {
         pki.key.to_str().unwrap(),
     ]);
     let url = format!("tls://localhost:{}", nats.port);
-    let port = free_port();
     let extra = format!(
         "[nats]\ntls_required = true\ntls_ca = \"{}\"\nretry_on_initial_connect = false\n",
         wrong_ca.display()
     );
-    let mut akhbar = Akhbar::start(&config(&url, port, &extra), port);
+    let mut akhbar = Akhbar::start(&config(&url, &extra));
     let exited = akhbar.wait_exit(Duration::from_secs(20));
     let log = akhbar.log_text();
     eprintln!("exit: {exited:?}\n{log}");
