@@ -1,7 +1,7 @@
 //! The NATS connection arguments of `publish` and `tail` (and of any later command that talks
 //! to NATS): the same settings, and the same `AKHBAR_NATS__…` variables, as the service's
 //! `[nats]` section, turned into a [`NatsConfig`] so that every command connects through
-//! [`nats::options`].
+//! `service/nats.rs`'s `options()`.
 
 use std::path::PathBuf;
 

@@ -252,4 +252,21 @@ mod tests {
             assert!(text.contains(name), "{name} missing from:\n{text}");
         }
     }
+
+    #[test]
+    fn every_metric_is_in_the_table_of_docs_operations_md() {
+        let source = include_str!("metrics.rs");
+        let definitions = source.split("#[cfg(test)]").next().unwrap_or_default();
+        let doc = include_str!("../../docs/operations.md");
+        let names: Vec<&str> = definitions
+            .split('"')
+            .filter(|s| s.starts_with("akhbar_") && !s.contains(' '))
+            .collect();
+        assert!(names.len() >= 20, "{names:?}");
+        let missing: Vec<&&str> = names
+            .iter()
+            .filter(|n| !doc.contains(&format!("`{n}`")) && !doc.contains(&format!("`{n}{{")))
+            .collect();
+        assert!(missing.is_empty(), "not in docs/operations.md: {missing:?}");
+    }
 }

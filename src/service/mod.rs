@@ -1,34 +1,38 @@
 //! The streaming service: NATS JetStream in, article events out, Prometheus metrics.
 //!
-//! [`run`] wires the parts together: [`metrics`] and the [`http`] endpoint first (so `/healthz`
-//! answers at once), then the NATS connection ([`nats`]), the streams and the durable consumer
-//! ([`topology`]),
-//! and the pipeline: [`consume`] takes pages off the bus, [`process`] turns each into an
-//! [`outcome`], [`publish`] sends the article event or the dead letter. [`events`] logs and
-//! counts what happens; [`shutdown`] stops it gracefully. Configuration lives in [`config`], the
-//! wire format in [`message`], URL-only fetching in [`fetch`].
+//! [`run`] wires the parts together on a listener from [`bind`]: the metrics and the HTTP
+//! endpoint first (so `/healthz` answers at once), then the NATS connection (`nats.rs`), the
+//! streams and the durable consumer (`topology.rs`), and the pipeline: `consume/` takes pages off
+//! the bus, `process.rs` turns each into an outcome (`outcome.rs`), `publish.rs` sends the
+//! article event or the dead letter; `events.rs` logs and counts what happens. [`shutdown`] stops
+//! it gracefully. Public beside `run`: the configuration ([`config`]), the wire format
+//! ([`message`]) and URL-only fetching ([`fetch`]); the rest is internal.
 
-pub mod backoff;
+pub(crate) mod backoff;
 pub mod config;
-pub mod consume;
-pub mod events;
+pub(crate) mod consume;
+pub(crate) mod events;
 pub mod fetch;
-pub mod http;
+pub(crate) mod http;
 pub mod message;
-pub mod metrics;
-pub mod nats;
+pub(crate) mod metrics;
+pub(crate) mod nats;
 pub mod outcome;
-pub mod process;
-pub mod publish;
+pub(crate) mod process;
+pub(crate) mod publish;
 pub mod shutdown;
-pub mod tls;
-pub mod topology;
+pub(crate) mod tls;
+pub(crate) mod topology;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use config::{Config, InputMode};
 use shutdown::Shutdown;
+
+pub use metrics::MetricsError;
+pub use nats::ConnectError;
+pub use topology::TopologyError;
 
 /// Pause between attempts to bind the streams and the consumer at start
 /// (`nats.retry_on_initial_connect`).
@@ -42,7 +46,7 @@ pub enum ServiceError {
     Config(#[from] config::ConfigError),
     /// The metrics registry could not be built.
     #[error(transparent)]
-    Metrics(#[from] metrics::MetricsError),
+    Metrics(#[from] MetricsError),
     /// The HTTP port could not be bound.
     #[error("cannot listen on {address}")]
     Http {
@@ -53,10 +57,10 @@ pub enum ServiceError {
     },
     /// NATS could not be reached.
     #[error(transparent)]
-    Connect(#[from] nats::ConnectError),
+    Connect(#[from] ConnectError),
     /// The streams or the consumer could not be set up.
     #[error(transparent)]
-    Topology(#[from] topology::TopologyError),
+    Topology(#[from] TopologyError),
     /// The fetch client could not be built.
     #[error(transparent)]
     Fetch(#[from] fetch::FetchConfigError),

@@ -204,6 +204,27 @@ mod tests {
     }
 
     #[test]
+    fn the_reason_table_of_docs_events_md_is_this_list() {
+        let doc = include_str!("../../docs/events.md");
+        let table = doc
+            .split("## Reason codes")
+            .nth(1)
+            .expect("docs/events.md has a Reason codes section");
+        let rows: Vec<(String, String)> = table
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `"))
+            .filter_map(|l| {
+                let (code, rest) = l.split_once("` | ")?;
+                Some((code.to_string(), rest.trim_end_matches(" |").to_string()))
+            })
+            .collect();
+        let expected: Vec<(String, String)> = Reason::all()
+            .map(|r| (r.code().to_string(), r.description().to_string()))
+            .collect();
+        assert_eq!(rows, expected);
+    }
+
+    #[test]
     fn fetch_reasons_are_exactly_the_fetch_codes() {
         for r in Reason::all() {
             assert_eq!(r.is_fetch(), r.code().starts_with("fetch_"), "{r:?}");

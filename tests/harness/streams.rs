@@ -236,7 +236,7 @@ pub async fn tally(js: &jetstream::Context) -> Tally {
     t
 }
 
-/// Prints a run's counts in one line (the figures quoted in the README).
+/// Prints a run's counts in one line (the figures quoted in docs/operations.md).
 pub fn report(test: &str, pages_in: u64, t: &Tally, expected: &[String]) {
     eprintln!(
         "FIGURES {test}: pages_in={pages_in} articles_out={} unique_ids={} dlq={:?} lost={} duplicated={}",

@@ -437,6 +437,26 @@ mod tests {
     }
 
     #[test]
+    fn every_key_is_in_the_table_of_docs_configuration_md() {
+        let doc = include_str!("../../../docs/configuration.md");
+        let json = serde_json::to_value(Config::default()).unwrap();
+        let sections = json.as_object().unwrap();
+        let mut missing = Vec::new();
+        for (section, keys) in sections {
+            for key in keys.as_object().unwrap().keys() {
+                let key = format!("`{section}.{key}`");
+                if !doc.lines().any(|l| l.starts_with('|') && l.contains(&key)) {
+                    missing.push(key);
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "not in docs/configuration.md: {missing:?}"
+        );
+    }
+
+    #[test]
     fn syntax_errors_are_reported() {
         let err = Config::from_sources(Some("[nats\n"), env(&[])).unwrap_err();
         assert!(matches!(err, ConfigError::Syntax(_)), "{err}");

@@ -292,7 +292,7 @@ impl ProcessingConfig {
 pub struct HttpConfig {
     /// Address to listen on.
     pub address: String,
-    /// Port of `/metrics`, `/healthz` and `/readyz`.
+    /// Port of `/metrics`, `/healthz` and `/readyz`; 0 lets the system pick one (logged at start).
     pub port: u16,
 }
 
