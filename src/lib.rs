@@ -1,33 +1,64 @@
-//! akhbar — streaming ingestion of Arabic news.
+//! akhbar — streaming ingestion of Arabic news: raw pages from NATS JetStream in, clean article
+//! events out, what cannot be handled dead-lettered with a reason, Prometheus metrics beside.
 //!
-//! A page's path through the code:
+//! # A page's path through the code
 //!
 //! ```text
-//!  NATS JetStream (news.raw.>)            src/service/bus.rs      connect, consume, publish, ack
-//!        │ raw bytes + headers
-//!        ▼
-//!  message → Page                         src/service/message.rs  headers / JSON envelope / URL-only
-//!        │                                src/service/fetch.rs    URL-only pages (SSRF-guarded)
-//!        ▼
-//!  bounded in-flight, worker threads      src/service/pipeline.rs pull, extract, publish, ack / nak
+//!  NATS JetStream news.raw.>       service/nats.rs      connect (the one ConnectOptions builder)
+//!  (stream NEWS_RAW, consumer)     service/topology.rs  the three streams and the durable consumer
 //!        │
 //!        ▼
-//!  extract::Extractor::extract(bytes, meta) src/extract/          pure library, no I/O
-//!     gzip → charset → mojibake repair     decode/
-//!     → text page | HTML page              text.rs | html/ (clean, score, blocks, meta, jsonld)
-//!     → Article (id, site, stats)          article.rs, with normalize.rs, dates.rs, markers.rs
-//!        │
+//!  consume                         service/consume/     pull.rs: batches ≤ free in-flight slots,
+//!        │                                              ack / nak / dead-letter rules, progress
+//!        │                                              acks, back-pressure; queue.rs: core NATS
+//!        ▼                                              queue group; mod.rs: drain on shutdown
+//!  process                         service/process.rs   message.rs (headers | JSON envelope |
+//!        │                                              URL-only) → fetch.rs (SSRF-guarded) →
+//!        │                                              extraction on the blocking pool
 //!        ▼
-//!  publish article event (news.clean.{site}), or dead letter (news.dlq), await the publish ack,
-//!  then ack the input                     src/service/pipeline.rs, src/service/bus.rs
-//!        │
+//!  extract::Extractor::extract     src/extract/         pure library, no I/O: gzip → charset →
+//!        │                                              text page | HTML page → Article, or a
+//!        │                                              Rejection with its code
 //!        ▼
-//!  /metrics, /healthz, /readyz             src/service/metrics.rs, src/service/http.rs
+//!  outcome                         service/outcome.rs   Ok(article) | PageError → Reason
+//!        ▼
+//!  publish                         service/publish.rs   article → news.clean.{site}, else dead
+//!        │                                              letter → news.dlq; await the ack; then
+//!        ▼                                              consume/pull.rs acks the input
+//!  observe                         service/events.rs    one struct per happening: its log line
+//!                                  service/metrics.rs   and its counters; every metric defined
+//!                                  service/http.rs      once; /metrics /healthz /readyz
 //! ```
 //!
-//! The extraction library ([`extract`]) knows nothing of NATS; the service ([`service`]) knows
-//! nothing of HTML. The command-line front ends live in [`cli`]: `clean` (offline), `serve`,
-//! `config check`, `publish` and `tail`. Boilerplate markers are data: `config/markers.toml`.
+//! [`service::run`] wires it together (`service/mod.rs`) on a listener bound by
+//! [`service::bind`]; [`service::shutdown`] stops it gracefully; `service/backoff.rs` is the one
+//! retry policy helper; `service/tls.rs` installs the one TLS crypto provider (ring).
+//! [`service::config`] holds every configuration struct, layered by figment (defaults → TOML →
+//! `AKHBAR_<SECTION>__<KEY>`). The command-line front ends live in [`cli`], one module per
+//! command (`clean`, `serve`, `config check`, `publish`, `tail`, `health`); the binary only
+//! parses arguments and calls [`cli::run`]. The extraction library ([`extract`]) knows nothing
+//! of NATS; the service knows nothing of HTML. Boilerplate markers are data:
+//! `config/markers.toml`.
+//!
+//! # Where a change goes
+//!
+//! - **A reason code** (dead-letter `Akhbar-Reason`, the `reason` metric label): one line in the
+//!   `reasons!` list of `service/outcome.rs`, plus the [`service::outcome::PageError`] variant
+//!   that produces it. Metric labels are registered from that list; `docs/events.md`'s table is
+//!   checked against it by a test. Refusals of the extraction library are
+//!   [`extract::Rejection`] (with `extract::rejection::RejectionCode`).
+//! - **A configuration key**: a field with its `///` line in its section struct in
+//!   `service/config/mod.rs` and its default in that struct's `Default` (the
+//!   `AKHBAR_SECTION__KEY` variable comes with it); a check in `service/config/validate.rs` when
+//!   serde's typing is not enough; a row in `docs/configuration.md` (checked by a test) and a
+//!   line in `config/akhbar.toml`.
+//! - **A metric**: defined in `service/metrics.rs`, counted by the event that causes it in
+//!   `service/events.rs` (a new happening is a new event struct there); a row in
+//!   `docs/operations.md` (checked by a test).
+//! - **A NATS option**: a key of `[nats]` (`NatsConfig`) and one line in `service/nats.rs`'s
+//!   `options()`, which `serve`, `publish` and `tail` all connect through (the tools' flag, if
+//!   any, in `cli/nats_args.rs`). Stream and consumer settings: `service/topology.rs`.
+//! - **A command**: a module in `cli/` and a variant of [`cli::Command`].
 
 pub mod cli;
 pub mod extract;

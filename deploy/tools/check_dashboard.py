@@ -4,7 +4,7 @@
 Structure only: valid JSON, a uid and title, unique panel ids, panels that do not overlap, every
 panel querying through the dashboard's data-source variable, counters read through rate() and
 histograms through histogram_quantile() over _bucket series. That every metric a query names
-exists in akhbar's /metrics is proved by tests/prometheus.rs against a running akhbar.
+exists in akhbar's /metrics is proved by tests/service/monitoring.rs against a running akhbar.
 
 Usage: check_dashboard.py DASHBOARD.json
 """

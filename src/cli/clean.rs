@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::extract::{ExtractOptions, Extractor, Markers, PageMeta, DEFAULT_MAX_BYTES};
+use super::files::file_stem;
+use crate::extract::{ExtractOptions, Extractor, PageMeta, DEFAULT_MAX_BYTES};
+use crate::service::config::validate::markers_file;
 
 /// Arguments of `akhbar clean`.
 #[derive(Debug, clap::Args)]
@@ -32,15 +34,7 @@ pub struct CleanArgs {
 
 /// Runs `akhbar clean`; returns the exit code (0 when every input gave an article, 1 otherwise).
 pub fn run(args: CleanArgs) -> anyhow::Result<i32> {
-    let markers = match &args.markers {
-        Some(path) => {
-            let src = std::fs::read_to_string(path)
-                .with_context(|| format!("reading marker file {}", path.display()))?;
-            Markers::defaults_extended_with(&src)
-                .with_context(|| format!("marker file {}", path.display()))?
-        }
-        None => Markers::default(),
-    };
+    let markers = markers_file(args.markers.as_deref()).context("marker file")?;
     let extractor = Extractor::new(ExtractOptions {
         max_bytes: args.max_bytes,
         markers,
@@ -99,20 +93,15 @@ fn read_input(file: &Path) -> std::io::Result<Vec<u8>> {
     }
 }
 
-/// The output name for an input file: its file name without a trailing `.gz`, then without
-/// its last extension (`x.html.gz` → `x`, `000_ab.txt` → `000_ab`); stdin is `stdin`.
+/// The output name for an input file: [`file_stem`] (`x.html.gz` → `x`, `000_ab.txt` →
+/// `000_ab`); stdin is `stdin`.
 pub fn output_name(file: &Path) -> String {
     if file.as_os_str() == "-" {
         return "stdin".to_string();
     }
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "page".to_string());
-    let name = name.strip_suffix(".gz").unwrap_or(&name);
-    match name.rsplit_once('.') {
-        Some((stem, _)) if !stem.is_empty() => stem.to_string(),
-        _ => name.to_string(),
+    match file_stem(file) {
+        stem if stem.is_empty() => "page".to_string(),
+        stem => stem,
     }
 }
 

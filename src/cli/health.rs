@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
-use crate::service::bus::error_chain;
+use crate::service::nats::error_chain;
 
 /// Arguments of `akhbar health`.
 #[derive(Debug, clap::Args)]
@@ -48,8 +48,7 @@ pub fn run(args: HealthArgs) -> anyhow::Result<i32> {
                 args.url
             )
         })?;
-    // reqwest and async-nats link two rustls providers; pick one explicitly (as `serve` does).
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    crate::service::tls::install_crypto_provider();
     let client = reqwest::Client::builder()
         .no_proxy()
         .timeout(Duration::from_secs_f64(args.timeout))

@@ -3,7 +3,9 @@
 
 pub mod clean;
 pub mod config_cmd;
+pub mod files;
 pub mod health;
+pub mod nats_args;
 pub mod publish;
 pub mod serve;
 pub mod tail;

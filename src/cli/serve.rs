@@ -18,9 +18,6 @@ pub struct ServeArgs {
 
 /// Runs `akhbar serve`; returns the exit code (0 after a graceful shutdown).
 pub fn run(args: ServeArgs) -> anyhow::Result<i32> {
-    // reqwest brings aws-lc-rs and async-nats ring: with both compiled in, rustls needs an
-    // explicit process-wide choice or a tls:// connection panics. An Err means one is installed.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let config = Config::load(args.config.as_deref()).context("invalid configuration")?;
     init_tracing(&config);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -29,8 +26,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<i32> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async move {
+        let listener = crate::service::bind(&config.http).await?;
         let shutdown = crate::service::shutdown::on_signals();
-        crate::service::run(config, shutdown).await
+        crate::service::run(config, listener, shutdown).await
     })?;
     tracing::info!("akhbar stopped");
     Ok(0)

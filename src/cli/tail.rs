@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use async_nats::jetstream;
 use futures::StreamExt;
 
-use super::publish::NatsArgs;
+use super::nats_args::NatsArgs;
 
 /// Arguments of `akhbar tail`.
 #[derive(Debug, clap::Args)]

@@ -11,50 +11,13 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::config::FetchConfig;
+use super::outcome::Reason;
 use bytes::{Bytes, BytesMut};
 use ipnet::IpNet;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-use reqwest::{StatusCode, Url};
-use serde::{Deserialize, Serialize};
-
-/// How URL-only pages are fetched (`[fetch]` in the configuration).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct FetchConfig {
-    /// Deadline for the whole fetch (every redirect hop and the body), in milliseconds.
-    pub timeout_ms: u64,
-    /// Deadline for establishing one TCP/TLS connection, in milliseconds.
-    pub connect_timeout_ms: u64,
-    /// Largest body accepted, in bytes; the download stops as soon as it is passed.
-    pub max_bytes: usize,
-    /// Redirects followed before the fetch fails with `fetch_redirects`.
-    pub max_redirects: usize,
-    /// `User-Agent` header sent with every request.
-    pub user_agent: String,
-    /// Hosts (exact names, e.g. `intranet.example`) or addresses/CIDRs (e.g. `10.1.0.0/16`,
-    /// `127.0.0.1`) that may be fetched although they are private; empty means public only.
-    pub allow: Vec<String>,
-}
-
-impl Default for FetchConfig {
-    fn default() -> Self {
-        FetchConfig {
-            timeout_ms: 10_000,
-            connect_timeout_ms: 3_000,
-            max_bytes: crate::extract::DEFAULT_MAX_BYTES,
-            max_redirects: 5,
-            user_agent: concat!("akhbar/", env!("CARGO_PKG_VERSION")).to_string(),
-            allow: Vec::new(),
-        }
-    }
-}
-
-impl FetchConfig {
-    /// Checks the allowlist entries; the error names the entry that is neither a host nor a CIDR.
-    pub fn validate(&self) -> Result<(), FetchConfigError> {
-        Allowlist::parse(&self.allow).map(|_| ())
-    }
-}
+use reqwest::StatusCode;
+use url::{Host, Url};
 
 /// A configuration value of `[fetch]` that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -63,8 +26,8 @@ pub enum FetchConfigError {
     #[error("fetch.allow: {0:?} is neither a host name nor an IP address/CIDR")]
     BadAllowEntry(String),
     /// The HTTP client could not be built (e.g. no TLS roots).
-    #[error("cannot build the HTTP client for fetching: {0}")]
-    Client(String),
+    #[error("cannot build the HTTP client for fetching")]
+    Client(#[source] reqwest::Error),
 }
 
 /// A fetched page.
@@ -131,17 +94,22 @@ pub enum FetchError {
 }
 
 impl FetchError {
-    /// The dead-letter reason code: `fetch_forbidden`, `fetch_timeout`, `fetch_status`,
+    /// The dead-letter reason: `fetch_forbidden`, `fetch_timeout`, `fetch_status`,
     /// `fetch_redirects`, `fetch_too_large` or `fetch_failed`.
-    pub fn code(&self) -> &'static str {
+    pub fn reason(&self) -> Reason {
         match self {
-            FetchError::Forbidden { .. } => "fetch_forbidden",
-            FetchError::Timeout { .. } => "fetch_timeout",
-            FetchError::Status { .. } => "fetch_status",
-            FetchError::Redirects { .. } => "fetch_redirects",
-            FetchError::TooLarge { .. } => "fetch_too_large",
-            FetchError::Failed { .. } => "fetch_failed",
+            FetchError::Forbidden { .. } => Reason::FetchForbidden,
+            FetchError::Timeout { .. } => Reason::FetchTimeout,
+            FetchError::Status { .. } => Reason::FetchStatus,
+            FetchError::Redirects { .. } => Reason::FetchRedirects,
+            FetchError::TooLarge { .. } => Reason::FetchTooLarge,
+            FetchError::Failed { .. } => Reason::FetchFailed,
         }
+    }
+
+    /// The reason's stable code.
+    pub fn code(&self) -> &'static str {
+        self.reason().code()
     }
 }
 
@@ -294,6 +262,11 @@ fn is_host_name(s: &str) -> bool {
         })
 }
 
+/// Checks `fetch.allow` entries; the error names the first that is neither a host nor a CIDR.
+pub fn check_allowlist(entries: &[String]) -> Result<(), FetchConfigError> {
+    Allowlist::parse(entries).map(|_| ())
+}
+
 /// The resolver error that carries a refusal out through reqwest's error chain.
 #[derive(Debug, thiserror::Error)]
 #[error("{host} resolves to {ip} ({class:?}), which is not allowlisted")]
@@ -336,6 +309,7 @@ impl Resolve for GuardedResolver {
 /// names where the guard cannot see), no automatic redirects (each hop is checked by
 /// [`fetch`]), the configured timeouts and user agent. Fails on a bad allowlist entry.
 pub fn client(cfg: &FetchConfig) -> Result<reqwest::Client, FetchConfigError> {
+    super::tls::install_crypto_provider();
     let allow = Arc::new(Allowlist::parse(&cfg.allow)?);
     reqwest::Client::builder()
         .dns_resolver(Arc::new(GuardedResolver { allow }))
@@ -345,7 +319,7 @@ pub fn client(cfg: &FetchConfig) -> Result<reqwest::Client, FetchConfigError> {
         .timeout(Duration::from_millis(cfg.timeout_ms))
         .user_agent(cfg.user_agent.clone())
         .build()
-        .map_err(|e| FetchConfigError::Client(e.to_string()))
+        .map_err(FetchConfigError::Client)
 }
 
 /// Fetches `url` within the limits of `cfg`, following at most `max_redirects` redirects and
@@ -444,12 +418,11 @@ fn check_target(url: &Url, allow: &Allowlist) -> Result<(), FetchError> {
             url.scheme()
         )));
     }
-    let Some(host) = url.host_str() else {
-        return Err(forbidden("no host".to_string()));
-    };
-    let literal = host.trim_start_matches('[').trim_end_matches(']');
-    let Ok(ip) = literal.parse::<IpAddr>() else {
-        return Ok(());
+    let ip = match url.host() {
+        None => return Err(forbidden("no host".to_string())),
+        Some(Host::Domain(_)) => return Ok(()),
+        Some(Host::Ipv4(ip)) => IpAddr::V4(ip),
+        Some(Host::Ipv6(ip)) => IpAddr::V6(ip),
     };
     if allow.allows_ip(ip) {
         Ok(())

@@ -12,6 +12,8 @@ use serde::Deserialize;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use super::outcome::Reason;
+
 /// Input header: the page's URL.
 pub const HEADER_URL: &str = "Akhbar-Url";
 /// Input header: the `Content-Type` the page was served with, charset included.
@@ -75,13 +77,18 @@ pub enum MessageError {
 }
 
 impl MessageError {
-    /// The stable reason code: `bad_envelope`, `no_url` or `bad_header`.
-    pub fn code(&self) -> &'static str {
+    /// The dead-letter reason: `bad_envelope`, `no_url` or `bad_header`.
+    pub fn reason(&self) -> Reason {
         match self {
-            MessageError::BadEnvelope(_) => "bad_envelope",
-            MessageError::NoUrl => "no_url",
-            MessageError::BadHeader(_) => "bad_header",
+            MessageError::BadEnvelope(_) => Reason::BadEnvelope,
+            MessageError::NoUrl => Reason::NoUrl,
+            MessageError::BadHeader(_) => Reason::BadHeader,
         }
+    }
+
+    /// The reason's stable code.
+    pub fn code(&self) -> &'static str {
+        self.reason().code()
     }
 }
 
@@ -197,6 +204,25 @@ fn is_json(content_type: &str) -> bool {
 
 fn parse_time(s: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(s.trim(), &Rfc3339).ok()
+}
+
+/// Free text (a site name, a host, a file stem) as one subject token: lower-case ASCII letters,
+/// digits, `-` and `_`; every other run of characters becomes one `_`. `None` when nothing
+/// usable is left (e.g. an Arabic name).
+pub fn subject_token(text: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in text.trim().chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let out = out.trim_matches('_').to_string();
+    out.chars()
+        .any(|c| c.is_ascii_alphanumeric())
+        .then_some(out)
 }
 
 #[cfg(test)]
@@ -325,5 +351,17 @@ mod tests {
         let h = headers(&[("X-Crawler", "v2"), (HEADER_URL, "https://e.com/")]);
         let page = parse(Some(&h), &Bytes::from_static(b"<p>x</p>")).unwrap();
         assert_eq!(page.url.as_deref(), Some("https://e.com/"));
+    }
+
+    #[test]
+    fn site_names_become_single_subject_tokens() {
+        assert_eq!(
+            subject_token("www.AlJazeera.net").as_deref(),
+            Some("www_aljazeera_net")
+        );
+        assert_eq!(subject_token("Sky News عربية").as_deref(), Some("sky_news"));
+        assert_eq!(subject_token("  a..b  ").as_deref(), Some("a_b"));
+        assert_eq!(subject_token("الجزيرة"), None);
+        assert_eq!(subject_token("news-24_x").as_deref(), Some("news-24_x"));
     }
 }

@@ -6,26 +6,7 @@ use prometheus::{
     Registry, TextEncoder,
 };
 
-/// Reason codes known in advance, pre-registered at zero so rates and alerts work from the start.
-pub const KNOWN_REASONS: &[&str] = &[
-    "empty",
-    "too_large",
-    "binary",
-    "undecodable",
-    "no_article",
-    "bad_envelope",
-    "no_url",
-    "bad_header",
-    "max_deliveries",
-    "fetch_forbidden",
-    "fetch_timeout",
-    "fetch_status",
-    "fetch_redirects",
-    "fetch_too_large",
-    "fetch_failed",
-    "extract_timeout",
-    "extract_panic",
-];
+use super::outcome::Reason;
 
 /// The service's metrics and the registry that exports them.
 #[derive(Clone)]
@@ -214,10 +195,10 @@ impl Metrics {
         m.build_info
             .with_label_values(&[env!("CARGO_PKG_VERSION")])
             .set(1);
-        for reason in KNOWN_REASONS {
-            m.dead_lettered.with_label_values(&[reason]);
-            if !reason.starts_with("fetch_") && *reason != "max_deliveries" {
-                m.pages_rejected.with_label_values(&[reason]);
+        for reason in Reason::all() {
+            m.dead_lettered.with_label_values(&[reason.code()]);
+            if reason.is_rejection() {
+                m.pages_rejected.with_label_values(&[reason.code()]);
             }
         }
         Ok(m)
@@ -270,5 +251,22 @@ mod tests {
         ] {
             assert!(text.contains(name), "{name} missing from:\n{text}");
         }
+    }
+
+    #[test]
+    fn every_metric_is_in_the_table_of_docs_operations_md() {
+        let source = include_str!("metrics.rs");
+        let definitions = source.split("#[cfg(test)]").next().unwrap_or_default();
+        let doc = include_str!("../../docs/operations.md");
+        let names: Vec<&str> = definitions
+            .split('"')
+            .filter(|s| s.starts_with("akhbar_") && !s.contains(' '))
+            .collect();
+        assert!(names.len() >= 20, "{names:?}");
+        let missing: Vec<&&str> = names
+            .iter()
+            .filter(|n| !doc.contains(&format!("`{n}`")) && !doc.contains(&format!("`{n}{{")))
+            .collect();
+        assert!(missing.is_empty(), "not in docs/operations.md: {missing:?}");
     }
 }

@@ -1,25 +1,42 @@
 //! The streaming service: NATS JetStream in, article events out, Prometheus metrics.
 //!
-//! [`run`] wires the parts together: [`metrics`] and the [`http`] endpoint first (so `/healthz`
-//! answers at once), then the NATS connection ([`bus`]), the streams and the durable consumer,
-//! and the [`pipeline`] that pulls pages, extracts them and publishes article events or dead
-//! letters. [`shutdown`] stops it gracefully. Configuration lives in [`config`], the wire format
-//! in [`message`], URL-only fetching in [`fetch`].
+//! [`run`] wires the parts together on a listener from [`bind`]: the metrics and the HTTP
+//! endpoint first (so `/healthz` answers at once), then the NATS connection (`nats.rs`), the
+//! streams and the durable consumer (`topology.rs`), and the pipeline: `consume/` takes pages off
+//! the bus, `process.rs` turns each into an outcome (`outcome.rs`), `publish.rs` sends the
+//! article event or the dead letter; `events.rs` logs and counts what happens. [`shutdown`] stops
+//! it gracefully. Public beside `run`: the configuration ([`config`]), the wire format
+//! ([`message`]) and URL-only fetching ([`fetch`]); the rest is internal.
 
-pub mod bus;
+pub(crate) mod backoff;
 pub mod config;
+pub(crate) mod consume;
+pub(crate) mod events;
 pub mod fetch;
-pub mod http;
+pub(crate) mod http;
 pub mod message;
-pub mod metrics;
-pub mod pipeline;
+pub(crate) mod metrics;
+pub(crate) mod nats;
+pub mod outcome;
+pub(crate) mod process;
+pub(crate) mod publish;
 pub mod shutdown;
+pub(crate) mod tls;
+pub(crate) mod topology;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use config::{Config, InputMode};
 use shutdown::Shutdown;
+
+pub use metrics::MetricsError;
+pub use nats::ConnectError;
+pub use topology::TopologyError;
+
+/// Pause between attempts to bind the streams and the consumer at start
+/// (`nats.retry_on_initial_connect`).
+const TOPOLOGY_RETRY: Duration = Duration::from_secs(2);
 
 /// Why the service could not start or run.
 #[derive(Debug, thiserror::Error)]
@@ -29,45 +46,57 @@ pub enum ServiceError {
     Config(#[from] config::ConfigError),
     /// The metrics registry could not be built.
     #[error(transparent)]
-    Metrics(#[from] metrics::MetricsError),
+    Metrics(#[from] MetricsError),
     /// The HTTP port could not be bound.
-    #[error("cannot listen on {address}: {source}")]
+    #[error("cannot listen on {address}")]
     Http {
         /// The address and port.
         address: String,
         /// The I/O error.
         source: std::io::Error,
     },
-    /// NATS could not be reached or the streams/consumer could not be set up.
+    /// NATS could not be reached.
     #[error(transparent)]
-    Bus(#[from] bus::BusError),
+    Connect(#[from] ConnectError),
+    /// The streams or the consumer could not be set up.
+    #[error(transparent)]
+    Topology(#[from] TopologyError),
     /// The fetch client could not be built.
     #[error(transparent)]
     Fetch(#[from] fetch::FetchConfigError),
     /// The core-NATS subscription failed.
-    #[error("cannot subscribe to {subject}: {message}")]
+    #[error("cannot subscribe to {subject}")]
     Subscribe {
         /// The subject.
         subject: String,
         /// The client's error.
-        message: String,
+        source: async_nats::SubscribeError,
     },
 }
 
-/// Runs the service until `shutdown` fires, then drains in-flight pages within the grace period.
-pub async fn run(config: Config, shutdown: Shutdown) -> Result<(), ServiceError> {
+/// Binds the HTTP endpoint's address (`http.address`, `http.port`; port 0 lets the system pick).
+pub async fn bind(http: &config::HttpConfig) -> Result<tokio::net::TcpListener, ServiceError> {
+    let address = format!("{}:{}", http.address, http.port);
+    tokio::net::TcpListener::bind(&address)
+        .await
+        .map_err(|source| ServiceError::Http { address, source })
+}
+
+/// Runs the service, serving `/metrics`, `/healthz` and `/readyz` on `listener`, until
+/// `shutdown` fires, then drains in-flight pages within the grace period.
+pub async fn run(
+    config: Config,
+    listener: tokio::net::TcpListener,
+    shutdown: Shutdown,
+) -> Result<(), ServiceError> {
     config.validate()?;
     let cfg = Arc::new(config);
     let metrics = metrics::Metrics::new()?;
     let readiness = http::Readiness::default();
-    let address = format!("{}:{}", cfg.http.address, cfg.http.port);
-    let listener = tokio::net::TcpListener::bind(&address)
-        .await
-        .map_err(|source| ServiceError::Http {
-            address: address.clone(),
-            source,
-        })?;
-    tracing::info!(address = %address, "serving /metrics, /healthz, /readyz");
+    match listener.local_addr() {
+        Ok(address) => tracing::info!(%address, "serving /metrics, /healthz, /readyz"),
+        Err(e) => tracing::warn!(error = %e, "serving /metrics, /healthz, /readyz"),
+    }
     let (http_stop, http_shutdown) = shutdown::channel();
     let http_task = tokio::spawn(http::serve(
         listener,
@@ -93,31 +122,42 @@ async fn run_pipeline(
     mut shutdown: Shutdown,
 ) -> Result<(), ServiceError> {
     let client = tokio::select! {
-        c = bus::connect(&cfg.nats, metrics) => c?,
+        c = nats::connect(&cfg.nats, metrics) => c?,
         _ = shutdown.wait() => return Ok(()),
     };
     let extractor = crate::extract::Extractor::new(crate::extract::ExtractOptions {
         max_bytes: cfg.processing.max_page_bytes,
         markers: cfg.markers()?,
     });
-    let http_client = fetch::client(&cfg.fetch)?;
-    let pipeline = pipeline::Pipeline::new(
+    let processor = process::Processor::new(
+        extractor,
+        cfg.processing.workers(),
+        Duration::from_secs(cfg.processing.extract_timeout_secs),
+        fetch::client(&cfg.fetch)?,
+        cfg.fetch.clone(),
+        metrics.clone(),
+    );
+    let publisher = publish::Publisher::new(client.clone(), cfg.output.clone(), metrics.clone());
+    let pipeline = consume::Pipeline::new(
         Arc::clone(cfg),
         client.clone(),
+        processor,
+        publisher,
         metrics.clone(),
-        extractor,
-        http_client,
     );
     let unfinished = match cfg.input.mode {
         InputMode::Jetstream => {
             let js = async_nats::jetstream::new(client.clone());
+            let retry = backoff::Backoff::constant(TOPOLOGY_RETRY);
+            let mut attempt = 0;
             let consumer = loop {
-                match bus::ensure_topology(&js, cfg).await {
+                match topology::ensure_topology(&js, cfg).await {
                     Ok(c) => break c,
                     Err(e) if cfg.nats.retry_on_initial_connect => {
-                        tracing::warn!(error = %e, "JetStream not ready; retrying");
+                        attempt += 1;
+                        tracing::warn!(error = %nats::error_chain(&e), "JetStream not ready; retrying");
                         tokio::select! {
-                            _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                            _ = tokio::time::sleep(retry.delay(attempt)) => {}
                             _ = shutdown.wait() => return Ok(()),
                         }
                     }
@@ -140,14 +180,14 @@ async fn run_pipeline(
                 let sub = client
                     .queue_subscribe(subject.clone(), cfg.input.queue_group.clone())
                     .await
-                    .map_err(|e| ServiceError::Subscribe {
+                    .map_err(|source| ServiceError::Subscribe {
                         subject: subject.clone(),
-                        message: bus::error_chain(&e),
+                        source,
                     })?;
                 subs.push(sub);
             }
             if let Err(e) = client.flush().await {
-                tracing::warn!(error = %bus::error_chain(&e), "flushing the subscriptions failed");
+                tracing::warn!(error = %nats::error_chain(&e), "flushing the subscriptions failed");
             }
             tracing::info!(
                 queue_group = %cfg.input.queue_group,

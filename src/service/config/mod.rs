@@ -1,0 +1,400 @@
+//! The service configuration, every key in one place: the structs below are the schema, their
+//! `Default` impls the defaults, their `///` lines the documentation (`config/akhbar.toml`
+//! repeats them for operators).
+//!
+//! Layering ([`load`], with `figment`): defaults → the TOML file → `AKHBAR_<SECTION>__<KEY>`
+//! environment variables. [`validate`] checks what serde cannot. Secrets are wrapped in
+//! [`Secret`], which never prints its value. Errors name the key at fault, and the variable
+//! when one set it.
+//!
+//! A new key: a field with its `///` line in its section struct, its default in that struct's
+//! `Default`, a line in `config/akhbar.toml`, and a check in [`validate`] when serde's typing is
+//! not enough.
+
+pub mod load;
+pub mod validate;
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize, Serializer};
+
+pub use load::ConfigError;
+
+/// Prefix of the environment variables that override configuration keys.
+pub const ENV_PREFIX: &str = "AKHBAR_";
+/// Separator between nesting levels in an environment variable name.
+pub const ENV_SEPARATOR: &str = "__";
+/// The configuration file used when none is given.
+pub const DEFAULT_CONFIG_PATH: &str = "config/akhbar.toml";
+
+/// A value that must never appear in logs or in `akhbar config check` output.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret itself, for the one place that needs it (the NATS connect options).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What a secret prints as.
+pub const MASK: &str = "********";
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(MASK)
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(MASK)
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(MASK)
+    }
+}
+
+/// The whole configuration of `akhbar serve`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// How to reach NATS.
+    pub nats: NatsConfig,
+    /// Where raw pages come from.
+    pub input: InputConfig,
+    /// Where article events and dead letters go.
+    pub output: OutputConfig,
+    /// Concurrency and size limits.
+    pub processing: ProcessingConfig,
+    /// The HTTP endpoint (`/metrics`, `/healthz`, `/readyz`).
+    pub http: HttpConfig,
+    /// Graceful shutdown.
+    pub shutdown: ShutdownConfig,
+    /// Logging.
+    pub log: LogConfig,
+    /// Extraction settings.
+    pub extract: ExtractConfig,
+    /// How URL-only pages are fetched.
+    pub fetch: FetchConfig,
+}
+
+/// Connection to NATS: servers, authentication, TLS, reconnection.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NatsConfig {
+    /// Server URL, or several separated by commas (`nats://a:4222,nats://b:4222`).
+    pub url: String,
+    /// Connection name shown by the server (`nats server report connections`).
+    pub name: String,
+    /// User name for user/password authentication.
+    pub user: Option<String>,
+    /// Password for user/password authentication.
+    pub password: Option<Secret>,
+    /// Token authentication.
+    pub token: Option<Secret>,
+    /// NKey seed (`SU…`) for NKey authentication.
+    pub nkey_seed: Option<Secret>,
+    /// A `.creds` file (JWT + NKey seed) for decentralised authentication.
+    pub credentials_file: Option<PathBuf>,
+    /// PEM file of CA certificates to trust for the server's certificate.
+    pub tls_ca: Option<PathBuf>,
+    /// PEM client certificate (mutual TLS); needs `tls_key`.
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of the client certificate.
+    pub tls_key: Option<PathBuf>,
+    /// Refuse to talk to a server without TLS.
+    pub tls_required: bool,
+    /// Deadline for establishing one connection, in seconds.
+    pub connect_timeout_secs: u64,
+    /// Longest pause between reconnect attempts, in seconds (attempts never stop).
+    pub reconnect_max_delay_secs: u64,
+    /// Start even when no server is reachable yet, and keep trying in the background.
+    pub retry_on_initial_connect: bool,
+    /// Create the streams and the consumer when they are missing.
+    pub create_streams: bool,
+}
+
+impl Default for NatsConfig {
+    fn default() -> Self {
+        NatsConfig {
+            url: "nats://127.0.0.1:4222".to_string(),
+            name: "akhbar".to_string(),
+            user: None,
+            password: None,
+            token: None,
+            nkey_seed: None,
+            credentials_file: None,
+            tls_ca: None,
+            tls_cert: None,
+            tls_key: None,
+            tls_required: false,
+            connect_timeout_secs: 5,
+            reconnect_max_delay_secs: 8,
+            retry_on_initial_connect: false,
+            create_streams: true,
+        }
+    }
+}
+
+impl NatsConfig {
+    /// The configured servers, one per comma-separated entry.
+    pub fn servers(&self) -> Vec<String> {
+        self.url
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// How pages are taken off NATS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputMode {
+    /// A durable JetStream pull consumer with explicit acks: at-least-once.
+    Jetstream,
+    /// A core-NATS queue subscription: at-most-once (a crash loses what is in flight).
+    Core,
+}
+
+/// The input side: stream, consumer and redelivery policy.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InputConfig {
+    /// `jetstream` (default, at-least-once) or `core` (queue group, at-most-once).
+    pub mode: InputMode,
+    /// The JetStream stream holding raw pages.
+    pub stream: String,
+    /// Subjects of that stream (and of the core subscription in `core` mode).
+    #[serde(deserialize_with = "load::list")]
+    pub subjects: Vec<String>,
+    /// The durable pull consumer shared by all replicas.
+    pub consumer: String,
+    /// The queue group joined in `core` mode.
+    pub queue_group: String,
+    /// Most messages requested in one pull.
+    pub batch_size: usize,
+    /// Deliveries of one page before it is dead-lettered with reason `max_deliveries`.
+    pub max_deliveries: u32,
+    /// Seconds the server waits for an ack before redelivering.
+    pub ack_wait_secs: u64,
+    /// Delays before redelivery after a failed publish, by attempt (the last one repeats).
+    #[serde(deserialize_with = "load::list")]
+    pub nak_backoff_ms: Vec<u64>,
+    /// How often the consumer's pending counts are polled for the metrics, in seconds.
+    pub pending_poll_secs: u64,
+}
+
+impl Default for InputConfig {
+    fn default() -> Self {
+        InputConfig {
+            mode: InputMode::Jetstream,
+            stream: "NEWS_RAW".to_string(),
+            subjects: vec!["news.raw.>".to_string()],
+            consumer: "akhbar".to_string(),
+            queue_group: "akhbar".to_string(),
+            batch_size: 64,
+            max_deliveries: 5,
+            ack_wait_secs: 60,
+            nak_backoff_ms: vec![1_000, 5_000, 15_000, 30_000],
+            pending_poll_secs: 5,
+        }
+    }
+}
+
+/// The output side: article subject, dead-letter subject and their streams.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutputConfig {
+    /// Subject of article events; `{site}` becomes the article's site as a subject token.
+    pub subject_template: String,
+    /// The stream that stores article events.
+    pub stream: String,
+    /// Subjects of that stream.
+    #[serde(deserialize_with = "load::list")]
+    pub subjects: Vec<String>,
+    /// Subject of dead letters.
+    pub dlq_subject: String,
+    /// The stream that stores dead letters.
+    pub dlq_stream: String,
+    /// Window in which the output stream drops a repeated `Nats-Msg-Id`, in seconds.
+    pub duplicate_window_secs: u64,
+    /// Deadline for a publish acknowledgement, in seconds.
+    pub publish_timeout_secs: u64,
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        OutputConfig {
+            subject_template: "news.clean.{site}".to_string(),
+            stream: "NEWS_CLEAN".to_string(),
+            subjects: vec!["news.clean.>".to_string()],
+            dlq_subject: "news.dlq".to_string(),
+            dlq_stream: "NEWS_DLQ".to_string(),
+            duplicate_window_secs: 120,
+            publish_timeout_secs: 10,
+        }
+    }
+}
+
+/// Concurrency and size limits.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProcessingConfig {
+    /// Pages taken off the bus but not yet acked, at most (bounds memory).
+    pub in_flight: usize,
+    /// Extractions running at once on the blocking pool; 0 means one per CPU core.
+    pub worker_threads: usize,
+    /// Largest page accepted, in bytes (after gzip inflation); larger ones are `too_large`.
+    pub max_page_bytes: usize,
+    /// Seconds one extraction may take before the page is dead-lettered `extract_timeout`.
+    pub extract_timeout_secs: u64,
+}
+
+impl Default for ProcessingConfig {
+    fn default() -> Self {
+        ProcessingConfig {
+            in_flight: 64,
+            worker_threads: 0,
+            max_page_bytes: crate::extract::DEFAULT_MAX_BYTES,
+            extract_timeout_secs: 30,
+        }
+    }
+}
+
+impl ProcessingConfig {
+    /// The number of extraction workers, `worker_threads` or the number of cores.
+    pub fn workers(&self) -> usize {
+        if self.worker_threads > 0 {
+            self.worker_threads
+        } else {
+            std::thread::available_parallelism().map_or(2, |n| n.get())
+        }
+    }
+}
+
+/// The HTTP endpoint.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Address to listen on.
+    pub address: String,
+    /// Port of `/metrics`, `/healthz` and `/readyz`; 0 lets the system pick one (logged at start).
+    pub port: u16,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            address: "0.0.0.0".to_string(),
+            port: 9090,
+        }
+    }
+}
+
+/// Graceful shutdown.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ShutdownConfig {
+    /// Seconds allowed to finish in-flight pages after SIGTERM/SIGINT before exiting anyway.
+    pub grace_period_secs: u64,
+}
+
+impl Default for ShutdownConfig {
+    fn default() -> Self {
+        ShutdownConfig {
+            grace_period_secs: 20,
+        }
+    }
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log shippers.
+    Json,
+}
+
+/// Logging.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// `text` or `json`.
+    pub format: LogFormat,
+    /// Filter in `tracing` syntax (`info`, `akhbar=debug,async_nats=warn`); `RUST_LOG` wins.
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            format: LogFormat::Text,
+            level: "info".to_string(),
+        }
+    }
+}
+
+/// Extraction settings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExtractConfig {
+    /// A marker file extending the built-in boilerplate markers (same layout as
+    /// `config/markers.toml`).
+    pub markers_file: Option<PathBuf>,
+}
+
+/// How URL-only pages are fetched (`[fetch]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FetchConfig {
+    /// Deadline for the whole fetch (every redirect hop and the body), in milliseconds.
+    pub timeout_ms: u64,
+    /// Deadline for establishing one TCP/TLS connection, in milliseconds.
+    pub connect_timeout_ms: u64,
+    /// Largest body accepted, in bytes; the download stops as soon as it is passed.
+    pub max_bytes: usize,
+    /// Redirects followed before the fetch fails with `fetch_redirects`.
+    pub max_redirects: usize,
+    /// `User-Agent` header sent with every request.
+    pub user_agent: String,
+    /// Hosts (exact names, e.g. `intranet.example`) or addresses/CIDRs (e.g. `10.1.0.0/16`,
+    /// `127.0.0.1`) that may be fetched although they are private; empty means public only.
+    #[serde(deserialize_with = "load::list")]
+    pub allow: Vec<String>,
+}
+
+impl Default for FetchConfig {
+    fn default() -> Self {
+        FetchConfig {
+            timeout_ms: 10_000,
+            connect_timeout_ms: 3_000,
+            max_bytes: crate::extract::DEFAULT_MAX_BYTES,
+            max_redirects: 5,
+            user_agent: concat!("akhbar/", env!("CARGO_PKG_VERSION")).to_string(),
+            allow: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// The effective configuration as TOML, secrets masked (`akhbar config check`).
+    pub fn to_toml_masked(&self) -> String {
+        toml::to_string(self).unwrap_or_else(|e| format!("# cannot render: {e}\n"))
+    }
+}

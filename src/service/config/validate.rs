@@ -1,0 +1,274 @@
+//! Checks serde cannot make: names, ranges, keys that go together, files that must exist.
+
+use std::path::{Path, PathBuf};
+
+use super::{Config, ConfigError, FetchConfig, InputMode};
+use crate::extract::markers::MarkersError;
+use crate::extract::Markers;
+use crate::service::fetch::{self, FetchConfigError};
+use crate::service::nats;
+
+impl Config {
+    /// Checks values serde cannot: names, ranges, pairs of keys that go together, files.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let n = &self.nats;
+        if n.servers().is_empty() {
+            return Err(ConfigError::invalid("nats.url", "no server given"));
+        }
+        if let Err(e) = nats::servers(n) {
+            return Err(ConfigError::invalid("nats.url", nats::error_chain(&e)));
+        }
+        together(
+            ("nats.user", n.user.is_some()),
+            ("nats.password", n.password.is_some()),
+        )?;
+        together(
+            ("nats.tls_cert", n.tls_cert.is_some()),
+            ("nats.tls_key", n.tls_key.is_some()),
+        )?;
+        for (key, path) in [
+            ("nats.credentials_file", &n.credentials_file),
+            ("nats.tls_ca", &n.tls_ca),
+            ("nats.tls_cert", &n.tls_cert),
+            ("nats.tls_key", &n.tls_key),
+        ] {
+            if let Some(p) = path {
+                if !p.is_file() {
+                    return Err(ConfigError::invalid(
+                        key,
+                        format!("{} is not a file", p.display()),
+                    ));
+                }
+            }
+        }
+        if n.connect_timeout_secs == 0 {
+            return Err(ConfigError::invalid(
+                "nats.connect_timeout_secs",
+                "must be at least 1",
+            ));
+        }
+        let i = &self.input;
+        stream_name("input.stream", &i.stream)?;
+        stream_name("input.consumer", &i.consumer)?;
+        subjects("input.subjects", &i.subjects)?;
+        if i.mode == InputMode::Core {
+            token("input.queue_group", &i.queue_group)?;
+        }
+        positive("input.batch_size", i.batch_size as u64)?;
+        positive("input.max_deliveries", u64::from(i.max_deliveries))?;
+        positive("input.ack_wait_secs", i.ack_wait_secs)?;
+        positive("input.pending_poll_secs", i.pending_poll_secs)?;
+        let o = &self.output;
+        let sample = o.subject_template.replace("{site}", "example_com");
+        if o.subject_template.trim().is_empty() || !valid_subject(&sample, false) {
+            return Err(ConfigError::invalid(
+                "output.subject_template",
+                format!("{:?} does not make a valid subject", o.subject_template),
+            ));
+        }
+        stream_name("output.stream", &o.stream)?;
+        subjects("output.subjects", &o.subjects)?;
+        if !valid_subject(&o.dlq_subject, false) {
+            return Err(ConfigError::invalid(
+                "output.dlq_subject",
+                format!("{:?} is not a valid subject", o.dlq_subject),
+            ));
+        }
+        stream_name("output.dlq_stream", &o.dlq_stream)?;
+        positive("output.publish_timeout_secs", o.publish_timeout_secs)?;
+        let p = &self.processing;
+        positive("processing.in_flight", p.in_flight as u64)?;
+        positive("processing.max_page_bytes", p.max_page_bytes as u64)?;
+        positive("processing.extract_timeout_secs", p.extract_timeout_secs)?;
+        if self.http.address.parse::<std::net::IpAddr>().is_err() {
+            return Err(ConfigError::invalid(
+                "http.address",
+                format!("{:?} is not an IP address", self.http.address),
+            ));
+        }
+        positive(
+            "shutdown.grace_period_secs",
+            self.shutdown.grace_period_secs,
+        )?;
+        if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
+            return Err(ConfigError::invalid(
+                "log.level",
+                format!("{:?} is not a valid filter", self.log.level),
+            ));
+        }
+        self.markers()?;
+        self.fetch
+            .validate()
+            .map_err(|e| ConfigError::invalid("fetch.allow", e.to_string()))?;
+        Ok(())
+    }
+
+    /// The boilerplate markers: the built-in ones, extended by `extract.markers_file` if set.
+    pub fn markers(&self) -> Result<Markers, ConfigError> {
+        markers_file(self.extract.markers_file.as_deref())
+            .map_err(|e| ConfigError::invalid("extract.markers_file", e.to_string()))
+    }
+}
+
+/// A marker file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum MarkersFileError {
+    /// The file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not a valid marker file.
+    #[error("{}: {source}", path.display())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        source: MarkersError,
+    },
+}
+
+/// The built-in boilerplate markers, extended by the marker file at `path` when there is one
+/// (`extract.markers_file`, `akhbar clean --markers`).
+pub fn markers_file(path: Option<&Path>) -> Result<Markers, MarkersFileError> {
+    let Some(path) = path else {
+        return Ok(Markers::default());
+    };
+    let text = std::fs::read_to_string(path).map_err(|source| MarkersFileError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Markers::defaults_extended_with(&text).map_err(|source| MarkersFileError::Invalid {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+impl FetchConfig {
+    /// Checks the allowlist entries; the error names the entry that is neither a host nor a CIDR.
+    pub fn validate(&self) -> Result<(), FetchConfigError> {
+        fetch::check_allowlist(&self.allow)
+    }
+}
+
+/// Two keys that are set together or not at all; the error names the one missing.
+fn together(a: (&str, bool), b: (&str, bool)) -> Result<(), ConfigError> {
+    let missing = match (a.1, b.1) {
+        (true, false) => b.0,
+        (false, true) => a.0,
+        _ => return Ok(()),
+    };
+    let short = |key: &str| key.rsplit('.').next().unwrap_or(key).to_string();
+    Err(ConfigError::invalid(
+        missing,
+        format!("{} and {} go together", short(a.0), short(b.0)),
+    ))
+}
+
+fn positive(key: &str, value: u64) -> Result<(), ConfigError> {
+    if value == 0 {
+        Err(ConfigError::invalid(key, "must be at least 1"))
+    } else {
+        Ok(())
+    }
+}
+
+fn token(key: &str, value: &str) -> Result<(), ConfigError> {
+    if value.is_empty()
+        || value
+            .chars()
+            .any(|c| c.is_whitespace() || matches!(c, '.' | '*' | '>'))
+    {
+        Err(ConfigError::invalid(
+            key,
+            format!("{value:?} must be one word without spaces, '.', '*' or '>'"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn stream_name(key: &str, value: &str) -> Result<(), ConfigError> {
+    token(key, value)?;
+    if value.contains(['/', '\\']) {
+        return Err(ConfigError::invalid(
+            key,
+            format!("{value:?} must not hold '/' or '\\'"),
+        ));
+    }
+    Ok(())
+}
+
+fn subjects(key: &str, list: &[String]) -> Result<(), ConfigError> {
+    if list.is_empty() {
+        return Err(ConfigError::invalid(key, "at least one subject is needed"));
+    }
+    for s in list {
+        if !valid_subject(s, true) {
+            return Err(ConfigError::invalid(
+                key,
+                format!("{s:?} is not a valid subject"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A NATS subject: dot-separated non-empty tokens without whitespace; wildcards only if allowed.
+pub(crate) fn valid_subject(s: &str, wildcards: bool) -> bool {
+    let tokens: Vec<&str> = s.split('.').collect();
+    !s.is_empty()
+        && tokens.iter().enumerate().all(|(i, t)| {
+            !t.is_empty()
+                && !t.chars().any(char::is_whitespace)
+                && match *t {
+                    "*" => wildcards,
+                    ">" => wildcards && i == tokens.len() - 1,
+                    _ => !t.contains(['*', '>']),
+                }
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_values_are_named_by_validation() {
+        for (file, key) in [
+            ("[processing]\nin_flight = 0\n", "processing.in_flight"),
+            ("[nats]\nurl = \"http://x\"\n", "nats.url"),
+            ("[nats]\nuser = \"u\"\n", "nats.password"),
+            ("[nats]\ntls_cert = \"/nonexistent.pem\"\n", "nats.tls_key"),
+            ("[nats]\ntls_ca = \"/nonexistent.pem\"\n", "nats.tls_ca"),
+            (
+                "[output]\nsubject_template = \"news clean\"\n",
+                "output.subject_template",
+            ),
+            ("[input]\nstream = \"A.B\"\n", "input.stream"),
+            ("[input]\nsubjects = []\n", "input.subjects"),
+            ("[http]\naddress = \"localhost:1\"\n", "http.address"),
+            (
+                "[extract]\nmarkers_file = \"/nonexistent.toml\"\n",
+                "extract.markers_file",
+            ),
+            ("[fetch]\nallow = [\"10.0.0.0/99\"]\n", "fetch.allow"),
+        ] {
+            let err = Config::from_sources(Some(file), Vec::new()).unwrap_err();
+            assert_eq!(err.key(), Some(key), "{file}: {err}");
+        }
+    }
+
+    #[test]
+    fn subjects_are_checked_for_tokens_and_wildcards() {
+        assert!(valid_subject("news.raw.>", true));
+        assert!(valid_subject("news.*.x", true));
+        assert!(!valid_subject("news.raw.>", false));
+        assert!(!valid_subject("news..x", false));
+        assert!(!valid_subject("news.>.x", true));
+        assert!(!valid_subject("", false));
+    }
+}

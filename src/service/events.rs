@@ -1,0 +1,397 @@
+//! Internal events: one struct per thing that happens to a page or to the connection. Its
+//! [`Emit::emit`] writes the log line and updates the metrics together, so the two never drift
+//! and each is written in exactly one place. A new counter or log line for an existing
+//! happening goes into its event here; the metric itself is defined in [`super::metrics`].
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use time::OffsetDateTime;
+
+use super::metrics::Metrics;
+use super::nats::error_chain;
+use super::outcome::{PageError, Reason};
+use super::publish::PublishError;
+use crate::extract::Article;
+
+/// An event that logs and counts itself.
+pub trait Emit {
+    /// Writes the event's log line (if any) and updates its metrics.
+    fn emit(self, metrics: &Metrics);
+}
+
+/// A message was taken off the input subjects.
+#[derive(Debug)]
+pub struct PageReceived {
+    /// Payload size in bytes.
+    pub bytes: usize,
+    /// How many times the message has been delivered (1 in core mode).
+    pub delivered: u32,
+}
+
+impl Emit for PageReceived {
+    fn emit(self, m: &Metrics) {
+        m.pages_received.inc();
+        m.received_bytes.inc_by(self.bytes as u64);
+        if self.delivered > 1 {
+            m.redeliveries.inc();
+        }
+    }
+}
+
+/// An article event was published (and, in JetStream mode, acknowledged).
+#[derive(Debug)]
+pub struct ArticlePublished<'a> {
+    /// The article.
+    pub article: &'a Article,
+    /// The subject it went to.
+    pub subject: &'a str,
+    /// Size of the event in bytes.
+    pub bytes: u64,
+    /// When the crawler fetched the page, if it said so (start of the end-to-end latency).
+    pub fetched_at: Option<OffsetDateTime>,
+}
+
+impl Emit for ArticlePublished<'_> {
+    fn emit(self, m: &Metrics) {
+        m.articles_published.inc();
+        m.published_bytes.inc_by(self.bytes);
+        for (kind, n) in &self.article.stats.removed {
+            m.boilerplate_removed
+                .with_label_values(&[kind.as_str()])
+                .inc_by(*n);
+        }
+        if let Some(t) = self.fetched_at {
+            let secs = (OffsetDateTime::now_utc() - t).as_seconds_f64();
+            if secs >= 0.0 {
+                m.end_to_end_seconds.observe(secs);
+            }
+        }
+        let body_chars = self.article.stats.body_chars;
+        tracing::info!(subject = %self.subject, id = %self.article.id, body_chars, "article published");
+    }
+}
+
+/// The output stream dropped an article event as a duplicate of one within its window.
+#[derive(Debug)]
+pub struct DuplicateDropped<'a> {
+    /// The subject it was sent to.
+    pub subject: &'a str,
+    /// The article id.
+    pub id: &'a str,
+}
+
+impl Emit for DuplicateDropped<'_> {
+    fn emit(self, _m: &Metrics) {
+        tracing::info!(subject = %self.subject, id = %self.id, "duplicate dropped by the server");
+    }
+}
+
+/// A page gave no article (its dead letter follows).
+#[derive(Debug)]
+pub struct PageRejected<'a> {
+    /// Why.
+    pub error: &'a PageError,
+}
+
+impl Emit for PageRejected<'_> {
+    fn emit(self, m: &Metrics) {
+        let reason = self.error.reason().code();
+        m.pages_rejected.with_label_values(&[reason]).inc();
+        tracing::info!(reason, error = %error_chain(self.error), "page rejected");
+    }
+}
+
+/// A dead letter was published (and, in JetStream mode, acknowledged).
+#[derive(Debug)]
+pub struct DeadLettered {
+    /// Its reason.
+    pub reason: Reason,
+}
+
+impl Emit for DeadLettered {
+    fn emit(self, m: &Metrics) {
+        let reason = self.reason.code();
+        m.dead_lettered.with_label_values(&[reason]).inc();
+        tracing::info!(reason, "page dead-lettered");
+    }
+}
+
+/// A dead letter is over the server's `max_payload` and is sent again with less in it.
+#[derive(Debug)]
+pub struct DeadLetterTruncated<'a> {
+    /// Its reason.
+    pub reason: Reason,
+    /// Size of the original payload.
+    pub size: usize,
+    /// The server's `max_payload`.
+    pub max_payload: usize,
+    /// What is left out next: `payload` or `payload,headers`.
+    pub truncated: &'a str,
+    /// The refused publish.
+    pub error: &'a PublishError,
+}
+
+impl Emit for DeadLetterTruncated<'_> {
+    fn emit(self, _m: &Metrics) {
+        let truncated = self.truncated;
+        tracing::warn!(
+            reason = self.reason.code(),
+            size = self.size,
+            max_payload = self.max_payload,
+            truncated,
+            error = %error_chain(self.error),
+            "dead letter over max_payload; sending it without the original {truncated}"
+        );
+    }
+}
+
+/// What happens to a page whose article or dead letter could not be published.
+#[derive(Debug, Clone, Copy)]
+pub enum AfterPublishFailure {
+    /// The input is nak'ed and pulling pauses this many milliseconds (JetStream).
+    Redelivery {
+        /// The pull loop's pause.
+        pause_ms: u64,
+    },
+    /// The dead letter failed; the input is nak'ed (JetStream).
+    DeadLetterRedelivery,
+    /// Nothing is redelivered: the page is lost (core mode, at-most-once).
+    Lost,
+}
+
+/// Publishing an article event or a dead letter failed.
+#[derive(Debug)]
+pub struct PublishFailed<'a> {
+    /// The failure.
+    pub error: &'a PublishError,
+    /// What follows.
+    pub then: AfterPublishFailure,
+}
+
+impl Emit for PublishFailed<'_> {
+    fn emit(self, m: &Metrics) {
+        m.publish_errors.inc();
+        let error = error_chain(self.error);
+        match self.then {
+            AfterPublishFailure::Redelivery { pause_ms } => {
+                tracing::warn!(error = %error, pause_ms, "publish failed");
+            }
+            AfterPublishFailure::DeadLetterRedelivery => {
+                tracing::warn!(error = %error, "dead-letter publish failed; redelivery follows");
+            }
+            AfterPublishFailure::Lost => {
+                tracing::error!(error = %error, "publish failed; page lost (core mode)");
+            }
+        }
+    }
+}
+
+/// A URL-only page was fetched, or its fetch failed with `reason`.
+#[derive(Debug)]
+pub struct FetchFinished {
+    /// `None` on success, else the fetch reason.
+    pub failure: Option<Reason>,
+}
+
+impl Emit for FetchFinished {
+    fn emit(self, m: &Metrics) {
+        let outcome = self.failure.map_or("ok", Reason::code);
+        m.fetches.with_label_values(&[outcome]).inc();
+    }
+}
+
+/// One extraction ended (with an article, a rejection, a panic or a timeout).
+#[derive(Debug)]
+pub struct ExtractionFinished {
+    /// Time spent, in seconds.
+    pub seconds: f64,
+}
+
+impl Emit for ExtractionFinished {
+    fn emit(self, m: &Metrics) {
+        m.extraction_seconds.observe(self.seconds);
+    }
+}
+
+/// An extraction panicked (a bug in the extraction library).
+#[derive(Debug)]
+pub struct ExtractionPanicked<'a> {
+    /// The join error carrying the panic.
+    pub error: &'a tokio::task::JoinError,
+}
+
+impl Emit for ExtractionPanicked<'_> {
+    fn emit(self, _m: &Metrics) {
+        tracing::error!(error = %self.error, "extraction panicked");
+    }
+}
+
+/// An extraction outlived `processing.extract_timeout_secs`.
+#[derive(Debug)]
+pub struct ExtractionTimedOut {
+    /// The limit, in seconds.
+    pub limit_secs: u64,
+}
+
+impl Emit for ExtractionTimedOut {
+    fn emit(self, _m: &Metrics) {
+        tracing::warn!(limit_secs = self.limit_secs, "extraction timed out");
+    }
+}
+
+/// A pull request to the durable consumer failed; it is renewed after `retry_ms`.
+#[derive(Debug)]
+pub struct PullFailed<'a> {
+    /// The error, with its causes.
+    pub error: &'a str,
+    /// The pause before the next pull.
+    pub retry_ms: u64,
+}
+
+impl Emit for PullFailed<'_> {
+    fn emit(self, _m: &Metrics) {
+        tracing::warn!(error = %self.error, retry_ms = self.retry_ms, "pull failed; renewing");
+    }
+}
+
+/// The consumer's pending counts were polled.
+#[derive(Debug)]
+pub struct ConsumerPolled {
+    /// Messages not yet delivered.
+    pub pending: u64,
+    /// Messages delivered and not yet acked.
+    pub ack_pending: usize,
+}
+
+impl Emit for ConsumerPolled {
+    fn emit(self, m: &Metrics) {
+        m.consumer_pending
+            .set(i64::try_from(self.pending).unwrap_or(i64::MAX));
+        m.consumer_ack_pending
+            .set(i64::try_from(self.ack_pending).unwrap_or(i64::MAX));
+    }
+}
+
+/// Polling the consumer's pending counts failed.
+#[derive(Debug)]
+pub struct ConsumerPollFailed<'a> {
+    /// The error.
+    pub error: &'a (dyn std::error::Error + 'static),
+}
+
+impl Emit for ConsumerPollFailed<'_> {
+    fn emit(self, _m: &Metrics) {
+        tracing::warn!(error = %error_chain(self.error), "consumer info failed");
+    }
+}
+
+/// The NATS client reported a connection event.
+#[derive(Debug)]
+pub struct NatsEvent<'a> {
+    /// The event.
+    pub event: &'a async_nats::Event,
+    /// Whether a connection was seen before (a `connected` after it is a reconnection).
+    pub seen_connected: &'a AtomicBool,
+}
+
+impl Emit for NatsEvent<'_> {
+    fn emit(self, m: &Metrics) {
+        use async_nats::Event;
+        let label = match self.event {
+            Event::Connected => "connected",
+            Event::Disconnected => "disconnected",
+            Event::LameDuckMode => "lame_duck",
+            Event::Draining => "draining",
+            Event::Closed => "closed",
+            Event::SlowConsumer(_) => "slow_consumer",
+            Event::ServerError(_) => "server_error",
+            Event::ClientError(_) => "client_error",
+        };
+        m.nats_events.with_label_values(&[label]).inc();
+        match self.event {
+            Event::Connected => {
+                m.nats_connected.set(1);
+                if self.seen_connected.swap(true, Ordering::SeqCst) {
+                    m.nats_reconnects.inc();
+                    tracing::info!(event = label, "reconnected to NATS");
+                } else {
+                    tracing::info!(event = label, "connected to NATS");
+                }
+            }
+            Event::Disconnected => {
+                m.nats_connected.set(0);
+                tracing::warn!(event = label, "NATS connection lost; reconnecting");
+            }
+            Event::Closed => {
+                m.nats_connected.set(0);
+                tracing::info!(event = label, "NATS connection closed");
+            }
+            other => tracing::warn!(event = label, detail = %other, "NATS event"),
+        }
+    }
+}
+
+/// The first connection to NATS is up (the client's own event may come before or after).
+#[derive(Debug)]
+pub struct NatsConnected<'a> {
+    /// The configured servers.
+    pub servers: &'a str,
+    /// The server's `max_payload`.
+    pub max_payload: usize,
+    /// Whether a connection was seen before.
+    pub seen_connected: &'a AtomicBool,
+}
+
+impl Emit for NatsConnected<'_> {
+    fn emit(self, m: &Metrics) {
+        m.nats_connected.set(1);
+        if !self.seen_connected.swap(true, Ordering::SeqCst) {
+            tracing::info!(servers = %self.servers, max_payload = self.max_payload, "connected to NATS");
+        }
+    }
+}
+
+/// Counts a page in `akhbar_pages_in_flight` for as long as it lives.
+#[derive(Debug)]
+pub struct PageInFlight(Metrics);
+
+impl PageInFlight {
+    /// Counts one more page in flight until the guard is dropped.
+    pub fn start(metrics: &Metrics) -> Self {
+        metrics.pages_in_flight.inc();
+        PageInFlight(metrics.clone())
+    }
+}
+
+impl Drop for PageInFlight {
+    fn drop(&mut self) {
+        self.0.pages_in_flight.dec();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connection_events_are_counted_and_reconnects_told_apart() {
+        let m = Metrics::new().unwrap();
+        let seen = AtomicBool::new(false);
+        let event = |e: async_nats::Event| {
+            NatsEvent {
+                event: &e,
+                seen_connected: &seen,
+            }
+            .emit(&m)
+        };
+        event(async_nats::Event::Connected);
+        assert_eq!(m.nats_connected.get(), 1);
+        assert_eq!(m.nats_reconnects.get(), 0);
+        event(async_nats::Event::Disconnected);
+        assert_eq!(m.nats_connected.get(), 0);
+        event(async_nats::Event::Connected);
+        assert_eq!(m.nats_reconnects.get(), 1);
+        assert_eq!(m.nats_events.with_label_values(&["connected"]).get(), 2);
+        assert_eq!(m.nats_events.with_label_values(&["disconnected"]).get(), 1);
+    }
+}

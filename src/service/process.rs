@@ -1,0 +1,136 @@
+//! One page from message to outcome: read the message ([`super::message`]), fetch the page when
+//! only a URL came ([`super::fetch`]), extract it on the blocking pool with a bounded number of
+//! workers and a time limit. Knows nothing of acks or of where the outcome goes.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_nats::HeaderMap;
+use bytes::Bytes;
+use time::OffsetDateTime;
+use tokio::sync::Semaphore;
+
+use super::config::FetchConfig;
+use super::events::{
+    Emit, ExtractionFinished, ExtractionPanicked, ExtractionTimedOut, FetchFinished,
+};
+use super::fetch;
+use super::message::{self, PageBody};
+use super::metrics::Metrics;
+use super::outcome::{Outcome, PageError};
+use crate::extract::{Article, Extractor, PageMeta};
+
+/// Turns messages into outcomes; cheap to clone, shared by every page task.
+#[derive(Clone)]
+pub struct Processor {
+    extractor: Arc<Extractor>,
+    workers: Arc<Semaphore>,
+    extract_timeout: Duration,
+    http: reqwest::Client,
+    fetch: Arc<FetchConfig>,
+    metrics: Metrics,
+}
+
+impl Processor {
+    /// A processor running at most `workers` extractions at once, each for at most
+    /// `extract_timeout`, fetching URL-only pages with `http` (built by [`fetch::client`]).
+    pub fn new(
+        extractor: Extractor,
+        workers: usize,
+        extract_timeout: Duration,
+        http: reqwest::Client,
+        fetch: FetchConfig,
+        metrics: Metrics,
+    ) -> Processor {
+        Processor {
+            extractor: Arc::new(extractor),
+            workers: Arc::new(Semaphore::new(workers)),
+            extract_timeout,
+            http,
+            fetch: Arc::new(fetch),
+            metrics,
+        }
+    }
+
+    /// Reads, fetches when needed, and extracts one page; also returns the crawler's fetch
+    /// time when the message carried one. Records `url` and `id` on the current span.
+    pub async fn process(
+        &self,
+        headers: Option<&HeaderMap>,
+        payload: &Bytes,
+    ) -> (Outcome, Option<OffsetDateTime>) {
+        let page = match message::parse(headers, payload) {
+            Ok(p) => p,
+            Err(e) => return (Err(e.into()), None),
+        };
+        let span = tracing::Span::current();
+        if let Some(url) = &page.url {
+            span.record("url", url.as_str());
+        }
+        let fetched_at = page.fetched_at;
+        let (bytes, meta) = match page.body {
+            PageBody::Raw(bytes) => (
+                bytes,
+                PageMeta {
+                    url: page.url,
+                    content_type: page.content_type,
+                },
+            ),
+            PageBody::Fetch => {
+                let url = page.url.unwrap_or_default();
+                let fetched = fetch::fetch(&self.http, &self.fetch, &url).await;
+                FetchFinished {
+                    failure: fetched.as_ref().err().map(fetch::FetchError::reason),
+                }
+                .emit(&self.metrics);
+                match fetched {
+                    Ok(f) => (
+                        f.bytes,
+                        PageMeta {
+                            url: Some(f.final_url),
+                            content_type: f.content_type,
+                        },
+                    ),
+                    Err(e) => return (Err(e.into()), fetched_at),
+                }
+            }
+        };
+        let outcome = self.extract(bytes, meta).await.map(Box::new);
+        if let Ok(article) = &outcome {
+            span.record("id", article.id.as_str());
+        }
+        (outcome, fetched_at)
+    }
+
+    async fn extract(&self, bytes: Bytes, meta: PageMeta) -> Result<Article, PageError> {
+        let worker = Arc::clone(&self.workers)
+            .acquire_owned()
+            .await
+            .map_err(|_| PageError::ExtractPanic("worker pool closed".to_string()))?;
+        let extractor = Arc::clone(&self.extractor);
+        let started = Instant::now();
+        // The worker slot travels with the blocking job: a page that outlives its timeout keeps
+        // its slot until it really ends, so slow pages can never pile up more threads.
+        let job = tokio::task::spawn_blocking(move || {
+            let _worker = worker;
+            extractor.extract(&bytes, &meta)
+        });
+        let joined = tokio::time::timeout(self.extract_timeout, job).await;
+        ExtractionFinished {
+            seconds: started.elapsed().as_secs_f64(),
+        }
+        .emit(&self.metrics);
+        match joined {
+            Ok(Ok(extracted)) => Ok(extracted?),
+            Ok(Err(e)) => {
+                ExtractionPanicked { error: &e }.emit(&self.metrics);
+                Err(PageError::ExtractPanic(e.to_string()))
+            }
+            Err(_) => {
+                let limit_secs = self.extract_timeout.as_secs();
+                ExtractionTimedOut { limit_secs }.emit(&self.metrics);
+                Err(PageError::ExtractTimeout(limit_secs))
+            }
+        }
+    }
+}

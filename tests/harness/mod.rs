@@ -1,0 +1,24 @@
+//! The one test harness of both test binaries (`tests/extract`, `tests/service`): real programs
+//! on ports the system picks, never a port found free and bound again later.
+//!
+//! - [`paths`]: the akhbar binary, the fixtures, the shared data folder;
+//! - [`nats`]: a `nats-server -js` per test, in a temp dir, on a random port;
+//! - [`akhbar`]: `akhbar serve` as a child process (config, signals, metrics, log);
+//! - [`streams`]: JetStream set-up, publishing with retries, reading and tallying the outputs;
+//! - [`pages`]: unique Arabic article pages;
+//! - [`http`]: a minimal HTTP client, a misbehaving page server, polling helpers.
+#![allow(dead_code, unused_imports)]
+
+pub mod akhbar;
+pub mod http;
+pub mod nats;
+pub mod pages;
+pub mod paths;
+pub mod streams;
+
+pub use akhbar::*;
+pub use http::*;
+pub use nats::*;
+pub use pages::*;
+pub use paths::*;
+pub use streams::*;

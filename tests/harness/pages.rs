@@ -1,0 +1,90 @@
+//! Unique Arabic article pages: each page number gives its own text, so its own article id.
+
+const WORDS: &[&str] = &[
+    "الحكومة",
+    "البرلمان",
+    "الاقتصاد",
+    "المدينة",
+    "الوزير",
+    "المجلس",
+    "الشركة",
+    "السوق",
+    "الطاقة",
+    "المياه",
+    "التعليم",
+    "الصحة",
+    "الزراعة",
+    "النقل",
+    "الميناء",
+    "المطار",
+];
+
+/// A number spelled with Arabic words, so that it survives any digit normalisation.
+fn spell(mut n: u64) -> String {
+    let mut parts = Vec::new();
+    loop {
+        parts.push(WORDS[(n % 16) as usize]);
+        n /= 16;
+        if n == 0 {
+            break;
+        }
+    }
+    parts.join(" و")
+}
+
+/// The text of a unique Arabic news article, paragraphs separated by blank lines.
+pub fn article_text(i: u64) -> String {
+    let tag = spell(i);
+    let mut paras = Vec::new();
+    paras.push(format!(
+        "أعلنت مصادر رسمية اليوم عن خطة جديدة تخص {tag} في إطار برنامج التطوير رقم {i}، وقالت إن \
+         العمل سيبدأ خلال الأسابيع المقبلة بعد موافقة الجهات المختصة على التفاصيل كلها."
+    ));
+    paras.push(format!(
+        "وأوضح المتحدث باسم الوزارة أن المشروع الخاص بـ{tag} يهدف إلى تحسين الخدمات المقدمة \
+         للمواطنين، مشيراً إلى أن التكلفة الإجمالية تقدر بملايين الدولارات وأن التمويل متوفر."
+    ));
+    paras.push(format!(
+        "ومن المتوقع أن يوفر المشروع آلاف فرص العمل للشباب في المنطقة، بحسب ما ذكره التقرير \
+         الذي نشر اليوم حول {tag}، والذي أشار إلى أهمية التعاون بين القطاعين العام والخاص."
+    ));
+    paras.join("\n\n")
+}
+
+/// A unique HTML article page (UTF-8) whose body yields a unique article id.
+pub fn article_html(i: u64) -> String {
+    let body: String = article_text(i)
+        .split("\n\n")
+        .map(|p| format!("<p>{p}</p>\n"))
+        .collect();
+    format!(
+        "<!DOCTYPE html><html lang=\"ar\" dir=\"rtl\"><head><meta charset=\"utf-8\">\
+         <title>خبر رقم {i}</title><meta property=\"og:site_name\" content=\"news.example\"></head>\
+         <body><nav><a href=\"/\">الرئيسية</a> <a href=\"/x\">سياسة</a></nav>\
+         <article><h1>خبر عن {} رقم {i}</h1>\n{body}</article>\
+         <footer>جميع الحقوق محفوظة</footer></body></html>",
+        spell(i)
+    )
+}
+
+/// The URL given to page `i`.
+pub fn page_url(i: u64) -> String {
+    format!("https://news.example/a/{i}")
+}
+
+/// A NATS header map for a raw page.
+pub fn page_headers(url: &str, content_type: &str) -> async_nats::HeaderMap {
+    let mut h = async_nats::HeaderMap::new();
+    h.insert("Akhbar-Url", url);
+    h.insert("Content-Type", content_type);
+    h.insert("Akhbar-Fetched-At", "2026-11-26T01:00:00Z");
+    h
+}
+
+/// `data` gzipped (best compression).
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(data).expect("gzip into memory");
+    e.finish().expect("gzip into memory")
+}

@@ -1,0 +1,18 @@
+//! The streaming service against real programs: a `nats-server -js` per test, `akhbar serve`
+//! (and `publish`, `tail`, `health`) as child processes, Prometheus where installed. One binary,
+//! one module per subject; the harness is `tests/harness`.
+//!
+//! The soak is `#[ignore]`d so that `cargo test` stays quick; `./scripts/test` runs it
+//! (`-- --include-ignored`), and so does `cargo test -- --ignored soak`.
+
+#[path = "../harness/mod.rs"]
+mod harness;
+
+mod faults;
+mod health;
+mod hostile;
+mod monitoring;
+mod pipeline;
+mod secure;
+mod soak;
+mod tools;
