@@ -195,6 +195,11 @@ pub fn sift(units: Vec<Unit>, hints: &Hints, site: &SiteNames, draft: &mut Draft
     let total = units.len();
     for (idx, unit) in units.into_iter().enumerate() {
         let para = unit.text.as_str();
+        // A paragraph longer than every kind of furniture line is kept without a look.
+        if memchr::memchr_iter(b' ', para.as_bytes()).count() >= MAX_NOTICE_WORDS {
+            kept.push((unit, String::new(), idx));
+            continue;
+        }
         let key = match_key(para);
         let last = idx + 1 == total;
         let kind = if last && is_agency_line(para, &key, hints) {

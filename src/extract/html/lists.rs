@@ -12,6 +12,10 @@ use super::hints::Hints;
 const MAX_RELATED: usize = 20;
 /// Most tags taken from a labelled list.
 const MAX_TAGS: usize = 30;
+/// Longest text (bytes) looked at as a tags label.
+const LABEL_MAX_BYTES: usize = 80;
+/// Longest text node (non-space characters) inside an element looked at as a tags label.
+const LABEL_MAX_CHARS: u32 = 40;
 
 /// Elements short enough to be a list's label, with the key of their visible text, and the
 /// index one past the label's parent (the scope its list lies in).
@@ -96,10 +100,13 @@ pub fn tags_from_page(dom: &Dom<'_>, hints: &Hints, script: Script, draft: &mut 
             .nodes
             .get(i + 1)
             .filter(|c| c.parent as usize == i && c.is_text());
-        if first.is_some_and(|c| is_label(&match_key(c.text))) {
+        // A label is a few words: longer texts are not keyed at all.
+        let short = |t: &str| t.len() <= LABEL_MAX_BYTES;
+        if first.is_some_and(|c| short(c.text) && is_label(&match_key(c.text))) {
             found = links_in(dom, i + 1, end, script);
         }
-        if found.is_empty() && end - i <= 8 && is_label(&match_key(&dom.visible_text(i))) {
+        let small = end - i <= 8 && (i + 1..end).all(|j| dom.nodes[j].chars <= LABEL_MAX_CHARS);
+        if found.is_empty() && small && is_label(&match_key(&dom.visible_text(i))) {
             let scope_end = dom.nodes[n.parent as usize].end as usize;
             found = links_after(dom, i, scope_end, script);
         }
