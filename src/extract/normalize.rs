@@ -427,13 +427,38 @@ impl KeyBuilder {
 pub fn match_key(text: &str) -> String {
     let bytes = text.as_bytes();
     let table = arabic_table();
+    let same = arabic_unchanged();
     let mut out = String::with_capacity(bytes.len());
     let mut pending_sep = false;
     let mut i = 0;
+    // Runs of characters the key keeps as they are (most Arabic letters, lower-case ASCII
+    // letters and digits) are copied whole.
+    let mut run: Option<usize> = None;
     // ASCII and the Arabic block (two bytes led by D8–DB) are folded without decoding the
     // text character by character; any other character takes the general rule.
     while i < bytes.len() {
         let b = bytes[i];
+        let arabic = b.wrapping_sub(0xD8) < 4 && i + 1 < bytes.len();
+        let index = if arabic {
+            (usize::from(b - 0xD8) << 6) | usize::from(bytes[i + 1] & 0x3F)
+        } else {
+            0
+        };
+        let unchanged = (arabic && same[index]) || b.is_ascii_lowercase() || b.is_ascii_digit();
+        if unchanged {
+            if run.is_none() {
+                if pending_sep {
+                    out.push(' ');
+                    pending_sep = false;
+                }
+                run = Some(i);
+            }
+            i += if arabic { 2 } else { 1 };
+            continue;
+        }
+        if let Some(start) = run.take() {
+            out.push_str(&text[start..i]);
+        }
         let folded = if b < 0x80 {
             i += 1;
             if b.is_ascii_alphanumeric() {
@@ -441,8 +466,7 @@ pub fn match_key(text: &str) -> String {
             } else {
                 KeyChar::Sep
             }
-        } else if b.wrapping_sub(0xD8) < 4 && i + 1 < bytes.len() {
-            let index = (usize::from(b - 0xD8) << 6) | usize::from(bytes[i + 1] & 0x3F);
+        } else if arabic {
             i += 2;
             table[index]
         } else {
@@ -468,7 +492,24 @@ pub fn match_key(text: &str) -> String {
             }
         }
     }
+    if let Some(start) = run {
+        out.push_str(&text[start..]);
+    }
     out
+}
+
+/// For each character of the Arabic block: does the matching key keep it as it is?
+fn arabic_unchanged() -> &'static [bool; 256] {
+    static TABLE: std::sync::OnceLock<[bool; 256]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut same = [false; 256];
+        for (i, slot) in same.iter_mut().enumerate() {
+            if let Some(c) = char::from_u32(ARABIC_BLOCK + i as u32) {
+                *slot = key_char_general(c) == KeyChar::Keep(c);
+            }
+        }
+        same
+    })
 }
 
 /// If `text`'s key starts with `label_key` (a [`match_key`] output), returns the text after the
