@@ -9,7 +9,7 @@ use super::units::{Class, Unit};
 use crate::extract::dates::parse_date;
 use crate::extract::markers::{is_function_word, is_function_word_hash, TextKeys, Vocab};
 use crate::extract::normalize::match_key;
-use crate::extract::phrases::{fnv, word_hashes, Hits};
+use crate::extract::phrases::{fnv, Hits};
 
 /// The basmala, which opens some articles on a line of its own (matching key).
 const BASMALA: &str = "بسم الله الرحمن الرحيم";
@@ -157,10 +157,11 @@ pub(super) struct Evidence {
 /// Judges every unit of the page; `punctuated` tells whether the page ends its paragraphs with
 /// punctuation (decided here, from the lines themselves).
 pub(super) fn judge(units: &[Unit], keys: &TextKeys, arabic_page: bool) -> Vec<Evidence> {
+    let mut scratch = Scratch::default();
     let mut out: Vec<Evidence> = units
         .iter()
         .enumerate()
-        .map(|(i, u)| alone(u, keys, arabic_page, i < CONTENT_REACH))
+        .map(|(i, u)| alone(u, keys, arabic_page, i < CONTENT_REACH, &mut scratch))
         .collect();
     // Lines printed twice, found by sorting the hashes of their keys.
     let hashes: Vec<u64> = units.iter().map(|u| quick_hash(u.key.as_bytes())).collect();
@@ -266,8 +267,15 @@ fn punctuated(units: &[Unit], evidence: &[Evidence]) -> bool {
 }
 
 /// The evidence a unit gives on its own.
-fn alone(u: &Unit, keys: &TextKeys, arabic_page: bool, with_content: bool) -> Evidence {
-    let words = words_of(&u.key);
+fn alone<'u>(
+    u: &'u Unit,
+    keys: &TextKeys,
+    arabic_page: bool,
+    with_content: bool,
+    scratch: &mut Scratch<'u>,
+) -> Evidence {
+    words_of(&u.key, &mut scratch.words);
+    let words = &scratch.words;
     let mut e = Evidence {
         words: words.len(),
         end: end_of(&u.text),
@@ -288,10 +296,11 @@ fn alone(u: &Unit, keys: &TextKeys, arabic_page: bool, with_content: bool) -> Ev
         return e;
     }
     let mut content = Vec::new();
-    let mut hashes = Vec::new();
+    let hashes = &mut scratch.hashes;
+    hashes.clear();
     if e.words <= NOTICE_MAX_WORDS {
-        hashes = word_hashes(&words);
-        for (w, &h) in words.iter().zip(&hashes) {
+        hashes.extend(words.iter().map(|w| fnv(w.as_bytes())));
+        for (w, &h) in words.iter().zip(hashes.iter()) {
             if is_function_word_hash(h) {
                 e.function_words += 1;
             } else if with_content {
@@ -346,31 +355,42 @@ fn quick_hash(bytes: &[u8]) -> u64 {
 }
 
 /// The words of a matching key (single spaces between them), found with a vectorised search.
-fn words_of(key: &str) -> Vec<&str> {
+fn words_of<'k>(key: &'k str, words: &mut Vec<&'k str>) {
+    words.clear();
     if key.is_empty() {
-        return Vec::new();
+        return;
     }
-    let b = key.as_bytes();
-    let mut words = Vec::with_capacity(memchr::memchr_iter(b' ', b).count() + 1);
     let mut start = 0;
-    for at in memchr::memchr_iter(b' ', b) {
+    for at in memchr::memchr_iter(b' ', key.as_bytes()) {
         words.push(&key[start..at]);
         start = at + 1;
     }
     words.push(&key[start..]);
-    words
+}
+
+/// Buffers reused from line to line while a page is judged.
+#[derive(Debug, Default)]
+struct Scratch<'u> {
+    /// The words of the line's key.
+    words: Vec<&'u str>,
+    /// Their hashes.
+    hashes: Vec<u64>,
 }
 
 /// A cheap test before the date parser: a digit, and few enough words of letters for a date
 /// with its label, weekday, month names and zone.
 fn could_be_date_line(words: &[&str]) -> bool {
-    // Keys hold every digit as ASCII.
-    words.iter().any(|w| w.bytes().any(|b| b.is_ascii_digit()))
-        && words
-            .iter()
-            .filter(|w| !w.bytes().all(|b| b.is_ascii_digit()))
-            .count()
-            <= DATE_LINE_MAX_LETTER_WORDS
+    // Keys hold every digit as ASCII; every date form read has a four-digit year.
+    words.iter().any(|w| {
+        let b = w.as_bytes();
+        b.len() >= 4
+            && b[..4].iter().all(u8::is_ascii_digit)
+            && !b.get(4).is_some_and(u8::is_ascii_digit)
+    }) && words
+        .iter()
+        .filter(|w| !w.bytes().all(|b| b.is_ascii_digit()))
+        .count()
+        <= DATE_LINE_MAX_LETTER_WORDS
 }
 
 /// The date of a line that is only a date (with a weekday, a time, a zone such as `بتوقيت
