@@ -321,11 +321,11 @@ fn alone<'u>(
     e.content = content;
     // Typed furniture is short: longer lines skip the vocabulary scan.
     let hits = if e.words <= NOTICE_MAX_WORDS {
-        keys.vocabulary.scan_hashed(&hashes)
+        keys.vocabulary.scan_hashed(hashes)
     } else {
         Hits::default()
     };
-    if e.words <= DATE_LINE_MAX_WORDS && could_be_date_line(&words) {
+    if e.words <= DATE_LINE_MAX_WORDS && could_be_date_line(words) {
         e.date = date_line(&u.text);
     }
     let byline = hits.anywhere(Vocab::BylineLabels.id());
@@ -333,7 +333,7 @@ fn alone<'u>(
         e.date = crate::extract::dates::find_date(&u.text);
     }
     if e.date.is_none() {
-        e.furniture = furniture(&u.text, &u.key, &words, &hits, &e, keys, arabic_page);
+        e.furniture = furniture(&u.text, &u.key, words, &hits, &e, keys, arabic_page);
     }
     e
 }
