@@ -5,7 +5,7 @@
 use serde::Deserialize;
 
 use super::normalize::match_key;
-use super::phrases::{fnv, PhraseIndex};
+use super::phrases::{word_hash, PhraseIndex};
 
 /// The default marker file, compiled into the binary.
 pub const DEFAULT_MARKERS_TOML: &str = include_str!("../../config/markers.toml");
@@ -257,10 +257,10 @@ pub const FUNCTION_WORDS: &[&str] = &[
 
 /// Whether a matching-key word is an Arabic function word ([`FUNCTION_WORDS`]).
 pub fn is_function_word(word: &str) -> bool {
-    is_function_word_hash(fnv(word.as_bytes()))
+    is_function_word_hash(word_hash(word.as_bytes()))
 }
 
-/// [`is_function_word`] on the word's [`fnv`] hash, for callers that hash the word anyway.
+/// [`is_function_word`] on the word's [`word_hash`] hash, for callers that hash the word anyway.
 pub fn is_function_word_hash(hash: u64) -> bool {
     // An open-addressing table of the words' hashes (0 marks a free slot), a quarter full.
     const SLOTS: usize = 512;
@@ -268,7 +268,7 @@ pub fn is_function_word_hash(hash: u64) -> bool {
     let table = TABLE.get_or_init(|| {
         let mut t = [0u64; SLOTS];
         for w in FUNCTION_WORDS {
-            let h = fnv(w.as_bytes()).max(1);
+            let h = word_hash(w.as_bytes()).max(1);
             let mut i = (h as usize) % SLOTS;
             while t[i] != 0 && t[i] != h {
                 i = (i + 1) % SLOTS;

@@ -431,34 +431,22 @@ pub fn match_key(text: &str) -> String {
     let mut out = String::with_capacity(bytes.len());
     let mut pending_sep = false;
     let mut i = 0;
-    // Runs of characters the key keeps as they are (most Arabic letters, lower-case ASCII
-    // letters and digits) are copied whole.
-    let mut run: Option<usize> = None;
     // ASCII and the Arabic block (two bytes led by D8–DB) are folded without decoding the
     // text character by character; any other character takes the general rule.
     while i < bytes.len() {
-        let b = bytes[i];
-        let arabic = b.wrapping_sub(0xD8) < 4 && i + 1 < bytes.len();
-        let index = if arabic {
-            (usize::from(b - 0xD8) << 6) | usize::from(bytes[i + 1] & 0x3F)
-        } else {
-            0
-        };
-        let unchanged = (arabic && same[index]) || b.is_ascii_lowercase() || b.is_ascii_digit();
-        if unchanged {
-            if run.is_none() {
-                if pending_sep {
-                    out.push(' ');
-                    pending_sep = false;
-                }
-                run = Some(i);
+        // Runs of characters the key keeps as they are (most Arabic letters, lower-case ASCII
+        // letters and digits) are copied whole.
+        let end = unchanged_run(bytes, i, same);
+        if end > i {
+            if pending_sep {
+                out.push(' ');
+                pending_sep = false;
             }
-            i += if arabic { 2 } else { 1 };
+            out.push_str(&text[i..end]);
+            i = end;
             continue;
         }
-        if let Some(start) = run.take() {
-            out.push_str(&text[start..i]);
-        }
+        let b = bytes[i];
         let folded = if b < 0x80 {
             i += 1;
             if b.is_ascii_alphanumeric() {
@@ -466,7 +454,8 @@ pub fn match_key(text: &str) -> String {
             } else {
                 KeyChar::Sep
             }
-        } else if arabic {
+        } else if b.wrapping_sub(0xD8) < 4 && i + 1 < bytes.len() {
+            let index = (usize::from(b - 0xD8) << 6) | usize::from(bytes[i + 1] & 0x3F);
             i += 2;
             table[index]
         } else {
@@ -492,10 +481,31 @@ pub fn match_key(text: &str) -> String {
             }
         }
     }
-    if let Some(start) = run {
-        out.push_str(&text[start..]);
-    }
     out
+}
+
+/// Where the run of characters the key keeps unchanged, starting at byte `i`, ends.
+#[inline]
+fn unchanged_run(bytes: &[u8], mut i: usize, same: &[bool; 256]) -> usize {
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x80 {
+            if b.is_ascii_lowercase() || b.is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        let lead = b.wrapping_sub(0xD8);
+        match bytes.get(i + 1) {
+            Some(&next)
+                if lead < 4 && same[(usize::from(lead) << 6) | usize::from(next & 0x3F)] =>
+            {
+                i += 2
+            }
+            _ => break,
+        }
+    }
+    i
 }
 
 /// For each character of the Arabic block: does the matching key keep it as it is?

@@ -1,12 +1,10 @@
 //! Class/id hints from the marker file, matched on whole words of a class name or id.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use scraper::node::Element;
 
 use super::super::markers::HtmlHints;
 use super::super::normalize::match_key;
+use super::super::phrases::WordMap;
 
 /// The HTML hints of a marker file, split into words once per marker set.
 #[derive(Debug, Clone, Default)]
@@ -63,37 +61,13 @@ fn words(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// FNV-1a: class words are short, and SipHash's set-up costs more than the lookup itself.
-#[derive(Debug, Clone, Copy)]
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
-type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
-
 /// One list of class/id hints, ready for fast whole-word matching.
 #[derive(Debug, Clone, Default)]
 struct WordSet {
     /// Single-word hints and their index in the marker list.
-    single: FnvMap<String, usize>,
+    single: WordMap<String, usize>,
     /// Multi-word hints by their first word: the following words and the index.
-    multi: FnvMap<String, Vec<(Vec<String>, usize)>>,
+    multi: WordMap<String, Vec<(Vec<String>, usize)>>,
     /// The hints as written (words joined with `-`).
     names: Vec<String>,
 }
@@ -184,7 +158,7 @@ impl Hints {
     /// values repeat across a page, so each distinct value is judged once.
     pub fn judge_all(&self, dom: &super::dom::Dom<'_>) -> Vec<ClassVerdict> {
         let mut buf = String::new();
-        let mut seen: FnvMap<&str, AttrVerdict> = FnvMap::default();
+        let mut seen: WordMap<&str, AttrVerdict> = WordMap::default();
         dom.nodes
             .iter()
             .map(|n| {

@@ -9,7 +9,7 @@ use super::units::{Class, Unit};
 use crate::extract::dates::parse_date;
 use crate::extract::markers::{is_function_word, is_function_word_hash, TextKeys, Vocab};
 use crate::extract::normalize::match_key;
-use crate::extract::phrases::{fnv, Hits};
+use crate::extract::phrases::{word_hash, Hits};
 
 /// The basmala, which opens some articles on a line of its own (matching key).
 const BASMALA: &str = "بسم الله الرحمن الرحيم";
@@ -299,7 +299,7 @@ fn alone<'u>(
     let hashes = &mut scratch.hashes;
     hashes.clear();
     if e.words <= NOTICE_MAX_WORDS {
-        hashes.extend(words.iter().map(|w| fnv(w.as_bytes())));
+        hashes.extend(words.iter().map(|w| word_hash(w.as_bytes())));
         for (w, &h) in words.iter().zip(hashes.iter()) {
             if is_function_word_hash(h) {
                 e.function_words += 1;
@@ -841,7 +841,7 @@ fn content_word(w: &str) -> Option<u64> {
             None => break,
         }
     }
-    Some(fnv(core))
+    Some(word_hash(core))
 }
 
 /// Keys are folded Arabic (two bytes a letter), ASCII and digits: a word of three letters or
