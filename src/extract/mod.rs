@@ -9,11 +9,13 @@ pub mod markers;
 pub mod normalize;
 pub mod phrases;
 pub mod rejection;
+pub mod removed;
 pub mod text;
 
 pub use article::{Article, Extractor as ExtractorInfo, Stats};
 pub use markers::Markers;
 pub use rejection::Rejection;
+pub use removed::RemovedKind;
 
 /// What the caller knows about a page besides its bytes.
 #[derive(Debug, Clone, Default)]
@@ -126,7 +128,7 @@ pub struct Draft {
 
 impl Draft {
     /// Counts one removed boilerplate block of `kind`.
-    pub fn count_removed(&mut self, kind: &str) {
-        *self.removed.entry(kind.to_string()).or_default() += 1;
+    pub fn count_removed(&mut self, kind: RemovedKind) {
+        *self.removed.entry(kind.code().to_string()).or_default() += 1;
     }
 }

@@ -2,7 +2,7 @@
 //! ad labels, captions, forms) are dropped first, then block boundaries become paragraph breaks.
 
 use super::super::normalize::{display_line_in, match_key, Script};
-use super::super::Draft;
+use super::super::{Draft, RemovedKind};
 use super::dom::{Dom, NO_PARENT};
 use super::hints::{ClassVerdict, Hints};
 use super::lines;
@@ -107,23 +107,28 @@ fn clean_inside(
             let node = &dom.nodes[i];
             let Some(el) = node.el else { continue };
             let tag = el.name();
-            let mut kind: Option<&'static str> = None;
+            // `Some(None)`: removed without being counted (an empty block).
+            let mut kind: Option<Option<RemovedKind>> = None;
             if tag == "h1" || tag == "figcaption" {
-                kind = Some(if tag == "h1" { "title" } else { "caption" });
+                kind = Some(Some(if tag == "h1" {
+                    RemovedKind::Title
+                } else {
+                    RemovedKind::Caption
+                }));
             } else if is_inline(tag)
                 && stats.text[i] > 0
                 && stats.text[i] <= MAX_INLINE_WIDGET
                 && (node.attr("class").is_some() || node.attr("id").is_some())
                 && is_drop_line(&match_key(&dom.raw_text(i)), hints)
             {
-                kind = Some("widget");
+                kind = Some(Some(RemovedKind::Widget));
             } else if !is_inline(tag) && stats.text[i] > 0 && stats.text[i] <= MAX_HEADING {
                 let key = match_key(&dom.raw_text(i));
                 if is_related_heading(&key, hints) {
-                    kind = Some("related");
+                    kind = Some(Some(RemovedKind::Related));
                     cuts.push(i);
                 } else if is_drop_line(&key, hints) {
-                    kind = Some("ad");
+                    kind = Some(Some(RemovedKind::Ad));
                 }
             }
             if kind.is_none() && i != root && is_cleanable(tag) {
@@ -147,17 +152,20 @@ fn clean_inside(
                     false
                 };
                 if remove {
-                    kind = Some(if ld > 0.5 { "links" } else { "widget" });
-                    if len == 0 {
-                        kind = Some("empty");
-                    }
+                    kind = Some(if len == 0 {
+                        None
+                    } else if ld > 0.5 {
+                        Some(RemovedKind::Links)
+                    } else {
+                        Some(RemovedKind::Widget)
+                    });
                 }
             }
             if let Some(k) = kind {
                 subtract(stats, dom, i);
                 removed[i] = true;
                 dead[i - root] = true;
-                if k != "empty" {
+                if let Some(k) = k {
                     draft.count_removed(k);
                 }
             }
@@ -258,7 +266,7 @@ pub fn collect(
             && (link * 100 >= chars * 35 || (chars as usize) < 80 * rest.len())
     });
     if let Some(&(at, _)) = cut {
-        draft.count_removed("related");
+        draft.count_removed(RemovedKind::Related);
         raw.truncate(at);
     }
     let mut units = Vec::with_capacity(raw.len());
@@ -284,12 +292,12 @@ pub fn collect(
 fn keep_line(line: &str, link: u32, chars: u32, hints: &Hints, draft: &mut Draft) -> bool {
     let key = match_key(line);
     if is_drop_line(&key, hints) {
-        draft.count_removed("ad");
+        draft.count_removed(RemovedKind::Ad);
         return false;
     }
     let visible_url = line.starts_with("http") || line.starts_with("www.");
     if chars > 0 && link * 10 >= chars * 9 && !visible_url {
-        draft.count_removed("links");
+        draft.count_removed(RemovedKind::Links);
         return false;
     }
     if line.chars().count() < 120 {
@@ -299,14 +307,14 @@ fn keep_line(line: &str, link: u32, chars: u32, hints: &Hints, draft: &mut Draft
                     draft.sources.push(name);
                 }
             }
-            draft.count_removed("source");
+            draft.count_removed(RemovedKind::Source);
             return false;
         }
         if let Some(head) = labelled(line, &hints.read_also) {
             if !head.is_empty() {
                 draft.related.push(head);
             }
-            draft.count_removed("read_also");
+            draft.count_removed(RemovedKind::ReadAlso);
             return false;
         }
     }

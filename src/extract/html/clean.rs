@@ -1,7 +1,7 @@
 //! Dropping page furniture: scripts and styles always; navigation, headers, footers, sidebars,
 //! forms, share/cookie/newsletter boxes by tag, ARIA role and class/id words.
 
-use super::super::Draft;
+use super::super::{Draft, RemovedKind};
 use super::dom::{attr, Dom};
 use super::hints::{kind_of, ClassVerdict, Hints};
 use super::stats::Stats;
@@ -37,25 +37,25 @@ fn is_never_text(tag: &str) -> bool {
 }
 
 /// Furniture tags and the kind they are counted as.
-fn furniture_tag(tag: &str) -> Option<&'static str> {
+fn furniture_tag(tag: &str) -> Option<RemovedKind> {
     Some(match tag {
-        "nav" | "menu" => "nav",
-        "aside" => "sidebar",
-        "footer" => "footer",
-        "header" => "header",
-        "form" | "fieldset" => "form",
+        "nav" | "menu" => RemovedKind::Nav,
+        "aside" => RemovedKind::Sidebar,
+        "footer" => RemovedKind::Footer,
+        "header" => RemovedKind::Header,
+        "form" | "fieldset" => RemovedKind::Form,
         _ => return None,
     })
 }
 
-fn furniture_role(role: &str) -> Option<&'static str> {
+fn furniture_role(role: &str) -> Option<RemovedKind> {
     Some(match role.trim() {
-        "navigation" | "menu" | "menubar" | "search" | "tablist" => "nav",
-        "banner" => "header",
-        "contentinfo" => "footer",
-        "complementary" => "sidebar",
-        "dialog" | "alertdialog" | "alert" | "tooltip" => "furniture",
-        "toolbar" => "share",
+        "navigation" | "menu" | "menubar" | "search" | "tablist" => RemovedKind::Nav,
+        "banner" => RemovedKind::Header,
+        "contentinfo" => RemovedKind::Footer,
+        "complementary" => RemovedKind::Sidebar,
+        "dialog" | "alertdialog" | "alert" | "tooltip" => RemovedKind::Furniture,
+        "toolbar" => RemovedKind::Share,
         _ => return None,
     })
 }
@@ -114,33 +114,32 @@ pub fn mark(
             continue;
         }
         let tag = el.name();
-        let mut kind: Option<String> = furniture_tag(tag).map(str::to_string);
+        // `Some(None)`: removed without being counted (a hidden element).
+        let mut kind: Option<Option<RemovedKind>> = furniture_tag(tag).map(Some);
         if kind.is_none() {
-            kind = attr(el, "role")
-                .and_then(furniture_role)
-                .map(str::to_string);
+            kind = attr(el, "role").and_then(furniture_role).map(Some);
         }
         if kind.is_none()
             && (attr(el, "hidden").is_some()
                 || attr(el, "aria-hidden") == Some("true")
                 || is_hidden(attr(el, "style")))
         {
-            kind = Some("hidden".to_string());
+            kind = Some(None);
         }
         if kind.is_none() && !matches!(tag, "html" | "body" | "article" | "main") {
             let v = verdicts[i];
             if let (Some(neg), false) = (v.negative, v.positive) {
-                kind = Some(kind_of(&hints.negative_name(neg)).to_string());
+                kind = Some(Some(kind_of(&hints.negative_name(neg))));
             }
         }
         // A block holding most of the page's paragraph text is kept whatever its class says
         // (layout words like `hidden-print` or `meta` on an article container), unless it
         // names itself a comment area: a long thread outweighs a short article.
         match kind {
-            Some(k) if !guarded(i) || k == "comments" => {
+            Some(k) if !guarded(i) || k == Some(RemovedKind::Comments) => {
                 removed[i] = true;
-                if k != "hidden" {
-                    draft.count_removed(&k);
+                if let Some(k) = k {
+                    draft.count_removed(k);
                 }
                 i = node.end as usize;
             }

@@ -5,6 +5,7 @@ use scraper::node::Element;
 use super::super::markers::HtmlHints;
 use super::super::normalize::match_key;
 use super::super::phrases::WordMap;
+use super::super::RemovedKind;
 
 /// The HTML hints of a marker file, split into words once per marker set.
 #[derive(Debug, Clone, Default)]
@@ -243,31 +244,31 @@ impl ClassVerdict {
 }
 
 /// Maps a matched boilerplate word to the kind counted in `Draft.removed`.
-pub fn kind_of(word: &str) -> &'static str {
+pub fn kind_of(word: &str) -> RemovedKind {
     match word {
         "share" | "sharing" | "shares" | "social" | "facebook" | "twitter" | "whatsapp"
-        | "email" | "print" | "follow" | "toolbar" | "tools" => "share",
-        "comment" | "comments" | "disqus" => "comments",
+        | "email" | "print" | "follow" | "toolbar" | "tools" => RemovedKind::Share,
+        "comment" | "comments" | "disqus" => RemovedKind::Comments,
         "related" | "read-also" | "read-more" | "most-read" | "most-popular" | "popular"
         | "trending" | "recommended" | "recirculation" | "more-stories" | "outbrain"
         | "taboola" | "zergnet" | "inline-related" | "next-article" | "prev-next" | "up-next" => {
-            "related"
+            RemovedKind::Related
         }
         "advert" | "advertisement" | "ad" | "ads" | "adsense" | "dfp" | "sponsor" | "sponsored"
-        | "promo" | "promotion" | "banner" => "ad",
+        | "promo" | "promotion" | "banner" => RemovedKind::Ad,
         "newsletter" | "subscribe" | "subscription" | "signup" | "newsletter-signup" | "login"
-        | "paywall" => "newsletter",
-        "cookie" | "cookies" | "consent" | "gdpr" => "cookie",
-        "tags" | "tag-list" => "tags",
+        | "paywall" => RemovedKind::Newsletter,
+        "cookie" | "cookies" | "consent" | "gdpr" => RemovedKind::Cookie,
+        "tags" | "tag-list" => RemovedKind::Tags,
         "byline" | "author" | "author-box" | "meta" | "timestamp" | "date" | "published"
-        | "updated" | "dateline-meta" => "byline",
-        "caption" | "credit" | "credits" => "caption",
+        | "updated" | "dateline-meta" => RemovedKind::Byline,
+        "caption" | "credit" | "credits" => RemovedKind::Caption,
         "nav" | "navbar" | "navigation" | "menu" | "breadcrumb" | "breadcrumbs" | "pagination"
-        | "pager" | "skip" | "jump-link" | "gallery-nav" => "nav",
-        "header" | "masthead" => "header",
-        "footer" | "copyright" => "footer",
-        "sidebar" | "widget" | "widgets" => "sidebar",
-        _ => "furniture",
+        | "pager" | "skip" | "jump-link" | "gallery-nav" => RemovedKind::Nav,
+        "header" | "masthead" => RemovedKind::Header,
+        "footer" | "copyright" => RemovedKind::Footer,
+        "sidebar" | "widget" | "widgets" => RemovedKind::Sidebar,
+        _ => RemovedKind::Furniture,
     }
 }
 

@@ -5,7 +5,7 @@
 
 use super::super::dates::parse_date;
 use super::super::normalize::{match_key, strip_key_prefix};
-use super::super::Draft;
+use super::super::{Draft, RemovedKind};
 use super::hints::Hints;
 use super::title::SiteNames;
 
@@ -207,27 +207,27 @@ pub fn sift(units: Vec<Unit>, hints: &Hints, site: &SiteNames, draft: &mut Draft
             if !draft.sources.contains(&source) {
                 draft.sources.push(source);
             }
-            Some("source")
+            Some(RemovedKind::Source)
         } else if is_caption(para, &key, hints) {
-            Some("caption")
+            Some(RemovedKind::Caption)
         } else if is_notice(&key, hints) {
-            Some("comments")
+            Some(RemovedKind::Comments)
         } else if idx < DATE_LINE_REACH && is_date_line(para) {
             if draft.published_at.is_none() {
                 draft.published_at = parse_date(para);
             }
-            Some("date")
+            Some(RemovedKind::Date)
         } else if idx < DATE_LINE_REACH && is_dateline(para, &key, hints, site) {
-            Some("dateline")
+            Some(RemovedKind::Dateline)
         } else if is_role_line(para, &key, hints) {
             if kept.last().is_some_and(|(u, k, _)| {
                 is_name_line(&u.text, k) && !is_role_line(&u.text, k, hints)
             }) {
                 kept.pop();
             }
-            Some("byline")
+            Some(RemovedKind::Byline)
         } else if idx + 2 >= total && kept.len() >= 2 && is_bio(para, &key, hints) {
-            Some("byline")
+            Some(RemovedKind::Byline)
         } else {
             None
         };

@@ -24,7 +24,7 @@ pub mod title;
 
 use super::article::host_of;
 use super::normalize::{display_in, match_key, Script};
-use super::{Draft, Markers, PageMeta, Rejection};
+use super::{Draft, Markers, PageMeta, Rejection, RemovedKind};
 use clean::Level;
 use dom::Dom;
 use hints::Hints;
@@ -73,7 +73,7 @@ pub fn extract(html: &str, meta: &PageMeta, markers: &Markers) -> Result<Draft, 
         let ld_len: usize = ld_paras.iter().map(|p| p.chars().count()).sum();
         if ld_len >= MIN_BODY_CHARS && ld_len * 2 > body_chars(&draft) * 3 {
             draft.paragraphs = ld_paras;
-            draft.count_removed("jsonld_body");
+            draft.count_removed(RemovedKind::JsonldBody);
         }
     }
     meta::fill(&info, &site, &mut draft);
@@ -90,7 +90,7 @@ pub fn extract(html: &str, meta: &PageMeta, markers: &Markers) -> Result<Draft, 
             .paragraphs
             .retain(|p| p.len() > title.len() * 2 || match_key(p) != key);
         if draft.paragraphs.len() < before {
-            draft.count_removed("title");
+            draft.count_removed(RemovedKind::Title);
         }
     }
     lists::related_from_page(&dom, hints, script, &mut draft);
@@ -115,7 +115,7 @@ fn date_from_body(draft: &mut Draft) {
         if let Some(d) = super::dates::parse_date(line) {
             draft.published_at = Some(d);
             draft.paragraphs.remove(idx);
-            draft.count_removed("date");
+            draft.count_removed(RemovedKind::Date);
             return;
         }
         if let Some(d) = super::dates::find_date(line) {

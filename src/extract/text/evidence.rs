@@ -10,6 +10,7 @@ use crate::extract::dates::parse_date;
 use crate::extract::markers::{is_function_word, is_function_word_hash, TextKeys, Vocab};
 use crate::extract::normalize::match_key;
 use crate::extract::phrases::{word_hash, Hits};
+use crate::extract::RemovedKind;
 
 /// The basmala, which opens some articles on a line of its own (matching key).
 const BASMALA: &str = "بسم الله الرحمن الرحيم";
@@ -96,20 +97,20 @@ pub(super) enum Furniture {
 
 impl Furniture {
     /// The `stats.removed` kind this furniture is counted under.
-    pub(super) fn kind(self) -> &'static str {
+    pub(super) fn kind(self) -> RemovedKind {
         match self {
-            Furniture::Widget | Furniture::Foreign => "widget",
-            Furniture::CallToAction => "call_to_action",
-            Furniture::Comment => "comments",
-            Furniture::Caption => "caption",
-            Furniture::Clock => "date",
-            Furniture::Masthead | Furniture::Breadcrumb => "header",
-            Furniture::Dateline | Furniture::Agency => "byline",
-            Furniture::TagList => "tags",
-            Furniture::Notice => "notice",
-            Furniture::Ticker => "ticker",
-            Furniture::Outlet => "byline",
-            Furniture::Embed => "embed",
+            Furniture::Widget | Furniture::Foreign => RemovedKind::Widget,
+            Furniture::CallToAction => RemovedKind::CallToAction,
+            Furniture::Comment => RemovedKind::Comments,
+            Furniture::Caption => RemovedKind::Caption,
+            Furniture::Clock => RemovedKind::Date,
+            Furniture::Masthead | Furniture::Breadcrumb => RemovedKind::Header,
+            Furniture::Dateline | Furniture::Agency => RemovedKind::Byline,
+            Furniture::TagList => RemovedKind::Tags,
+            Furniture::Notice => RemovedKind::Notice,
+            Furniture::Ticker => RemovedKind::Ticker,
+            Furniture::Outlet => RemovedKind::Byline,
+            Furniture::Embed => RemovedKind::Embed,
         }
     }
 }

@@ -24,6 +24,7 @@ use super::shape::{End, TITLE_MAX_WORDS};
 use super::units::{Class, Unit};
 use crate::extract::dates::find_date;
 use crate::extract::markers::TextKeys;
+use crate::extract::RemovedKind;
 
 /// Most non-prose lines between two prose lines of one body run.
 const MAX_GAP: usize = 3;
@@ -64,7 +65,7 @@ pub(super) enum Verdict {
     /// A tags line without a label, for `tags`.
     Tags,
     /// Not part of the article, counted under this `stats.removed` kind.
-    Drop(&'static str),
+    Drop(RemovedKind),
 }
 
 /// The model's decisions for a page.
@@ -115,7 +116,7 @@ pub(super) fn plan(
     };
     let start = with_leading_item(units, ev, start, body.end, title);
     let start = with_leading_weak_line(ev, start, title);
-    let mut verdicts = vec![Verdict::Drop("header"); n];
+    let mut verdicts = vec![Verdict::Drop(RemovedKind::Header); n];
     for i in 0..cut {
         if units[i].class != Class::Body {
             continue;
@@ -496,8 +497,8 @@ fn above_body(u: &Unit, e: &Evidence) -> Verdict {
     match e.furniture {
         _ if aggregator_credit => Verdict::Source,
         Some(f) => Verdict::Drop(f.kind()),
-        None if e.date.is_some() => Verdict::Drop("date"),
-        None => Verdict::Drop("header"),
+        None if e.date.is_some() => Verdict::Drop(RemovedKind::Date),
+        None => Verdict::Drop(RemovedKind::Header),
     }
 }
 
@@ -512,19 +513,19 @@ fn inside_body(e: &Evidence) -> Verdict {
         None => {}
     }
     if e.date.is_some() {
-        return Verdict::Drop("date");
+        return Verdict::Drop(RemovedKind::Date);
     }
     if e.teaser || e.copy {
-        return Verdict::Drop("teaser");
+        return Verdict::Drop(RemovedKind::Teaser);
     }
     if e.repeated {
-        return Verdict::Drop("caption");
+        return Verdict::Drop(RemovedKind::Caption);
     }
     if e.bulleted || e.weak {
         return Verdict::Keep;
     }
     if e.words <= 1 {
-        return Verdict::Drop("header");
+        return Verdict::Drop(RemovedKind::Header);
     }
     if another_headline(e) {
         return Verdict::Related;
@@ -544,11 +545,11 @@ fn after_body(u: &Unit, e: &Evidence) -> Verdict {
         Some(Furniture::Agency | Furniture::Outlet) => Verdict::Source,
         Some(Furniture::TagList) => Verdict::Tags,
         Some(f) => Verdict::Drop(f.kind()),
-        None if e.date.is_some() => Verdict::Drop("date"),
+        None if e.date.is_some() => Verdict::Drop(RemovedKind::Date),
         None if e.words >= 4 && e.end != End::Stop && !e.prose && !u.text.is_empty() => {
             Verdict::Related
         }
-        None => Verdict::Drop("footer"),
+        None => Verdict::Drop(RemovedKind::Footer),
     }
 }
 
@@ -727,7 +728,7 @@ fn without_prose(units: &[Unit], ev: &[Evidence], capture_date: Option<String>) 
             } else if let Some(f) = ev[i].furniture {
                 Verdict::Drop(f.kind())
             } else if ev[i].date.is_some() {
-                Verdict::Drop("date")
+                Verdict::Drop(RemovedKind::Date)
             } else {
                 Verdict::Keep
             }

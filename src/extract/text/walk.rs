@@ -8,7 +8,7 @@ use super::shape::{linked_headline, strip_bullet, strip_quotes, words_upto};
 use super::units::{Class, Unit, TAGS_MAX_WORDS};
 use crate::extract::markers::TextKeys;
 use crate::extract::normalize::match_key;
-use crate::extract::Draft;
+use crate::extract::{Draft, RemovedKind};
 
 /// Longest source name after a label standing alone, in words.
 const SOURCE_MAX_WORDS: usize = 8;
@@ -32,7 +32,7 @@ pub(super) fn walk(
         let unit = &units[i];
         match &unit.class {
             Class::Similar => {
-                draft.count_removed("similar_articles");
+                draft.count_removed(RemovedKind::SimilarArticles);
                 i += collect_list(
                     &units[i + 1..],
                     &ev[i + 1..],
@@ -41,7 +41,7 @@ pub(super) fn walk(
                 );
             }
             Class::ReadAlso { .. } => {
-                draft.count_removed("read_also");
+                draft.count_removed(RemovedKind::ReadAlso);
                 if let Some(next) = units.get(i + 1) {
                     if next.class == Class::Body && linked_headline(&next.text) {
                         push_related(draft, &next.text);
@@ -50,11 +50,11 @@ pub(super) fn walk(
                 }
             }
             Class::ReadAlsoGlued(headline) => {
-                draft.count_removed("read_also");
+                draft.count_removed(RemovedKind::ReadAlso);
                 push_related(draft, headline);
             }
             Class::RelatedHeading => {
-                draft.count_removed("related");
+                draft.count_removed(RemovedKind::Related);
                 i += collect_list(
                     &units[i + 1..],
                     &ev[i + 1..],
@@ -63,11 +63,11 @@ pub(super) fn walk(
                 );
             }
             Class::RelatedGlued(rest) => {
-                draft.count_removed("related");
+                draft.count_removed(RemovedKind::Related);
                 push_related(draft, rest);
             }
             Class::Source(value) => {
-                draft.count_removed("source");
+                draft.count_removed(RemovedKind::Source);
                 match value {
                     Some(v) => push_source(draft, v),
                     None => {
@@ -83,7 +83,7 @@ pub(super) fn walk(
                 }
             }
             Class::Tags(value) => {
-                draft.count_removed("tags");
+                draft.count_removed(RemovedKind::Tags);
                 closed = !body.is_empty();
                 match value {
                     Some(v) => push_tags(draft, v),
@@ -100,24 +100,24 @@ pub(super) fn walk(
                 }
             }
             Class::Date(value) => {
-                draft.count_removed("date");
+                draft.count_removed(RemovedKind::Date);
                 let next_is_date = units.get(i + 1).is_some_and(|n| n.class == Class::Body)
                     && ev[i + 1].date.is_some();
                 if value.is_none() && next_is_date {
                     i += 1;
                 }
             }
-            Class::Byline => draft.count_removed("byline"),
-            Class::Furniture => draft.count_removed("furniture"),
-            Class::Ad => draft.count_removed("ad"),
+            Class::Byline => draft.count_removed(RemovedKind::Byline),
+            Class::Furniture => draft.count_removed(RemovedKind::Furniture),
+            Class::Ad => draft.count_removed(RemovedKind::Ad),
             Class::AdGlued(_) | Class::Body if closed => {
                 if !appended {
-                    draft.count_removed("appended_article");
+                    draft.count_removed(RemovedKind::AppendedArticle);
                     appended = true;
                 }
             }
             Class::AdGlued(rest) => {
-                draft.count_removed("ad");
+                draft.count_removed(RemovedKind::Ad);
                 if i >= body_start {
                     body.push(rest.clone());
                 }
@@ -128,15 +128,15 @@ pub(super) fn walk(
                     draft.title = Some(without_byline(&unit.text, &keys.byline_labels));
                 }
                 Verdict::Related => {
-                    draft.count_removed("related");
+                    draft.count_removed(RemovedKind::Related);
                     push_related(draft, &unit.text);
                 }
                 Verdict::Source => {
-                    draft.count_removed("source");
+                    draft.count_removed(RemovedKind::Source);
                     push_source(draft, source_name(&unit.text));
                 }
                 Verdict::Tags => {
-                    draft.count_removed("tags");
+                    draft.count_removed(RemovedKind::Tags);
                     push_tags(draft, &unit.text);
                 }
                 Verdict::Drop(kind) => draft.count_removed(kind),
@@ -147,7 +147,7 @@ pub(super) fn walk(
     let mut similar = Draft::default();
     if let Some(unit) = units.get(layout.cut) {
         if unit.class == Class::Similar {
-            draft.count_removed("similar_articles");
+            draft.count_removed(RemovedKind::SimilarArticles);
             let at = layout.cut + 1;
             collect_list(
                 &units[at..],
@@ -156,13 +156,13 @@ pub(super) fn walk(
                 &mut similar,
             );
         } else {
-            draft.count_removed("appended_article");
+            draft.count_removed(RemovedKind::AppendedArticle);
             if let Some(j) = units[layout.cut + 1..]
                 .iter()
                 .position(|u| u.class == Class::Similar)
             {
                 let at = layout.cut + 2 + j;
-                draft.count_removed("similar_articles");
+                draft.count_removed(RemovedKind::SimilarArticles);
                 collect_list(
                     &units[at..],
                     &ev[at..],
@@ -175,7 +175,7 @@ pub(super) fn walk(
     if let Some(last) = body.last_mut() {
         if let Some(kept) = without_trailing_credit(last, keys) {
             *last = kept;
-            draft.count_removed("byline");
+            draft.count_removed(RemovedKind::Byline);
         }
     }
     draft.related.append(&mut similar.related);
