@@ -20,11 +20,15 @@ RUN mkdir -p src \
     && rm -rf src
 
 COPY config ./config
+COPY build.rs ./
 COPY src ./src
+# The git commit, for the `revision` label of akhbar_build_info (build.rs reads
+# AKHBAR_GIT_REVISION; the build context has no .git).
+ARG REVISION=""
 # COPY keeps the files' own modification times, which can be older than the stub build's
 # artefacts; touching the crate roots makes cargo rebuild akhbar itself.
 RUN touch src/main.rs src/lib.rs \
-    && cargo build --profile dist --locked --bin akhbar \
+    && AKHBAR_GIT_REVISION="${REVISION}" cargo build --profile dist --locked --bin akhbar \
     && install -D -m 0755 target/dist/akhbar /out/akhbar
 
 # Distroless "cc" carries glibc, libgcc and the CA certificate bundle (for HTTPS fetches of

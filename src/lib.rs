@@ -5,7 +5,9 @@
 //!
 //! ```text
 //!  NATS JetStream news.raw.>       service/nats.rs      connect (the one ConnectOptions builder)
-//!  (stream NEWS_RAW, consumer)     service/topology.rs  the three streams and the durable consumer
+//!  (stream NEWS_RAW, consumer)     service/topology.rs  the three streams ([streams.*] settings,
+//!                                                       compared, updated or warned about) and
+//!                                                       the durable consumer
 //!        │
 //!        ▼
 //!  consume                         service/consume/     pull.rs: batches ≤ free in-flight slots,
@@ -27,7 +29,11 @@
 //!        ▼                                              consume/pull.rs acks the input
 //!  observe                         service/events.rs    one struct per happening: its log line
 //!                                  service/metrics.rs   and its counters; every metric defined
-//!                                  service/http.rs      once; /metrics /healthz /readyz
+//!                                  service/summary.rs   once; the periodic info summary;
+//!                                  service/http.rs      /metrics /healthz /readyz
+//!
+//!  news.dlq (NEWS_DLQ) ──────────▶ service/dlq.rs       letters read back: `akhbar dlq list`,
+//!                                                       `replay` to the original subjects
 //! ```
 //!
 //! [`service::run`] wires it together (`service/mod.rs`) on a listener bound by
@@ -35,7 +41,7 @@
 //! retry policy helper; `service/tls.rs` installs the one TLS crypto provider (ring).
 //! [`service::config`] holds every configuration struct, layered by figment (defaults → TOML →
 //! `AKHBAR_<SECTION>__<KEY>`). The command-line front ends live in [`cli`], one module per
-//! command (`clean`, `serve`, `config check`, `publish`, `tail`, `health`); the binary only
+//! command (`clean`, `serve`, `config check`, `publish`, `tail`, `health`, `dlq`); the binary only
 //! parses arguments and calls [`cli::run`]. The extraction library ([`extract`]) knows nothing
 //! of NATS; the service knows nothing of HTML. Boilerplate markers are data:
 //! `config/markers.toml`.
@@ -47,6 +53,8 @@
 //!   that produces it. Metric labels are registered from that list; `docs/events.md`'s table is
 //!   checked against it by a test. Refusals of the extraction library are
 //!   [`extract::Rejection`] (with `extract::rejection::RejectionCode`).
+//! - **A boilerplate kind** (`stats.removed`, the `kind` label): one line in the `kinds!` list of
+//!   `extract/removed.rs` ([`extract::RemovedKind`]); the metric registers every kind from it.
 //! - **A configuration key**: a field with its `///` line in its section struct in
 //!   `service/config/mod.rs` and its default in that struct's `Default` (the
 //!   `AKHBAR_SECTION__KEY` variable comes with it); a check in `service/config/validate.rs` when
@@ -54,10 +62,17 @@
 //!   line in `config/akhbar.toml`.
 //! - **A metric**: defined in `service/metrics.rs`, counted by the event that causes it in
 //!   `service/events.rs` (a new happening is a new event struct there); a row in
-//!   `docs/operations.md` (checked by a test).
+//!   `docs/operations.md` (checked by a test). A labelled metric registers every label value at
+//!   start from the enum that defines the values, never from a list of its own.
+//! - **A log line**: in the event it belongs to (`service/events.rs`); one page's happenings at
+//!   `debug`, state changes at `info`; what the periodic summary says is `service/summary.rs`.
 //! - **A NATS option**: a key of `[nats]` (`NatsConfig`) and one line in `service/nats.rs`'s
 //!   `options()`, which `serve`, `publish` and `tail` all connect through (the tools' flag, if
-//!   any, in `cli/nats_args.rs`). Stream and consumer settings: `service/topology.rs`.
+//!   any, in `cli/nats_args.rs`). Stream and consumer settings: `service/topology.rs` (a new
+//!   stream setting: a key of `StreamSettings` in `service/config/mod.rs`, its line in
+//!   `stream_config()`, `differences()` and `updated()`).
+//! - **A dead-letter header**: written in `service/publish.rs` (`dead_letter_headers`, listed in
+//!   `LETTER_HEADERS` so that `service/dlq.rs` takes it away again on replay).
 //! - **A command**: a module in `cli/` and a variant of [`cli::Command`].
 
 pub mod cli;

@@ -1,8 +1,9 @@
-//! Command-line front ends: `clean`, `serve`, `config check`, `publish`, `tail`, `health`.
+//! Command-line front ends: `clean`, `serve`, `config check`, `publish`, `tail`, `health`, `dlq`.
 //! The binary only parses arguments and calls [`run`]; every command lives in its own module.
 
 pub mod clean;
 pub mod config_cmd;
+pub mod dlq;
 pub mod files;
 pub mod health;
 pub mod nats_args;
@@ -36,6 +37,8 @@ pub enum Command {
     Tail(tail::TailArgs),
     /// Ask a running `akhbar serve` whether it is ready (exit 0) or not (exit 1).
     Health(health::HealthArgs),
+    /// List dead letters, or replay them to their original subjects.
+    Dlq(dlq::DlqArgs),
 }
 
 /// Runs the parsed command; returns the process exit code.
@@ -47,5 +50,6 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Publish(args) => publish::run(args),
         Command::Tail(args) => tail::run(args),
         Command::Health(args) => health::run(args),
+        Command::Dlq(args) => dlq::run(args),
     }
 }

@@ -2,15 +2,22 @@
 //! [`Emit::emit`] writes the log line and updates the metrics together, so the two never drift
 //! and each is written in exactly one place. A new counter or log line for an existing
 //! happening goes into its event here; the metric itself is defined in [`super::metrics`].
+//!
+//! Log levels: what happens to one page is `debug` (at 2,000 pages/s, info lines per page would
+//! flood the log shipper); `info` carries state changes (connected, ready, draining, streams
+//! created or updated) and the periodic [`Summary`]; `warn`/`error` what needs a look.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
+use async_nats::jetstream::stream;
 use time::OffsetDateTime;
 
-use super::metrics::Metrics;
-use super::nats::error_chain;
+use super::metrics::{Metrics, Output, FETCH_OK};
+use super::nats::{error_chain, ConnectionEvent};
 use super::outcome::{PageError, Reason};
 use super::publish::PublishError;
+use super::topology::Difference;
 use crate::extract::Article;
 
 /// An event that logs and counts itself.
@@ -67,22 +74,27 @@ impl Emit for ArticlePublished<'_> {
             }
         }
         let body_chars = self.article.stats.body_chars;
-        tracing::info!(subject = %self.subject, id = %self.article.id, body_chars, "article published");
+        tracing::debug!(subject = %self.subject, id = %self.article.id, body_chars, "article published");
     }
 }
 
-/// The output stream dropped an article event as a duplicate of one within its window.
+/// The output stream acknowledged a publish as a duplicate of one within its window (a
+/// redelivered page whose event or letter was already stored): nothing new was stored.
 #[derive(Debug)]
 pub struct DuplicateDropped<'a> {
+    /// Which output.
+    pub output: Output,
     /// The subject it was sent to.
     pub subject: &'a str,
-    /// The article id.
+    /// Its `Nats-Msg-Id`.
     pub id: &'a str,
 }
 
 impl Emit for DuplicateDropped<'_> {
-    fn emit(self, _m: &Metrics) {
-        tracing::info!(subject = %self.subject, id = %self.id, "duplicate dropped by the server");
+    fn emit(self, m: &Metrics) {
+        let output = self.output.label();
+        m.output_duplicates.with_label_values(&[output]).inc();
+        tracing::debug!(output, subject = %self.subject, id = %self.id, "duplicate dropped by the server");
     }
 }
 
@@ -97,7 +109,7 @@ impl Emit for PageRejected<'_> {
     fn emit(self, m: &Metrics) {
         let reason = self.error.reason().code();
         m.pages_rejected.with_label_values(&[reason]).inc();
-        tracing::info!(reason, error = %error_chain(self.error), "page rejected");
+        tracing::debug!(reason, error = %error_chain(self.error), "page rejected");
     }
 }
 
@@ -112,7 +124,7 @@ impl Emit for DeadLettered {
     fn emit(self, m: &Metrics) {
         let reason = self.reason.code();
         m.dead_lettered.with_label_values(&[reason]).inc();
-        tracing::info!(reason, "page dead-lettered");
+        tracing::debug!(reason, "page dead-lettered");
     }
 }
 
@@ -195,7 +207,7 @@ pub struct FetchFinished {
 
 impl Emit for FetchFinished {
     fn emit(self, m: &Metrics) {
-        let outcome = self.failure.map_or("ok", Reason::code);
+        let outcome = self.failure.map_or(FETCH_OK, Reason::code);
         m.fetches.with_label_values(&[outcome]).inc();
     }
 }
@@ -297,16 +309,7 @@ pub struct NatsEvent<'a> {
 impl Emit for NatsEvent<'_> {
     fn emit(self, m: &Metrics) {
         use async_nats::Event;
-        let label = match self.event {
-            Event::Connected => "connected",
-            Event::Disconnected => "disconnected",
-            Event::LameDuckMode => "lame_duck",
-            Event::Draining => "draining",
-            Event::Closed => "closed",
-            Event::SlowConsumer(_) => "slow_consumer",
-            Event::ServerError(_) => "server_error",
-            Event::ClientError(_) => "client_error",
-        };
+        let label = ConnectionEvent::of(self.event).label();
         m.nats_events.with_label_values(&[label]).inc();
         match self.event {
             Event::Connected => {
@@ -348,6 +351,203 @@ impl Emit for NatsConnected<'_> {
         if !self.seen_connected.swap(true, Ordering::SeqCst) {
             tracing::info!(servers = %self.servers, max_payload = self.max_payload, "connected to NATS");
         }
+    }
+}
+
+/// The input was bound (the consumer looked up, the subscriptions made) or released (shutdown, a
+/// failed consumer poll): `/readyz` follows it. Emitted on changes only.
+#[derive(Debug)]
+pub struct InputBound {
+    /// Whether the input is bound now.
+    pub bound: bool,
+}
+
+impl Emit for InputBound {
+    fn emit(self, m: &Metrics) {
+        let connected = m.nats_connected.get() == 1;
+        if self.bound {
+            tracing::info!(nats_connected = connected, "input bound: ready");
+        } else {
+            tracing::info!(nats_connected = connected, "input released: not ready");
+        }
+    }
+}
+
+/// Shutdown began: no more pulls; the pages in flight get the grace period to finish.
+#[derive(Debug)]
+pub struct DrainStarted {
+    /// Pages in flight.
+    pub in_flight: usize,
+    /// `shutdown.grace_period_secs`.
+    pub grace: Duration,
+}
+
+impl Emit for DrainStarted {
+    fn emit(self, _m: &Metrics) {
+        tracing::info!(
+            in_flight = self.in_flight,
+            grace_secs = self.grace.as_secs(),
+            "draining in-flight pages"
+        );
+    }
+}
+
+/// The drain ended: every page finished, or the grace period ran out.
+#[derive(Debug)]
+pub struct DrainFinished {
+    /// Pages still unfinished (left unacked: NATS redelivers them).
+    pub unfinished: usize,
+}
+
+impl Emit for DrainFinished {
+    fn emit(self, _m: &Metrics) {
+        if self.unfinished == 0 {
+            tracing::info!("drained: every in-flight page finished");
+        } else {
+            tracing::warn!(
+                unfinished = self.unfinished,
+                "grace period over; unfinished pages stay unacked and will be redelivered"
+            );
+        }
+    }
+}
+
+/// What the pipeline did over the last `log.summary_secs`: the info-level heartbeat that
+/// replaces per-page lines.
+#[derive(Debug)]
+pub struct Summary<'a> {
+    /// The interval covered.
+    pub interval: Duration,
+    /// Pages received in it.
+    pub pages: u64,
+    /// Articles published in it.
+    pub articles: u64,
+    /// Pages rejected in it.
+    pub rejected: u64,
+    /// Rejections by reason, `reason=count` separated by commas (empty when none).
+    pub rejections: &'a str,
+    /// Dead letters published in it.
+    pub dead_lettered: u64,
+    /// Failed publishes in it.
+    pub publish_errors: u64,
+    /// Messages waiting in the stream (last poll).
+    pub pending: i64,
+    /// Pages in flight now.
+    pub in_flight: i64,
+}
+
+impl Emit for Summary<'_> {
+    fn emit(self, _m: &Metrics) {
+        tracing::info!(
+            interval_secs = self.interval.as_secs(),
+            pages = self.pages,
+            articles = self.articles,
+            rejected = self.rejected,
+            rejections = %self.rejections,
+            dead_lettered = self.dead_lettered,
+            publish_errors = self.publish_errors,
+            pending = self.pending,
+            in_flight = self.in_flight,
+            "summary"
+        );
+    }
+}
+
+/// A stream was created with the configured settings.
+#[derive(Debug)]
+pub struct StreamCreated<'a> {
+    /// Its configuration.
+    pub config: &'a stream::Config,
+}
+
+impl Emit for StreamCreated<'_> {
+    fn emit(self, _m: &Metrics) {
+        let c = self.config;
+        tracing::info!(
+            stream = %c.name,
+            retention = ?c.retention,
+            max_age_secs = c.max_age.as_secs(),
+            max_bytes = c.max_bytes,
+            replicas = c.num_replicas,
+            discard = ?c.discard,
+            "stream created"
+        );
+    }
+}
+
+/// An existing stream differs from the configuration and is used as it is: one warning per
+/// difference. Either `nats.update_streams` is off, or JetStream cannot change the setting on
+/// an existing stream (`in_place` false: storage, retention to or from a work queue).
+#[derive(Debug)]
+pub struct StreamDiffers<'a> {
+    /// The stream.
+    pub stream: &'a str,
+    /// What differs.
+    pub differences: &'a [Difference],
+    /// Whether `nats.update_streams = true` would apply it.
+    pub in_place: bool,
+}
+
+impl Emit for StreamDiffers<'_> {
+    fn emit(self, _m: &Metrics) {
+        for d in self.differences {
+            if self.in_place {
+                tracing::warn!(
+                    stream = %self.stream,
+                    setting = d.setting,
+                    current = %d.current,
+                    configured = %d.configured,
+                    "stream differs from the configuration; left as it is (nats.update_streams = true applies it)"
+                );
+            } else {
+                tracing::warn!(
+                    stream = %self.stream,
+                    setting = d.setting,
+                    current = %d.current,
+                    configured = %d.configured,
+                    "stream differs from the configuration in a setting JetStream cannot change in place; recreate the stream to apply it"
+                );
+            }
+        }
+    }
+}
+
+/// An existing stream was updated to the configuration (`nats.update_streams`).
+#[derive(Debug)]
+pub struct StreamUpdated<'a> {
+    /// The stream.
+    pub stream: &'a str,
+    /// What changed.
+    pub differences: &'a [Difference],
+}
+
+impl Emit for StreamUpdated<'_> {
+    fn emit(self, _m: &Metrics) {
+        for d in self.differences {
+            tracing::info!(
+                stream = %self.stream,
+                setting = d.setting,
+                from = %d.current,
+                to = %d.configured,
+                "stream updated"
+            );
+        }
+    }
+}
+
+/// A stream keeps everything forever (no age, size or count limit): its disk use only grows.
+#[derive(Debug)]
+pub struct StreamUnbounded<'a> {
+    /// The stream.
+    pub stream: &'a str,
+}
+
+impl Emit for StreamUnbounded<'_> {
+    fn emit(self, _m: &Metrics) {
+        tracing::error!(
+            stream = %self.stream,
+            "stream has no limits (no max_age, max_bytes or max_msgs): it grows until the disk is full; set [streams.*] and nats.update_streams = true"
+        );
     }
 }
 

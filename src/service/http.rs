@@ -10,20 +10,32 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 
+use super::events::{Emit, InputBound};
 use super::metrics::Metrics;
 use super::shutdown::Shutdown;
 
 /// Whether the service can take work: the pipeline sets it once its input is bound and clears it
 /// on shutdown or when the consumer disappears; NATS connectivity is read from the metrics.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Readiness {
     bound: Arc<AtomicBool>,
+    metrics: Metrics,
 }
 
 impl Readiness {
-    /// Records whether the input (consumer or subscription) is bound.
+    /// Not bound yet; changes are reported as [`InputBound`] events on `metrics`.
+    pub fn new(metrics: &Metrics) -> Readiness {
+        Readiness {
+            bound: Arc::default(),
+            metrics: metrics.clone(),
+        }
+    }
+
+    /// Records whether the input (consumer or subscription) is bound; a change is logged.
     pub fn set_bound(&self, bound: bool) {
-        self.bound.store(bound, Ordering::SeqCst);
+        if self.bound.swap(bound, Ordering::SeqCst) != bound {
+            InputBound { bound }.emit(&self.metrics);
+        }
     }
 
     /// Whether the input is bound.
@@ -116,9 +128,10 @@ mod tests {
 
     #[tokio::test]
     async fn the_ready_gauge_is_1_exactly_when_readyz_answers_ready() {
+        let metrics = Metrics::new().unwrap();
         let state = AppState {
-            metrics: Metrics::new().unwrap(),
-            readiness: Readiness::default(),
+            readiness: Readiness::new(&metrics),
+            metrics,
         };
         assert_eq!(scrape(&state).await, (0, StatusCode::SERVICE_UNAVAILABLE));
         state.metrics.nats_connected.set(1);

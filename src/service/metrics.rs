@@ -1,12 +1,55 @@
 //! Every metric akhbar exports, defined in this one place with the names the dashboard and the
-//! alert rules rely on.
+//! alert rules rely on. Every label value of a labelled metric is registered at start from the
+//! enum that defines it ([`Reason`], [`RemovedKind`], [`ConnectionEvent`], [`Output`]), so a
+//! fresh instance already exports every series the dashboard and the alerts name.
+
+use std::time::Duration;
 
 use prometheus::{
-    Encoder, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
-    Registry, TextEncoder,
+    Encoder, Gauge, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, IntGaugeVec,
+    Opts, Registry, TextEncoder,
 };
 
+use super::config::Config;
+use super::nats::ConnectionEvent;
 use super::outcome::Reason;
+use crate::extract::RemovedKind;
+
+/// The `outcome` label of a successful fetch in `akhbar_fetches_total` (a failed one carries its
+/// `fetch_…` reason code).
+pub const FETCH_OK: &str = "ok";
+
+/// The git revision of the build (`build.rs`), `unknown` outside git.
+pub const REVISION: &str = env!("AKHBAR_GIT_REVISION");
+
+/// Bounds of the extraction-time buckets, in seconds; those below the extraction timeout are
+/// used, then the timeout itself.
+const EXTRACTION_BUCKETS: [f64; 18] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+    60.0, 120.0, 300.0,
+];
+
+/// Which output stream dropped a publish as a duplicate (`akhbar_output_duplicates_total`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// An article event (`output.stream`).
+    Article,
+    /// A dead letter (`output.dlq_stream`).
+    DeadLetter,
+}
+
+impl Output {
+    /// Every output, in a stable order.
+    pub const ALL: [Output; 2] = [Output::Article, Output::DeadLetter];
+
+    /// The `output` label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Output::Article => "article",
+            Output::DeadLetter => "dead_letter",
+        }
+    }
+}
 
 /// The service's metrics and the registry that exports them.
 #[derive(Clone)]
@@ -50,7 +93,13 @@ pub struct Metrics {
     pub fetches: IntCounterVec,
     /// Messages received that had been delivered before.
     pub redeliveries: IntCounter,
-    /// Build information, value 1, labelled with the version.
+    /// Publishes the output stream acknowledged as duplicates of one within its window, by output.
+    pub output_duplicates: IntCounterVec,
+    /// `processing.in_flight`: the most pages taken off the bus and not yet finished.
+    pub in_flight_limit: IntGauge,
+    /// Pages in flight over the limit (0–1), computed at each scrape.
+    pub in_flight_saturation: Gauge,
+    /// Build information, value 1, labelled with the version and the git revision.
     pub build_info: IntGaugeVec,
 }
 
@@ -66,9 +115,20 @@ impl std::fmt::Debug for Metrics {
 pub struct MetricsError(#[from] prometheus::Error);
 
 impl Metrics {
-    /// Creates and registers every metric.
+    /// Creates and registers every metric, for the default configuration (the unit tests).
+    #[cfg(test)]
     pub fn new() -> Result<Metrics, MetricsError> {
+        Self::for_config(&Config::default())
+    }
+
+    /// Creates and registers every metric: the extraction buckets reach
+    /// `processing.extract_timeout_secs`, the in-flight limit is `processing.in_flight`.
+    pub fn for_config(cfg: &Config) -> Result<Metrics, MetricsError> {
         let registry = Registry::new();
+        #[cfg(target_os = "linux")]
+        registry.register(Box::new(
+            prometheus::process_collector::ProcessCollector::for_self(),
+        ))?;
         let counter = |name: &str, help: &str| -> Result<IntCounter, MetricsError> {
             let c = IntCounter::new(name, help)?;
             registry.register(Box::new(c.clone()))?;
@@ -126,9 +186,7 @@ impl Metrics {
             extraction_seconds: histogram(
                 "akhbar_extraction_seconds",
                 "Time to extract one page.",
-                vec![
-                    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
-                ],
+                extraction_buckets(Duration::from_secs(cfg.processing.extract_timeout_secs)),
             )?,
             end_to_end_seconds: histogram(
                 "akhbar_end_to_end_seconds",
@@ -179,13 +237,30 @@ impl Metrics {
                 "akhbar_redeliveries_total",
                 "Messages received that had been delivered before.",
             )?,
+            output_duplicates: counter_vec(
+                "akhbar_output_duplicates_total",
+                "Publishes the output stream dropped as duplicates within its window, by output.",
+                "output",
+            )?,
+            in_flight_limit: gauge(
+                "akhbar_in_flight_limit",
+                "Most pages taken off the bus and not yet finished (processing.in_flight).",
+            )?,
+            in_flight_saturation: {
+                let g = Gauge::new(
+                    "akhbar_in_flight_saturation_ratio",
+                    "Pages in flight over the in-flight limit (0-1).",
+                )?;
+                registry.register(Box::new(g.clone()))?;
+                g
+            },
             build_info: {
                 let g = IntGaugeVec::new(
                     Opts::new(
                         "akhbar_build_info",
                         "Build information; the value is always 1.",
                     ),
-                    &["version"],
+                    &["version", "revision"],
                 )?;
                 registry.register(Box::new(g.clone()))?;
                 g
@@ -193,19 +268,39 @@ impl Metrics {
             registry,
         };
         m.build_info
-            .with_label_values(&[env!("CARGO_PKG_VERSION")])
+            .with_label_values(&[env!("CARGO_PKG_VERSION"), REVISION])
             .set(1);
+        m.in_flight_limit
+            .set(i64::try_from(cfg.processing.in_flight).unwrap_or(i64::MAX));
         for reason in Reason::all() {
             m.dead_lettered.with_label_values(&[reason.code()]);
             if reason.is_rejection() {
                 m.pages_rejected.with_label_values(&[reason.code()]);
             }
+            if reason.is_fetch() {
+                m.fetches.with_label_values(&[reason.code()]);
+            }
+        }
+        m.fetches.with_label_values(&[FETCH_OK]);
+        for kind in RemovedKind::ALL {
+            m.boilerplate_removed.with_label_values(&[kind.code()]);
+        }
+        for event in ConnectionEvent::ALL {
+            m.nats_events.with_label_values(&[event.label()]);
+        }
+        for output in Output::ALL {
+            m.output_duplicates.with_label_values(&[output.label()]);
         }
         Ok(m)
     }
 
     /// The metrics in the Prometheus text exposition format.
     pub fn render(&self) -> String {
+        let limit = self.in_flight_limit.get();
+        if limit > 0 {
+            self.in_flight_saturation
+                .set(self.pages_in_flight.get() as f64 / limit as f64);
+        }
         let mut buf = Vec::new();
         if let Err(e) = TextEncoder::new().encode(&self.registry.gather(), &mut buf) {
             tracing::warn!(error = %e, "encoding metrics failed");
@@ -214,27 +309,33 @@ impl Metrics {
     }
 }
 
+/// Extraction-time buckets up to `timeout`, which is the last bound (a page that reaches it is
+/// dead-lettered `extract_timeout`).
+fn extraction_buckets(timeout: Duration) -> Vec<f64> {
+    let limit = timeout.as_secs_f64();
+    let mut buckets: Vec<f64> = EXTRACTION_BUCKETS
+        .iter()
+        .copied()
+        .filter(|b| *b < limit)
+        .collect();
+    if limit > 0.0 {
+        buckets.push(limit);
+    }
+    buckets
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn every_contract_metric_is_exported_under_its_name() {
-        let m = Metrics::new().unwrap();
-        m.extraction_seconds.observe(0.01);
-        m.end_to_end_seconds.observe(0.5);
-        m.nats_events.with_label_values(&["connected"]).inc();
-        m.fetches.with_label_values(&["ok"]).inc();
-        m.boilerplate_removed.with_label_values(&["ad"]).inc();
-        let text = m.render();
-        for name in [
+    fn a_fresh_registry_exports_every_label_value_of_every_labelled_metric() {
+        let text = Metrics::new().unwrap().render();
+        let mut expected: Vec<String> = [
             "akhbar_pages_received_total",
             "akhbar_articles_published_total",
-            "akhbar_pages_rejected_total{reason=\"empty\"}",
-            "akhbar_dead_lettered_total{reason=\"max_deliveries\"}",
             "akhbar_received_bytes_total",
             "akhbar_published_bytes_total",
-            "akhbar_boilerplate_removed_total{kind=\"ad\"}",
             "akhbar_extraction_seconds_bucket",
             "akhbar_end_to_end_seconds_count",
             "akhbar_pages_in_flight",
@@ -243,20 +344,110 @@ mod tests {
             "akhbar_nats_connected",
             "akhbar_ready",
             "akhbar_nats_reconnects_total",
-            "akhbar_nats_events_total{event=\"connected\"}",
             "akhbar_publish_errors_total",
-            "akhbar_fetches_total{outcome=\"ok\"}",
             "akhbar_redeliveries_total",
-            "akhbar_build_info{version=",
-        ] {
-            assert!(text.contains(name), "{name} missing from:\n{text}");
+            "akhbar_in_flight_limit 64",
+            "akhbar_in_flight_saturation_ratio 0",
+            "akhbar_fetches_total{outcome=\"ok\"}",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for reason in Reason::all() {
+            expected.push(format!(
+                "akhbar_dead_lettered_total{{reason=\"{}\"}} 0",
+                reason.code()
+            ));
+            if reason.is_rejection() {
+                expected.push(format!(
+                    "akhbar_pages_rejected_total{{reason=\"{}\"}} 0",
+                    reason.code()
+                ));
+            }
+            if reason.is_fetch() {
+                expected.push(format!(
+                    "akhbar_fetches_total{{outcome=\"{}\"}} 0",
+                    reason.code()
+                ));
+            }
         }
+        for kind in RemovedKind::ALL {
+            expected.push(format!(
+                "akhbar_boilerplate_removed_total{{kind=\"{}\"}} 0",
+                kind.code()
+            ));
+        }
+        for event in ConnectionEvent::ALL {
+            expected.push(format!(
+                "akhbar_nats_events_total{{event=\"{}\"}} 0",
+                event.label()
+            ));
+        }
+        for output in Output::ALL {
+            expected.push(format!(
+                "akhbar_output_duplicates_total{{output=\"{}\"}} 0",
+                output.label()
+            ));
+        }
+        expected.push(format!(
+            "akhbar_build_info{{revision=\"{REVISION}\",version=\"{}\"}} 1",
+            env!("CARGO_PKG_VERSION")
+        ));
+        let missing: Vec<&String> = expected.iter().filter(|e| !text.contains(*e)).collect();
+        assert!(missing.is_empty(), "missing {missing:?} from:\n{text}");
+        assert!(!REVISION.is_empty());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn process_metrics_are_exported_on_linux() {
+        let text = Metrics::new().unwrap().render();
+        for name in [
+            "process_cpu_seconds_total",
+            "process_resident_memory_bytes",
+            "process_open_fds",
+            "process_start_time_seconds",
+        ] {
+            assert!(text.contains(name), "{name} missing");
+        }
+    }
+
+    #[test]
+    fn extraction_buckets_end_at_the_extraction_timeout() {
+        assert_eq!(
+            extraction_buckets(Duration::from_secs(30)).last(),
+            Some(&30.0)
+        );
+        let b = extraction_buckets(Duration::from_secs(7));
+        assert_eq!(&b[b.len() - 3..], &[2.5, 5.0, 7.0]);
+        let mut cfg = Config::default();
+        cfg.processing.extract_timeout_secs = 45;
+        let text = Metrics::for_config(&cfg).unwrap().render();
+        assert!(
+            text.contains("akhbar_extraction_seconds_bucket{le=\"45\"}"),
+            "{text}"
+        );
+        assert!(!text.contains("akhbar_extraction_seconds_bucket{le=\"60\"}"));
+    }
+
+    #[test]
+    fn saturation_is_in_flight_over_the_limit_at_scrape_time() {
+        let mut cfg = Config::default();
+        cfg.processing.in_flight = 8;
+        let m = Metrics::for_config(&cfg).unwrap();
+        m.pages_in_flight.set(2);
+        assert!(m
+            .render()
+            .contains("akhbar_in_flight_saturation_ratio 0.25"));
     }
 
     #[test]
     fn every_metric_is_in_the_table_of_docs_operations_md() {
         let source = include_str!("metrics.rs");
-        let definitions = source.split("#[cfg(test)]").next().unwrap_or_default();
+        let definitions = source
+            .split("#[cfg(test)]\nmod tests")
+            .next()
+            .unwrap_or_default();
         let doc = include_str!("../../docs/operations.md");
         let names: Vec<&str> = definitions
             .split('"')

@@ -4,13 +4,15 @@
 //! endpoint first (so `/healthz` answers at once), then the NATS connection (`nats.rs`), the
 //! streams and the durable consumer (`topology.rs`), and the pipeline: `consume/` takes pages off
 //! the bus, `process.rs` turns each into an outcome (`outcome.rs`), `publish.rs` sends the
-//! article event or the dead letter; `events.rs` logs and counts what happens. [`shutdown`] stops
-//! it gracefully. Public beside `run`: the configuration ([`config`]), the wire format
-//! ([`message`]) and URL-only fetching ([`fetch`]); the rest is internal.
+//! article event or the dead letter; `events.rs` logs and counts what happens, `summary.rs` sums
+//! it up at info level every `log.summary_secs`. [`shutdown`] stops it gracefully. Public beside
+//! `run`: the configuration ([`config`]), the wire format ([`message`]), URL-only fetching
+//! ([`fetch`]) and dead letters read back and replayed ([`dlq`]); the rest is internal.
 
 pub(crate) mod backoff;
 pub mod config;
 pub(crate) mod consume;
+pub mod dlq;
 pub(crate) mod events;
 pub mod fetch;
 pub(crate) mod http;
@@ -21,6 +23,7 @@ pub mod outcome;
 pub(crate) mod process;
 pub(crate) mod publish;
 pub mod shutdown;
+pub(crate) mod summary;
 pub(crate) mod tls;
 pub(crate) mod topology;
 
@@ -91,8 +94,8 @@ pub async fn run(
 ) -> Result<(), ServiceError> {
     config.validate()?;
     let cfg = Arc::new(config);
-    let metrics = metrics::Metrics::new()?;
-    let readiness = http::Readiness::default();
+    let metrics = metrics::Metrics::for_config(&cfg)?;
+    let readiness = http::Readiness::new(&metrics);
     match listener.local_addr() {
         Ok(address) => tracing::info!(%address, "serving /metrics, /healthz, /readyz"),
         Err(e) => tracing::warn!(error = %e, "serving /metrics, /healthz, /readyz"),
@@ -105,7 +108,15 @@ pub async fn run(
         http_shutdown,
     ));
 
+    let (summary_stop, summary_shutdown) = shutdown::channel();
+    let summary = tokio::spawn(summary::every(
+        Duration::from_secs(cfg.log.summary_secs),
+        metrics.clone(),
+        summary_shutdown,
+    ));
     let result = run_pipeline(&cfg, &metrics, &readiness, shutdown).await;
+    summary_stop.trigger();
+    let _ = summary.await;
     http_stop.trigger();
     match tokio::time::timeout(Duration::from_secs(2), http_task).await {
         Ok(Ok(Err(e))) => tracing::warn!(error = %e, "HTTP endpoint failed"),
@@ -145,13 +156,13 @@ async fn run_pipeline(
         publisher,
         metrics.clone(),
     );
-    let unfinished = match cfg.input.mode {
+    match cfg.input.mode {
         InputMode::Jetstream => {
             let js = async_nats::jetstream::new(client.clone());
             let retry = backoff::Backoff::constant(TOPOLOGY_RETRY);
             let mut attempt = 0;
             let consumer = loop {
-                match topology::ensure_topology(&js, cfg).await {
+                match topology::ensure_topology(&js, cfg, metrics).await {
                     Ok(c) => break c,
                     Err(e) if cfg.nats.retry_on_initial_connect => {
                         attempt += 1;
@@ -172,7 +183,7 @@ async fn run_pipeline(
             );
             pipeline
                 .run_jetstream(consumer, readiness.clone(), shutdown)
-                .await
+                .await;
         }
         InputMode::Core => {
             let mut subs = Vec::new();
@@ -199,11 +210,8 @@ async fn run_pipeline(
                     readiness.clone(),
                     shutdown,
                 )
-                .await
+                .await;
         }
-    };
-    if unfinished == 0 {
-        tracing::info!("shutdown complete: every in-flight page finished");
     }
     Ok(())
 }

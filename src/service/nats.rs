@@ -155,6 +155,71 @@ pub async fn connect(
     Ok(client)
 }
 
+/// What the NATS client reports about its connection: the `event` label of
+/// `akhbar_nats_events_total`, every value registered at start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectionEvent {
+    /// Connected, or reconnected.
+    Connected,
+    /// The connection was lost; reconnecting.
+    Disconnected,
+    /// The server announced it is shutting down (lame duck mode).
+    LameDuck,
+    /// The client is draining.
+    Draining,
+    /// The connection was closed for good.
+    Closed,
+    /// The client dropped messages a subscriber did not take in time.
+    SlowConsumer,
+    /// The server reported an error.
+    ServerError,
+    /// The client hit an error.
+    ClientError,
+}
+
+impl ConnectionEvent {
+    /// Every event, in a stable order.
+    pub const ALL: [ConnectionEvent; 8] = [
+        ConnectionEvent::Connected,
+        ConnectionEvent::Disconnected,
+        ConnectionEvent::LameDuck,
+        ConnectionEvent::Draining,
+        ConnectionEvent::Closed,
+        ConnectionEvent::SlowConsumer,
+        ConnectionEvent::ServerError,
+        ConnectionEvent::ClientError,
+    ];
+
+    /// The event the client reported.
+    pub fn of(event: &async_nats::Event) -> ConnectionEvent {
+        use async_nats::Event;
+        match event {
+            Event::Connected => ConnectionEvent::Connected,
+            Event::Disconnected => ConnectionEvent::Disconnected,
+            Event::LameDuckMode => ConnectionEvent::LameDuck,
+            Event::Draining => ConnectionEvent::Draining,
+            Event::Closed => ConnectionEvent::Closed,
+            Event::SlowConsumer(_) => ConnectionEvent::SlowConsumer,
+            Event::ServerError(_) => ConnectionEvent::ServerError,
+            Event::ClientError(_) => ConnectionEvent::ClientError,
+        }
+    }
+
+    /// The metric label.
+    pub fn label(self) -> &'static str {
+        match self {
+            ConnectionEvent::Connected => "connected",
+            ConnectionEvent::Disconnected => "disconnected",
+            ConnectionEvent::LameDuck => "lame_duck",
+            ConnectionEvent::Draining => "draining",
+            ConnectionEvent::Closed => "closed",
+            ConnectionEvent::SlowConsumer => "slow_consumer",
+            ConnectionEvent::ServerError => "server_error",
+            ConnectionEvent::ClientError => "client_error",
+        }
+    }
+}
+
 /// Delay before reconnect attempt `attempts` (the client counts from 1): none for the first,
 /// then 100 ms, 200 ms, 400 ms, … up to `max`.
 fn reconnect_delay(attempts: usize, max: Duration) -> Duration {

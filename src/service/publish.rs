@@ -14,12 +14,23 @@ use time::OffsetDateTime;
 use super::config::OutputConfig;
 use super::events::{ArticlePublished, DeadLetterTruncated, DeadLettered, DuplicateDropped, Emit};
 use super::message::{self, subject_token};
-use super::metrics::Metrics;
+use super::metrics::{Metrics, Output};
 use super::outcome::PageError;
 use crate::extract::Article;
 
 /// Longest error message copied into the `Akhbar-Error` header.
 const MAX_ERROR_HEADER: usize = 512;
+
+/// The headers a dead letter adds to the page's own (with its `Nats-Msg-Id`): what
+/// `akhbar dlq replay` takes away again to republish the page as it came.
+pub const LETTER_HEADERS: [&str; 6] = [
+    message::HEADER_REASON,
+    message::HEADER_ERROR,
+    message::HEADER_SUBJECT,
+    message::HEADER_DELIVERIES,
+    message::HEADER_TRUNCATED,
+    message::HEADER_ORIGINAL_SIZE,
+];
 
 /// How pages arrive, and so how their events leave.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,14 +57,21 @@ pub enum PublishError {
 }
 
 impl PublishError {
-    /// Whether the message is over the server's `max_payload`: it can never be published as
-    /// is, so retrying is pointless (every other failure is retried by redelivery).
+    /// Whether the message is over the server's `max_payload` or the stream's `max_msg_size`:
+    /// it can never be published as is, so retrying is pointless (every other failure is
+    /// retried by redelivery).
     pub fn is_too_large(&self) -> bool {
         match self {
-            PublishError::JetStream(e) => matches!(
-                e.kind(),
-                jetstream::context::PublishErrorKind::MaxPayloadExceeded
-            ),
+            PublishError::JetStream(e) => {
+                matches!(
+                    e.kind(),
+                    jetstream::context::PublishErrorKind::MaxPayloadExceeded
+                ) || std::error::Error::source(e)
+                    .and_then(|s| s.downcast_ref::<jetstream::Error>())
+                    .is_some_and(|j| {
+                        j.error_code() == jetstream::ErrorCode::STREAM_MESSAGE_EXCEEDS_MAXIMUM
+                    })
+            }
             PublishError::Core(e) => {
                 matches!(e.kind(), async_nats::PublishErrorKind::MaxPayloadExceeded)
             }
@@ -145,6 +163,7 @@ impl Publisher {
             .await?;
         if duplicate {
             DuplicateDropped {
+                output: Output::Article,
                 subject: &subject,
                 id: &article.id,
             }
@@ -200,19 +219,28 @@ impl Publisher {
             );
             result = self.send_dead_letter(mode, headers, Bytes::new()).await;
         }
-        result?;
-        DeadLettered { reason }.emit(&self.metrics);
+        if result? {
+            DuplicateDropped {
+                output: Output::DeadLetter,
+                subject: &self.output.dlq_subject,
+                id: letter.msg_id.as_deref().unwrap_or_default(),
+            }
+            .emit(&self.metrics);
+        } else {
+            DeadLettered { reason }.emit(&self.metrics);
+        }
         Ok(())
     }
 
+    /// Sends one dead letter; returns whether the stream dropped it as a duplicate.
     async fn send_dead_letter(
         &self,
         mode: Mode,
         headers: HeaderMap,
         payload: Bytes,
-    ) -> Result<(), PublishError> {
+    ) -> Result<bool, PublishError> {
         let subject = self.output.dlq_subject.clone();
-        self.send(mode, subject, headers, payload).await.map(|_| ())
+        self.send(mode, subject, headers, payload).await
     }
 
     /// Sends one message; in JetStream mode waits for the ack and returns whether the stream

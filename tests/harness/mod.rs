@@ -3,6 +3,7 @@
 //!
 //! - [`paths`]: the akhbar binary, the fixtures, the shared data folder;
 //! - [`nats`]: a `nats-server -js` per test, in a temp dir, on a random port;
+//! - [`cluster`]: three of them joined in one JetStream cluster;
 //! - [`akhbar`]: `akhbar serve` as a child process (config, signals, metrics, log);
 //! - [`streams`]: JetStream set-up, publishing with retries, reading and tallying the outputs;
 //! - [`pages`]: unique Arabic article pages;
@@ -10,6 +11,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod akhbar;
+pub mod cluster;
 pub mod http;
 pub mod nats;
 pub mod pages;
@@ -17,6 +19,7 @@ pub mod paths;
 pub mod streams;
 
 pub use akhbar::*;
+pub use cluster::*;
 pub use http::*;
 pub use nats::*;
 pub use pages::*;

@@ -119,13 +119,18 @@ fn wait_for_ports_file(dir: &Path, timeout: Duration) -> Option<u16> {
     None
 }
 
-/// Connects to NATS, retrying for a while (the server may be restarting).
+/// Connects to NATS (`url`: one server, or several separated by commas), retrying for a while
+/// (the server may be restarting).
 pub async fn connect(url: &str) -> async_nats::Client {
     let deadline = Instant::now() + Duration::from_secs(20);
+    let servers: Vec<async_nats::ServerAddr> = url
+        .split(',')
+        .map(|u| u.parse().unwrap_or_else(|e| panic!("server URL {u}: {e}")))
+        .collect();
     loop {
         match async_nats::ConnectOptions::new()
             .retry_on_initial_connect()
-            .connect(url)
+            .connect(servers.clone())
             .await
         {
             Ok(c) => return c,

@@ -137,14 +137,34 @@ pub async fn stored(url: &str, stream: &str) -> Vec<OutMsg> {
     read_all(&jetstream::new(super::nats::connect(url).await), stream).await
 }
 
-/// Reads every message of a stream (ephemeral ordered consumer).
+/// Reads every message of a stream: with an ephemeral ordered consumer, or message by message
+/// from a work-queue stream (which admits no consumer beside akhbar's).
 pub async fn read_all(js: &jetstream::Context, name: &str) -> Vec<OutMsg> {
     let total = stream_count(js, name).await;
     let mut out = Vec::new();
     if total == 0 {
         return out;
     }
-    let stream = js.get_stream(name).await.expect("get stream");
+    let mut stream = js.get_stream(name).await.expect("get stream");
+    let info = stream.info().await.expect("stream info").clone();
+    if info.config.retention == stream::RetentionPolicy::WorkQueue {
+        for seq in info.state.first_sequence..=info.state.last_sequence {
+            if let Ok(m) = stream.get_raw_message(seq).await {
+                out.push(OutMsg {
+                    subject: m.subject.to_string(),
+                    headers: m
+                        .headers
+                        .iter()
+                        .filter_map(|(k, v)| {
+                            v.first().map(|v| (k.to_string(), v.as_str().to_string()))
+                        })
+                        .collect(),
+                    payload: m.payload,
+                });
+            }
+        }
+        return out;
+    }
     let consumer = stream
         .create_consumer(jetstream::consumer::pull::OrderedConfig::default())
         .await

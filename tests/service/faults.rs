@@ -14,7 +14,7 @@ use crate::harness::{
 
 /// The fault tests run one at a time: each drives two processes hard on a small machine, and
 /// a starved process would blur what is being measured.
-static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+pub(crate) static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 const SETTLE: Duration = Duration::from_secs(180);
 

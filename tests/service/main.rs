@@ -8,11 +8,15 @@
 #[path = "../harness/mod.rs"]
 mod harness;
 
+mod cluster;
+mod dlq;
 mod faults;
 mod health;
 mod hostile;
+mod logs;
 mod monitoring;
 mod pipeline;
 mod secure;
 mod soak;
+mod streams;
 mod tools;

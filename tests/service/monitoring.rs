@@ -371,11 +371,28 @@ fn every_dashboard_query_and_alert_rule_evaluates_on_live_data() {
     }
 }
 
+/// A NATS server and an `akhbar serve` that is ready and has seen no page.
+fn fresh_instance() -> (harness::NatsServer, Akhbar) {
+    let nats = harness::NatsServer::start();
+    let akhbar = Akhbar::start(&harness::config(&nats.url(), ""));
+    assert!(
+        akhbar.wait_ready(Duration::from_secs(30)),
+        "akhbar did not become ready:\n{}",
+        akhbar.log_text()
+    );
+    (nats, akhbar)
+}
+
 #[test]
-fn every_metric_named_in_the_dashboard_and_alert_rules_is_exposed() {
-    let traffic = run_traffic();
-    let (status, metrics) = traffic.akhbar.http_get("/metrics").expect("GET /metrics");
+fn every_metric_named_in_the_dashboard_and_alert_rules_is_exposed_before_the_first_page() {
+    let (_nats, akhbar) = fresh_instance();
+    let (status, metrics) = akhbar.http_get("/metrics").expect("GET /metrics");
     assert_eq!(status, 200);
+    assert_eq!(
+        harness::parse_metric(&metrics, "akhbar_pages_received_total"),
+        Some(0.0),
+        "no page yet"
+    );
     let exposed = exposed_names(&metrics);
     for file in [
         "deploy/grafana/akhbar.json",
@@ -391,15 +408,9 @@ fn every_metric_named_in_the_dashboard_and_alert_rules_is_exposed() {
     }
 }
 
-#[test]
-fn promtool_check_metrics_is_clean_on_akhbar_metrics() {
-    let test = "promtool_check_metrics_is_clean_on_akhbar_metrics";
-    let Some(promtool) = tool_or_skip(test, "PROMTOOL_BIN", "promtool") else {
-        return;
-    };
-    let traffic = run_traffic();
-    let (_, metrics) = traffic.akhbar.http_get("/metrics").expect("GET /metrics");
-    let mut child = Command::new(&promtool)
+/// Runs `promtool check metrics` on a `/metrics` text; asserts it exits 0 and says nothing.
+fn assert_promtool_clean(promtool: &Path, metrics: &str) {
+    let mut child = Command::new(promtool)
         .args(["check", "metrics"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -423,6 +434,31 @@ fn promtool_check_metrics_is_clean_on_akhbar_metrics() {
         "promtool check metrics: {}\n{report}",
         out.status
     );
+}
+
+#[test]
+fn promtool_check_metrics_is_clean_on_akhbar_metrics() {
+    let test = "promtool_check_metrics_is_clean_on_akhbar_metrics";
+    let Some(promtool) = tool_or_skip(test, "PROMTOOL_BIN", "promtool") else {
+        return;
+    };
+    let traffic = run_traffic();
+    let (_, metrics) = traffic.akhbar.http_get("/metrics").expect("GET /metrics");
+    assert_promtool_clean(&promtool, &metrics);
+}
+
+#[test]
+fn promtool_check_metrics_is_clean_on_a_fresh_instance() {
+    let test = "promtool_check_metrics_is_clean_on_a_fresh_instance";
+    let Some(promtool) = tool_or_skip(test, "PROMTOOL_BIN", "promtool") else {
+        return;
+    };
+    let (_nats, akhbar) = fresh_instance();
+    let (_, metrics) = akhbar.http_get("/metrics").expect("GET /metrics");
+    for family in ["process_cpu_seconds_total", "akhbar_build_info"] {
+        assert!(metrics.contains(family), "{family} missing:\n{metrics}");
+    }
+    assert_promtool_clean(&promtool, &metrics);
 }
 
 /// `AKHBAR_…` variables set by a manifest: `NAME: value` (compose) or `- name: NAME` (Kubernetes,
@@ -449,12 +485,28 @@ fn the_compose_environment_loads_over_the_image_config() {
     let env = akhbar_env(&compose);
     assert!(env.iter().any(|(k, _)| k == "AKHBAR_NATS__URL"), "{env:?}");
     let image_config = read_project_file("config/akhbar.toml");
-    let c = Config::from_sources(Some(&image_config), env)
+    let c = Config::from_sources(Some(&image_config), env.clone())
         .unwrap_or_else(|e| panic!("compose env over the image's config: {e}"));
     assert_eq!(c.nats.url, "nats://nats:4222");
     assert_eq!(
         c.http.port, 9090,
         "the port the Dockerfile exposes and Prometheus scrapes"
+    );
+    let mut cluster_env = env.clone();
+    cluster_env.extend(akhbar_env(&read_project_file(
+        "deploy/compose/docker-compose.cluster.yml",
+    )));
+    let c = Config::from_sources(Some(&image_config), cluster_env)
+        .unwrap_or_else(|e| panic!("the cluster compose env over the image's config: {e}"));
+    assert_eq!(c.nats.servers().len(), 3, "akhbar knows the three servers");
+    assert_eq!(
+        (
+            c.streams.raw.replicas,
+            c.streams.clean.replicas,
+            c.streams.dlq.replicas
+        ),
+        (3, 3, 3),
+        "the cluster file asks for three replicas of every stream"
     );
     let dockerfile = read_project_file("Dockerfile");
     assert!(dockerfile.contains("\"--config\", \"/etc/akhbar/akhbar.toml\""));
@@ -474,6 +526,15 @@ fn the_kubernetes_config_loads_with_the_deployment_environment() {
     assert_eq!(
         c.http.port, 9090,
         "the port the probes and the PodMonitor use"
+    );
+    assert_eq!(
+        (
+            c.streams.raw.replicas,
+            c.streams.clean.replicas,
+            c.streams.dlq.replicas
+        ),
+        (3, 3, 3),
+        "three replicas of every stream on the NATS cluster"
     );
     let keda = read_project_file("deploy/k8s/scaledobject.yaml");
     for needle in [

@@ -420,7 +420,15 @@ async fn pages_become_article_events_and_bad_inputs_land_on_the_dlq_with_matchin
         payload_bytes as f64
     );
     assert!(sample(&m, "akhbar_published_bytes_total") > 0.0);
-    assert!(m.contains("akhbar_build_info{version=\""), "{m}");
+    let build = m
+        .lines()
+        .find(|l| l.starts_with("akhbar_build_info{"))
+        .unwrap_or_default();
+    assert!(
+        build.contains("revision=\"")
+            && build.contains(&format!("version=\"{}\"", env!("CARGO_PKG_VERSION"))),
+        "{m}"
+    );
     let log = service.log_text();
     assert!(log.contains("article published"), "{log}");
     assert!(

@@ -68,6 +68,17 @@ async fn publish_lands_each_page_file_once_with_url_type_and_fetch_time_headers(
 
     let msgs = harness::stored(&nats.url(), "NEWS_RAW").await;
     assert_eq!(msgs.len(), 4, "exactly one message per page file");
+    let created = {
+        let js = jetstream::new(harness::connect(&nats.url()).await);
+        let mut raw = js.get_stream("NEWS_RAW").await.expect("raw stream");
+        raw.info().await.expect("info").config.clone()
+    };
+    let defaults = akhbar::service::config::StreamSettings::raw();
+    assert_eq!(
+        (created.max_age.as_secs(), created.max_bytes),
+        (defaults.max_age_secs, defaults.max_bytes as i64),
+        "--create-stream makes the stream akhbar serve would: bounded"
+    );
     let by_subject = |s: &str| {
         msgs.iter()
             .find(|m| m.subject.as_str() == s)

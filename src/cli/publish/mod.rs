@@ -87,11 +87,14 @@ async fn ensure_stream(
         Some(s) => vec![s.clone()],
         None => vec![format!("{}.>", args.subject_prefix.trim_end_matches('.'))],
     };
-    js.get_or_create_stream(jetstream::stream::Config {
-        name: args.stream.clone(),
-        subjects: subjects.clone(),
-        ..Default::default()
-    })
+    // The stream `akhbar serve` would create: the default `[streams.raw]` settings.
+    let defaults = crate::service::config::Config::default();
+    js.get_or_create_stream(crate::service::topology::stream_config(
+        &args.stream,
+        &subjects,
+        &defaults.streams.raw,
+        std::time::Duration::from_secs(defaults.output.duplicate_window_secs),
+    ))
     .await
     .with_context(|| format!("creating stream {} for {subjects:?}", args.stream))?;
     eprintln!(

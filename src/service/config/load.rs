@@ -326,7 +326,7 @@ fn check_nesting(text: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::service::config::{Secret, MASK};
+    use crate::service::config::{Secret, StreamSettings, MASK};
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs
@@ -440,19 +440,71 @@ mod tests {
     fn every_key_is_in_the_table_of_docs_configuration_md() {
         let doc = include_str!("../../../docs/configuration.md");
         let json = serde_json::to_value(Config::default()).unwrap();
-        let sections = json.as_object().unwrap();
+        let mut keys = Vec::new();
+        dotted_keys("", &json, &mut keys);
+        assert!(keys.iter().any(|k| k == "streams.dlq.replicas"), "{keys:?}");
         let mut missing = Vec::new();
-        for (section, keys) in sections {
-            for key in keys.as_object().unwrap().keys() {
-                let key = format!("`{section}.{key}`");
-                if !doc.lines().any(|l| l.starts_with('|') && l.contains(&key)) {
-                    missing.push(key);
-                }
+        for key in keys {
+            let key = format!("`{key}`");
+            if !doc.lines().any(|l| l.starts_with('|') && l.contains(&key)) {
+                missing.push(key);
             }
         }
         assert!(
             missing.is_empty(),
             "not in docs/configuration.md: {missing:?}"
+        );
+    }
+
+    /// The dotted names of the leaves of a configuration rendered as JSON.
+    fn dotted_keys(prefix: &str, value: &serde_json::Value, out: &mut Vec<String>) {
+        match value.as_object() {
+            Some(map) => {
+                for (k, v) in map {
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    dotted_keys(&key, v, out);
+                }
+            }
+            None => out.push(prefix.to_string()),
+        }
+    }
+
+    #[test]
+    fn stream_settings_nest_two_levels_deep_in_the_environment() {
+        let c = Config::from_sources(
+            Some("[streams.raw]\nmax_age_secs = 60\n"),
+            env(&[
+                ("AKHBAR_STREAMS__RAW__REPLICAS", "3"),
+                ("AKHBAR_STREAMS__CLEAN__REPLICAS", "3"),
+                ("AKHBAR_STREAMS__DLQ__REPLICAS", "3"),
+                ("AKHBAR_STREAMS__CLEAN__DISCARD", "new"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                c.streams.raw.replicas,
+                c.streams.clean.replicas,
+                c.streams.dlq.replicas
+            ),
+            (3, 3, 3)
+        );
+        assert_eq!(c.streams.raw.max_age_secs, 60);
+        assert_eq!(c.streams.raw.max_bytes, StreamSettings::raw().max_bytes);
+        assert_eq!(
+            c.streams.clean.discard,
+            crate::service::config::Discard::New
+        );
+        let err =
+            Config::from_sources(None, env(&[("AKHBAR_STREAMS__RAW__REPLICAS", "9")])).unwrap_err();
+        assert_eq!(err.key(), Some("streams.raw.replicas"), "{err}");
+        assert!(
+            err.to_string().contains("AKHBAR_STREAMS__RAW__REPLICAS"),
+            "{err}"
         );
     }
 

@@ -76,6 +76,8 @@ pub struct Config {
     pub input: InputConfig,
     /// Where article events and dead letters go.
     pub output: OutputConfig,
+    /// Limits, replicas and storage of the raw, article and dead-letter streams.
+    pub streams: StreamsConfig,
     /// Concurrency and size limits.
     pub processing: ProcessingConfig,
     /// The HTTP endpoint (`/metrics`, `/healthz`, `/readyz`).
@@ -124,6 +126,9 @@ pub struct NatsConfig {
     pub retry_on_initial_connect: bool,
     /// Create the streams and the consumer when they are missing.
     pub create_streams: bool,
+    /// Apply `[streams.*]` to existing streams that differ from it; when false, each difference
+    /// is only logged as a warning.
+    pub update_streams: bool,
 }
 
 impl Default for NatsConfig {
@@ -144,6 +149,7 @@ impl Default for NatsConfig {
             reconnect_max_delay_secs: 8,
             retry_on_initial_connect: false,
             create_streams: true,
+            update_streams: false,
         }
     }
 }
@@ -250,6 +256,131 @@ impl Default for OutputConfig {
     }
 }
 
+/// How JetStream decides that a stored message may go (`retention`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Retention {
+    /// Kept until a limit (age, bytes) is reached, whoever has read it.
+    Limits,
+    /// Kept while a consumer has not acked it; gone at once when no consumer exists.
+    Interest,
+    /// Gone as soon as the one consumer acks it: the stream holds only the backlog.
+    Workqueue,
+}
+
+/// Where JetStream keeps a stream (`storage`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Storage {
+    /// On disk: survives a server restart.
+    File,
+    /// In memory: lost with the server.
+    Memory,
+}
+
+/// What a full stream does with the next message (`discard`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Discard {
+    /// Drops its oldest messages to make room.
+    Old,
+    /// Refuses the new message: the publisher gets an error and may retry.
+    New,
+}
+
+/// The settings of one stream akhbar creates; `0` means "no limit" for the three limits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamSettings {
+    /// `limits`, `interest` or `workqueue`.
+    pub retention: Retention,
+    /// Oldest message kept, in seconds; 0: no age limit.
+    pub max_age_secs: u64,
+    /// Most bytes stored (per replica), after which `discard` applies; 0: no size limit.
+    pub max_bytes: u64,
+    /// Largest message accepted, in bytes; 0: only the server's `max_payload`.
+    pub max_msg_size: u32,
+    /// Copies kept on different servers of a JetStream cluster (1–5); 3 survives one server lost.
+    pub replicas: u8,
+    /// `file` or `memory`.
+    pub storage: Storage,
+    /// `new` (refuse the publish) or `old` (drop the oldest) once a limit is reached.
+    pub discard: Discard,
+}
+
+/// Bytes in a gibibyte.
+const GIB: u64 = 1 << 30;
+/// Seconds in a day.
+const DAY_SECS: u64 = 24 * 60 * 60;
+
+impl StreamSettings {
+    /// Raw pages: a work queue (a page is gone once acked, so only the backlog takes space), 3
+    /// days, 4 GiB, pages up to 8 MiB; a full stream refuses new pages rather than dropping
+    /// unprocessed ones.
+    pub fn raw() -> Self {
+        StreamSettings {
+            retention: Retention::Workqueue,
+            max_age_secs: 3 * DAY_SECS,
+            max_bytes: 4 * GIB,
+            max_msg_size: 8 << 20,
+            replicas: 1,
+            storage: Storage::File,
+            discard: Discard::New,
+        }
+    }
+
+    /// Article events: 7 days, 2 GiB; the oldest events make room, so a full stream never
+    /// stalls the pipeline.
+    pub fn clean() -> Self {
+        StreamSettings {
+            retention: Retention::Limits,
+            max_age_secs: 7 * DAY_SECS,
+            max_bytes: 2 * GIB,
+            max_msg_size: 0,
+            replicas: 1,
+            storage: Storage::File,
+            discard: Discard::Old,
+        }
+    }
+
+    /// Dead letters: 14 days, 1 GiB; the oldest letters make room.
+    pub fn dlq() -> Self {
+        StreamSettings {
+            retention: Retention::Limits,
+            max_age_secs: 14 * DAY_SECS,
+            max_bytes: GIB,
+            max_msg_size: 0,
+            replicas: 1,
+            storage: Storage::File,
+            discard: Discard::Old,
+        }
+    }
+}
+
+/// The three streams' settings (`[streams.raw]`, `[streams.clean]`, `[streams.dlq]`). The
+/// defaults bound the disk (together 7 GiB per server, inside the 10 GiB file store of the nats
+/// Helm chart) and keep one replica; a three-node cluster sets `replicas = 3` on each.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StreamsConfig {
+    /// The raw-page stream (`input.stream`).
+    pub raw: StreamSettings,
+    /// The article-event stream (`output.stream`).
+    pub clean: StreamSettings,
+    /// The dead-letter stream (`output.dlq_stream`).
+    pub dlq: StreamSettings,
+}
+
+impl Default for StreamsConfig {
+    fn default() -> Self {
+        StreamsConfig {
+            raw: StreamSettings::raw(),
+            clean: StreamSettings::clean(),
+            dlq: StreamSettings::dlq(),
+        }
+    }
+}
+
 /// Concurrency and size limits.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -339,6 +470,9 @@ pub struct LogConfig {
     pub format: LogFormat,
     /// Filter in `tracing` syntax (`info`, `akhbar=debug,async_nats=warn`); `RUST_LOG` wins.
     pub level: String,
+    /// Seconds between two info-level summaries (pages, articles, rejections by reason,
+    /// pending); each page's own lines are at debug level.
+    pub summary_secs: u64,
 }
 
 impl Default for LogConfig {
@@ -346,6 +480,7 @@ impl Default for LogConfig {
         LogConfig {
             format: LogFormat::Text,
             level: "info".to_string(),
+            summary_secs: 30,
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Config, ConfigError, FetchConfig, InputMode};
+use super::{Config, ConfigError, FetchConfig, InputMode, Retention, StreamsConfig};
 use crate::extract::markers::MarkersError;
 use crate::extract::Markers;
 use crate::service::fetch::{self, FetchConfigError};
@@ -76,6 +76,7 @@ impl Config {
         }
         stream_name("output.dlq_stream", &o.dlq_stream)?;
         positive("output.publish_timeout_secs", o.publish_timeout_secs)?;
+        self.streams.validate()?;
         let p = &self.processing;
         positive("processing.in_flight", p.in_flight as u64)?;
         positive("processing.max_page_bytes", p.max_page_bytes as u64)?;
@@ -90,6 +91,7 @@ impl Config {
             "shutdown.grace_period_secs",
             self.shutdown.grace_period_secs,
         )?;
+        positive("log.summary_secs", self.log.summary_secs)?;
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
             return Err(ConfigError::invalid(
                 "log.level",
@@ -145,6 +147,48 @@ pub fn markers_file(path: Option<&Path>) -> Result<Markers, MarkersFileError> {
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// Most replicas JetStream keeps of a stream.
+const MAX_REPLICAS: u8 = 5;
+
+impl StreamsConfig {
+    /// Replicas within 1–5, and a dead-letter stream that keeps its letters until a limit: with
+    /// `interest` or `workqueue` retention letters would vanish (no consumer reads them) or the
+    /// `dlq` commands could not read them.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        for (name, s) in [
+            ("raw", &self.raw),
+            ("clean", &self.clean),
+            ("dlq", &self.dlq),
+        ] {
+            if !(1..=MAX_REPLICAS).contains(&s.replicas) {
+                return Err(ConfigError::invalid(
+                    &format!("streams.{name}.replicas"),
+                    format!("must be between 1 and {MAX_REPLICAS}"),
+                ));
+            }
+            if s.max_msg_size > i32::MAX as u32 {
+                return Err(ConfigError::invalid(
+                    &format!("streams.{name}.max_msg_size"),
+                    format!("must be at most {}", i32::MAX),
+                ));
+            }
+            if s.max_bytes > i64::MAX as u64 {
+                return Err(ConfigError::invalid(
+                    &format!("streams.{name}.max_bytes"),
+                    format!("must be at most {}", i64::MAX),
+                ));
+            }
+        }
+        if self.dlq.retention != Retention::Limits {
+            return Err(ConfigError::invalid(
+                "streams.dlq.retention",
+                "dead letters wait for an operator, not a consumer: only `limits` keeps them",
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl FetchConfig {
@@ -256,6 +300,17 @@ mod tests {
                 "extract.markers_file",
             ),
             ("[fetch]\nallow = [\"10.0.0.0/99\"]\n", "fetch.allow"),
+            ("[streams.raw]\nreplicas = 0\n", "streams.raw.replicas"),
+            ("[streams.clean]\nreplicas = 7\n", "streams.clean.replicas"),
+            (
+                "[streams.dlq]\nretention = \"interest\"\n",
+                "streams.dlq.retention",
+            ),
+            (
+                "[streams.raw]\nretention = \"forever\"\n",
+                "streams.raw.retention",
+            ),
+            ("[log]\nsummary_secs = 0\n", "log.summary_secs"),
         ] {
             let err = Config::from_sources(Some(file), Vec::new()).unwrap_err();
             assert_eq!(err.key(), Some(key), "{file}: {err}");

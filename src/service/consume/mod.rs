@@ -16,6 +16,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 
 use super::config::Config;
+use super::events::{DrainFinished, DrainStarted, Emit};
 use super::metrics::Metrics;
 use super::nats::error_chain;
 use super::process::Processor;
@@ -57,22 +58,18 @@ impl Pipeline {
     /// number of pages left unfinished.
     async fn drain(&self, mut tasks: JoinSet<()>) -> usize {
         let grace = Duration::from_secs(self.cfg.shutdown.grace_period_secs);
-        let in_flight = tasks.len();
-        tracing::info!(
-            in_flight,
-            grace_secs = grace.as_secs(),
-            "draining in-flight pages"
-        );
+        DrainStarted {
+            in_flight: tasks.len(),
+            grace,
+        }
+        .emit(&self.metrics);
         let finished =
             tokio::time::timeout(grace, async { while tasks.join_next().await.is_some() {} }).await;
         let left = tasks.len();
         if finished.is_err() {
-            tracing::warn!(
-                unfinished = left,
-                "grace period over; unfinished pages stay unacked and will be redelivered"
-            );
             tasks.abort_all();
         }
+        DrainFinished { unfinished: left }.emit(&self.metrics);
         if let Err(e) = self.client.flush().await {
             tracing::warn!(error = %error_chain(&e), "flush at shutdown failed");
         }

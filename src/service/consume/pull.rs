@@ -168,7 +168,9 @@ impl Pipeline {
                     _ = shutdown.wait() => break,
                 }
                 if pull_errors % 5 == 0 {
-                    match crate::service::topology::ensure_topology(&js, &self.cfg).await {
+                    match crate::service::topology::ensure_topology(&js, &self.cfg, &self.metrics)
+                        .await
+                    {
                         Ok(c) => {
                             consumer = c;
                             progress = self.progress_every(&consumer);
