@@ -163,20 +163,24 @@ pub fn detect_lang(text: &str) -> Option<&'static str> {
         return Some("en");
     }
     // Persian and Urdu letters (U+0680–06FF) are led by DA or DB: rare on Arabic pages.
-    let (mut persian_forms, mut urdu_only) = (0usize, 0usize);
+    let (mut persian_forms, mut persian_only, mut urdu_only) = (0usize, 0usize, 0usize);
     for at in memchr::memchr2_iter(0xDA, 0xDB, sample) {
         let Some(&next) = sample.get(at + 1) else {
             break;
         };
         match (sample[at], next) {
             (0xDB, 0x8C) | (0xDA, 0xA9) => persian_forms += 1,
+            (0xDA, 0x86 | 0x98 | 0xAF) => persian_only += 1,
             (0xDB, 0x92 | 0x81 | 0x93) | (0xDA, 0x88 | 0x91 | 0xBA | 0xBE) => urdu_only += 1,
             _ => {}
         }
     }
-    // Persian and Urdu write `ی` and `ک` in most words; an Arabic page holds a few strays.
+    // Persian and Urdu write `ی` and `ک` in most words; an Arabic page holds a few strays, or
+    // many when typed on a Persian keyboard, but then without the letters Arabic lacks (`چ`,
+    // `ژ`, `گ`; Urdu's own are counted apart).
     let own = persian_forms + urdu_only;
-    if own < PERSIAN_MIN_FORMS || own * PERSIAN_SHARE_DIVISOR < arabic_script {
+    let foreign_letters = persian_only + urdu_only > 0;
+    if !foreign_letters || own < PERSIAN_MIN_FORMS || own * PERSIAN_SHARE_DIVISOR < arabic_script {
         Some("ar")
     } else if urdu_only * 40 >= arabic_script {
         Some("ur")
@@ -611,6 +615,11 @@ mod tests {
         assert_eq!(
             detect_lang("پاکستان کے وزیر اعظم نے کہا ہے کہ حکومت یہ فیصلہ کرے گی"),
             Some("ur")
+        );
+        // Arabic typed on a Persian keyboard: `ی` throughout, but no letter Arabic lacks.
+        assert_eq!(
+            detect_lang("قال فی بیان إن الولایات المتحدة تدعو إلی وقف"),
+            Some("ar")
         );
         assert_eq!(detect_lang("The minister said on Sunday"), Some("en"));
         assert_eq!(detect_lang("123 ..."), None);

@@ -342,12 +342,12 @@ fn headline_runs(units: &[Unit], ev: &[Evidence]) -> Vec<bool> {
     out
 }
 
-/// Whether most prose lines end with punctuation (the page's last line, often cut short, aside).
+/// Whether most prose lines end with punctuation (the last prose line, often cut short, aside).
 fn punctuated_prose(ev: &[Evidence]) -> bool {
-    let last = ev.len().saturating_sub(1);
+    let last = ev.iter().rposition(|e| e.prose);
     let (mut prose, mut stopped) = (0usize, 0usize);
     for (i, e) in ev.iter().enumerate() {
-        if e.prose && i != last {
+        if e.prose && Some(i) != last {
             prose += 1;
             stopped += usize::from(e.end != End::Open);
         }
@@ -367,11 +367,22 @@ fn keys_open(key: &str, labels: &[String]) -> bool {
 /// long title, a ticker); elsewhere the run's first line.
 fn lead_start(units: &[Unit], ev: &[Evidence], body: Run) -> usize {
     if !punctuated_prose(ev) {
-        return body.start;
+        return dated_headline_at(units, ev, body).unwrap_or(body.start);
     }
     (body.start..=body.end)
         .find(|&i| ev[i].prose && (ev[i].end != End::Open || !headline_sized(&units[i], &ev[i])))
         .unwrap_or(body.start)
+}
+
+/// A run that opens with a headline and the date line under it (the header of the article, a
+/// lone date line does not end a run): the line after the date, where the prose begins.
+fn dated_headline_at(units: &[Unit], ev: &[Evidence], body: Run) -> Option<usize> {
+    let (head, date) = (body.start, body.start + 1);
+    let dated = date < body.end
+        && (matches!(units[date].class, Class::Date(_))
+            || (units[date].class == Class::Body && ev[date].date.is_some()));
+    (dated && ev[head].end == End::Open && headline_sized(&units[head], &ev[head]))
+        .then_some(date + 1)
 }
 
 /// A line no longer than a title, with no full stop inside it (`..` joins headlines, it ends no
