@@ -68,35 +68,17 @@ pub(super) fn walk(
             }
             Class::Source(value) => {
                 draft.count_removed(RemovedKind::Source);
-                match value {
-                    Some(v) => push_source(draft, v),
-                    None => {
-                        if let Some(next) = units.get(i + 1) {
-                            if next.class == Class::Body
-                                && words_upto(&next.text, SOURCE_MAX_WORDS) <= SOURCE_MAX_WORDS
-                            {
-                                push_source(draft, &next.text);
-                                i += 1;
-                            }
-                        }
-                    }
+                if let Some((v, lines)) = label_value(value, units, i, SOURCE_MAX_WORDS) {
+                    push_source(draft, v);
+                    i += lines;
                 }
             }
             Class::Tags(value) => {
                 draft.count_removed(RemovedKind::Tags);
                 closed = !body.is_empty();
-                match value {
-                    Some(v) => push_tags(draft, v),
-                    None => {
-                        if let Some(next) = units.get(i + 1) {
-                            if next.class == Class::Body
-                                && words_upto(&next.text, TAGS_MAX_WORDS) <= TAGS_MAX_WORDS
-                            {
-                                push_tags(draft, &next.text);
-                                i += 1;
-                            }
-                        }
-                    }
+                if let Some((v, lines)) = label_value(value, units, i, TAGS_MAX_WORDS) {
+                    push_tags(draft, v);
+                    i += lines;
                 }
             }
             Class::Date(value) => {
@@ -282,6 +264,22 @@ fn source_name(line: &str) -> &str {
 }
 
 /// Adds a source name, quotes and brackets stripped.
+/// The value of the label on line `i`: written after it, or alone on the next line when that line
+/// is short enough (`max_words`); with the lines of its own it takes (0 or 1).
+fn label_value<'u>(
+    value: &'u Option<String>,
+    units: &'u [Unit],
+    i: usize,
+    max_words: usize,
+) -> Option<(&'u str, usize)> {
+    if let Some(v) = value {
+        return Some((v, 0));
+    }
+    let next = units.get(i + 1)?;
+    (next.class == Class::Body && words_upto(&next.text, max_words) <= max_words)
+        .then_some((next.text.as_str(), 1))
+}
+
 fn push_source(draft: &mut Draft, value: &str) {
     let v = strip_quotes(value).trim_matches(|c: char| matches!(c, '(' | ')' | '-' | '–' | ' '));
     if !v.is_empty() {
