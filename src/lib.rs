@@ -22,6 +22,10 @@
 //!        │                                              text page | HTML page → Article, or a
 //!        │                                              Rejection with its code
 //!        ▼
+//!  story                           service/stories.rs   band keys and records in a JetStream
+//!        │                         src/stories/         key-value bucket; the pure part (tokens,
+//!        │                                              MinHash bands, confirmation, the claim
+//!        ▼                                              order) knows nothing of NATS
 //!  outcome                         service/outcome.rs   Ok(article) | PageError → Reason
 //!        ▼
 //!  publish                         service/publish.rs   article → news.clean.{site}, else dead
@@ -41,10 +45,11 @@
 //! retry policy helper; `service/tls.rs` installs the one TLS crypto provider (ring).
 //! [`service::config`] holds every configuration struct, layered by figment (defaults → TOML →
 //! `AKHBAR_<SECTION>__<KEY>`). The command-line front ends live in [`cli`], one module per
-//! command (`clean`, `serve`, `config check`, `publish`, `tail`, `health`, `dlq`); the binary only
-//! parses arguments and calls [`cli::run`]. The extraction library ([`extract`]) knows nothing
-//! of NATS; the service knows nothing of HTML. Boilerplate markers are data:
-//! `config/markers.toml`.
+//! command (`clean`, `stories`, `serve`, `config check`, `publish`, `tail`, `health`, `dlq`);
+//! the binary only parses arguments and calls [`cli::run`]. The extraction library
+//! ([`extract`]) knows nothing of NATS; the service knows nothing of HTML. [`stories`] finds
+//! near-duplicate copies of one report (the event's `story`); offline (`clean`, `stories`) its
+//! index is in memory. Boilerplate markers are data: `config/markers.toml`.
 //!
 //! # Where a change goes
 //!
@@ -74,7 +79,11 @@
 //! - **A dead-letter header**: written in `service/publish.rs` (`dead_letter_headers`, listed in
 //!   `LETTER_HEADERS` so that `service/dlq.rs` takes it away again on replay).
 //! - **A command**: a module in `cli/` and a variant of [`cli::Command`].
+//! - **Story detection** (what makes two articles one story): `src/stories/confirm.rs`; how
+//!   words are folded for it: `src/stories/tokens.rs`; the index protocol:
+//!   `src/stories/index.rs`; its store in the service: `service/stories.rs`.
 
 pub mod cli;
 pub mod extract;
 pub mod service;
+pub mod stories;

@@ -1,4 +1,5 @@
-//! `akhbar clean`: raw pages from files (or stdin) in, article events out, no NATS involved.
+//! `akhbar clean`: raw pages from files (or stdin) in, article events out, no NATS involved;
+//! stories among the inputs (near-duplicates, in the order given) annotated in memory.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -8,6 +9,8 @@ use anyhow::Context;
 use super::files::file_stem;
 use crate::extract::{ExtractOptions, Extractor, PageMeta, DEFAULT_MAX_BYTES};
 use crate::service::config::validate::markers_file;
+use crate::stories::memory::Offline;
+use crate::stories::DEFAULT_THRESHOLD;
 
 /// Arguments of `akhbar clean`.
 #[derive(Debug, clap::Args)]
@@ -27,6 +30,9 @@ pub struct CleanArgs {
     /// Largest page accepted, in bytes (after gzip inflation).
     #[arg(long = "max-bytes", default_value_t = DEFAULT_MAX_BYTES)]
     pub max_bytes: usize,
+    /// Do not annotate stories (near-duplicates among the inputs, in the order given).
+    #[arg(long = "no-stories")]
+    pub no_stories: bool,
     /// Input files; `-` reads one page from stdin.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
@@ -47,6 +53,7 @@ pub fn run(args: CleanArgs) -> anyhow::Result<i32> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("creating output folder {}", dir.display()))?;
     }
+    let stories = (!args.no_stories).then(|| Offline::new(DEFAULT_THRESHOLD));
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut failed = 0usize;
@@ -60,7 +67,7 @@ pub fn run(args: CleanArgs) -> anyhow::Result<i32> {
                 continue;
             }
         };
-        let article = match extractor.extract(&bytes, &meta) {
+        let mut article = match extractor.extract(&bytes, &meta) {
             Ok(a) => a,
             Err(rejection) => {
                 eprintln!("{shown}: {}: {rejection}", rejection.code());
@@ -69,6 +76,9 @@ pub fn run(args: CleanArgs) -> anyhow::Result<i32> {
                 continue;
             }
         };
+        if let Some(index) = &stories {
+            index.annotate(&mut article);
+        }
         let json = serde_json::to_string(&article).context("serialising the article")?;
         match &args.out_dir {
             Some(dir) => {

@@ -1,4 +1,5 @@
-//! Command-line front ends: `clean`, `serve`, `config check`, `publish`, `tail`, `health`, `dlq`.
+//! Command-line front ends: `clean`, `stories`, `serve`, `config check`, `publish`, `tail`,
+//! `health`, `dlq`.
 //! The binary only parses arguments and calls [`run`]; every command lives in its own module.
 
 pub mod clean;
@@ -9,6 +10,7 @@ pub mod health;
 pub mod nats_args;
 pub mod publish;
 pub mod serve;
+pub mod stories;
 pub mod tail;
 
 use clap::{Parser, Subcommand};
@@ -27,6 +29,8 @@ pub struct Cli {
 pub enum Command {
     /// Clean pages offline: one article JSON line per input (or one file per input with --out-dir).
     Clean(clean::CleanArgs),
+    /// Group pages into stories: near-duplicate copies of one report, offline.
+    Stories(stories::StoriesArgs),
     /// Run the streaming service (NATS in, article events out, metrics on HTTP).
     Serve(serve::ServeArgs),
     /// Configuration tools.
@@ -45,6 +49,7 @@ pub enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Clean(args) => clean::run(args),
+        Command::Stories(args) => stories::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Config(args) => config_cmd::run(args),
         Command::Publish(args) => publish::run(args),

@@ -18,6 +18,10 @@ pub struct Article {
     /// Stable id: hex SHA-256 (first 32 hex digits) of the body's matching key, so the same
     /// article fetched twice gets the same id and NATS drops the duplicate.
     pub id: String,
+    /// The story this article belongs to: the first article of a set of near-duplicates seen
+    /// across portals. Null when story detection did not run (or its store could not answer).
+    #[serde(default)]
+    pub story: Option<Story>,
     /// The page URL (canonical URL when the page declares one and none was given).
     pub url: Option<String>,
     /// Site: og:site_name, else the URL's host, else `unknown`.
@@ -51,6 +55,17 @@ pub struct Stats {
     pub body_chars: usize,
     /// Boilerplate blocks removed, by kind.
     pub removed: BTreeMap<String, u64>,
+}
+
+/// The story of an article: which earlier article it copies, if any.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Story {
+    /// Id of the first article of the story (the article's own id when it is the first).
+    pub id: String,
+    /// Id of the earliest near-duplicate found, or null when the article is the first.
+    pub duplicate_of: Option<String>,
+    /// Similarity to `duplicate_of` (share of the shorter body found in the other), or null.
+    pub similarity: Option<f64>,
 }
 
 /// Name and version of the producing extractor.
@@ -100,6 +115,7 @@ impl Article {
         Ok(Article {
             schema: SCHEMA.to_string(),
             id: article_id(&body),
+            story: None,
             url,
             site,
             title: draft.title,

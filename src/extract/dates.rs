@@ -362,6 +362,20 @@ fn single_month_at(toks: &[Tok], i: usize) -> Option<(u8, usize)> {
     Some((m, end))
 }
 
+/// The Gregorian month named by a folded word (`غشت`, `ديسمبر`, `march`), or by it and the word
+/// after it (Levantine `كانون` + `الاول`): the month number and how many words name it.
+pub fn month_of(word: &str, next: Option<&str>) -> Option<(u8, usize)> {
+    if let Some(next) = next {
+        if let Some(&(_, _, m)) = TWO_WORD_MONTHS
+            .iter()
+            .find(|(a, b, _)| *a == word && *b == next)
+        {
+            return Some((m, 2));
+        }
+    }
+    month_word(word).map(|m| (m, 1))
+}
+
 fn month_word(w: &str) -> Option<u8> {
     MONTHS.iter().find(|(name, _)| *name == w).map(|&(_, m)| m)
 }

@@ -12,7 +12,7 @@ pub mod rejection;
 pub mod removed;
 pub mod text;
 
-pub use article::{Article, Extractor as ExtractorInfo, Stats};
+pub use article::{Article, Extractor as ExtractorInfo, Stats, Story};
 pub use markers::Markers;
 pub use rejection::Rejection;
 pub use removed::RemovedKind;

@@ -13,12 +13,13 @@ use std::time::Duration;
 use async_nats::jetstream::stream;
 use time::OffsetDateTime;
 
-use super::metrics::{Metrics, Output, FETCH_OK};
+use super::metrics::{Metrics, Output, StoryOutcome, FETCH_OK};
 use super::nats::{error_chain, ConnectionEvent};
 use super::outcome::{PageError, Reason};
 use super::publish::PublishError;
+use super::stories::StoriesError;
 use super::topology::Difference;
-use crate::extract::Article;
+use crate::extract::{Article, Story};
 
 /// An event that logs and counts itself.
 pub trait Emit {
@@ -548,6 +549,72 @@ impl Emit for StreamUnbounded<'_> {
             stream = %self.stream,
             "stream has no limits (no max_age, max_bytes or max_msgs): it grows until the disk is full; set [streams.*] and nats.update_streams = true"
         );
+    }
+}
+
+/// An article was given its story by the shared index.
+#[derive(Debug)]
+pub struct StoryAssigned<'a> {
+    /// The article's id.
+    pub id: &'a str,
+    /// Its story.
+    pub story: &'a Story,
+    /// Time the lookup took, in seconds.
+    pub seconds: f64,
+}
+
+impl Emit for StoryAssigned<'_> {
+    fn emit(self, m: &Metrics) {
+        let outcome = if self.story.duplicate_of.is_some() {
+            StoryOutcome::Duplicate
+        } else {
+            StoryOutcome::New
+        };
+        m.stories.with_label_values(&[outcome.label()]).inc();
+        m.story_lookup_seconds.observe(self.seconds);
+        tracing::debug!(
+            id = %self.id,
+            story = %self.story.id,
+            duplicate_of = self.story.duplicate_of.as_deref(),
+            similarity = self.story.similarity,
+            "story assigned"
+        );
+    }
+}
+
+/// The story index could not be read or written: the article goes out without a story.
+#[derive(Debug)]
+pub struct StoryLookupFailed<'a> {
+    /// The article's id.
+    pub id: &'a str,
+    /// The store's error.
+    pub error: &'a StoriesError,
+    /// Time spent before the failure, in seconds.
+    pub seconds: f64,
+}
+
+impl Emit for StoryLookupFailed<'_> {
+    fn emit(self, m: &Metrics) {
+        m.stories
+            .with_label_values(&[StoryOutcome::Failed.label()])
+            .inc();
+        m.story_lookup_seconds.observe(self.seconds);
+        tracing::warn!(id = %self.id, error = %error_chain(self.error), "story lookup failed; publishing without a story");
+    }
+}
+
+/// A near-duplicate was not published (`stories.duplicates = "drop"`).
+#[derive(Debug)]
+pub struct DuplicateStoryDropped<'a> {
+    /// The article's id.
+    pub id: &'a str,
+    /// Its story's first article.
+    pub story: &'a str,
+}
+
+impl Emit for DuplicateStoryDropped<'_> {
+    fn emit(self, _m: &Metrics) {
+        tracing::debug!(id = %self.id, story = %self.story, "near-duplicate dropped");
     }
 }
 

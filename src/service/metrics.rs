@@ -1,6 +1,7 @@
 //! Every metric akhbar exports, defined in this one place with the names the dashboard and the
 //! alert rules rely on. Every label value of a labelled metric is registered at start from the
-//! enum that defines it ([`Reason`], [`RemovedKind`], [`ConnectionEvent`], [`Output`]), so a
+//! enum that defines it ([`Reason`], [`RemovedKind`], [`ConnectionEvent`], [`Output`],
+//! [`StoryOutcome`]), so a
 //! fresh instance already exports every series the dashboard and the alerts name.
 
 use std::time::Duration;
@@ -47,6 +48,35 @@ impl Output {
         match self {
             Output::Article => "article",
             Output::DeadLetter => "dead_letter",
+        }
+    }
+}
+
+/// What story detection made of an article (`akhbar_stories_total`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoryOutcome {
+    /// The first article of its story.
+    New,
+    /// A near-duplicate of an earlier article.
+    Duplicate,
+    /// The index did not answer: the event went out without a story.
+    Failed,
+}
+
+impl StoryOutcome {
+    /// Every outcome, in a stable order.
+    pub const ALL: [StoryOutcome; 3] = [
+        StoryOutcome::New,
+        StoryOutcome::Duplicate,
+        StoryOutcome::Failed,
+    ];
+
+    /// The `outcome` label.
+    pub fn label(self) -> &'static str {
+        match self {
+            StoryOutcome::New => "new",
+            StoryOutcome::Duplicate => "duplicate",
+            StoryOutcome::Failed => "failed",
         }
     }
 }
@@ -99,6 +129,10 @@ pub struct Metrics {
     pub in_flight_limit: IntGauge,
     /// Pages in flight over the limit (0–1), computed at each scrape.
     pub in_flight_saturation: Gauge,
+    /// Articles given a story, by [`StoryOutcome`].
+    pub stories: IntCounterVec,
+    /// Time to find an article's story in the shared index.
+    pub story_lookup_seconds: Histogram,
     /// Build information, value 1, labelled with the version and the git revision.
     pub build_info: IntGaugeVec,
 }
@@ -254,6 +288,18 @@ impl Metrics {
                 registry.register(Box::new(g.clone()))?;
                 g
             },
+            stories: counter_vec(
+                "akhbar_stories_total",
+                "Articles given a story, by outcome (new, duplicate, failed).",
+                "outcome",
+            )?,
+            story_lookup_seconds: histogram(
+                "akhbar_story_lookup_seconds",
+                "Time to find an article's story in the shared index.",
+                vec![
+                    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                ],
+            )?,
             build_info: {
                 let g = IntGaugeVec::new(
                     Opts::new(
@@ -290,6 +336,9 @@ impl Metrics {
         }
         for output in Output::ALL {
             m.output_duplicates.with_label_values(&[output.label()]);
+        }
+        for outcome in StoryOutcome::ALL {
+            m.stories.with_label_values(&[outcome.label()]);
         }
         Ok(m)
     }
@@ -389,6 +438,13 @@ mod tests {
                 output.label()
             ));
         }
+        for outcome in StoryOutcome::ALL {
+            expected.push(format!(
+                "akhbar_stories_total{{outcome=\"{}\"}} 0",
+                outcome.label()
+            ));
+        }
+        expected.push("akhbar_story_lookup_seconds_count 0".to_string());
         expected.push(format!(
             "akhbar_build_info{{revision=\"{REVISION}\",version=\"{}\"}} 1",
             env!("CARGO_PKG_VERSION")

@@ -23,6 +23,7 @@ pub mod outcome;
 pub(crate) mod process;
 pub(crate) mod publish;
 pub mod shutdown;
+pub(crate) mod stories;
 pub(crate) mod summary;
 pub(crate) mod tls;
 pub(crate) mod topology;
@@ -67,6 +68,9 @@ pub enum ServiceError {
     /// The fetch client could not be built.
     #[error(transparent)]
     Fetch(#[from] fetch::FetchConfigError),
+    /// The story index could not be bound.
+    #[error(transparent)]
+    Stories(#[from] stories::StoriesError),
     /// The core-NATS subscription failed.
     #[error("cannot subscribe to {subject}")]
     Subscribe {
@@ -126,6 +130,36 @@ pub async fn run(
     result
 }
 
+/// Binds the story index when `stories.enabled` (retrying like the topology when
+/// `nats.retry_on_initial_connect`). `Ok(None)` when shutdown came first; `Ok(Some(None))` when
+/// story detection is off.
+async fn open_stories(
+    cfg: &Config,
+    client: &async_nats::Client,
+    metrics: &metrics::Metrics,
+    shutdown: &mut Shutdown,
+) -> Result<Option<Option<stories::Stories>>, ServiceError> {
+    if !cfg.stories.enabled {
+        return Ok(Some(None));
+    }
+    let retry = backoff::Backoff::constant(TOPOLOGY_RETRY);
+    let mut attempt = 0;
+    loop {
+        match stories::Stories::open(client, cfg, metrics.clone()).await {
+            Ok(s) => return Ok(Some(Some(s))),
+            Err(e) if cfg.nats.retry_on_initial_connect => {
+                attempt += 1;
+                tracing::warn!(error = %nats::error_chain(&e), "story index not ready; retrying");
+                tokio::select! {
+                    _ = tokio::time::sleep(retry.delay(attempt)) => {}
+                    _ = shutdown.wait() => return Ok(None),
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
 async fn run_pipeline(
     cfg: &Arc<Config>,
     metrics: &metrics::Metrics,
@@ -140,6 +174,9 @@ async fn run_pipeline(
         max_bytes: cfg.processing.max_page_bytes,
         markers: cfg.markers()?,
     });
+    let Some(stories) = open_stories(cfg, &client, metrics, &mut shutdown).await? else {
+        return Ok(());
+    };
     let processor = process::Processor::new(
         extractor,
         cfg.processing.workers(),
@@ -147,8 +184,10 @@ async fn run_pipeline(
         fetch::client(&cfg.fetch)?,
         cfg.fetch.clone(),
         metrics.clone(),
-    );
-    let publisher = publish::Publisher::new(client.clone(), cfg.output.clone(), metrics.clone());
+    )
+    .with_stories(stories);
+    let publisher = publish::Publisher::new(client.clone(), cfg.output.clone(), metrics.clone())
+        .with_duplicates(&cfg.stories);
     let pipeline = consume::Pipeline::new(
         Arc::clone(cfg),
         client.clone(),

@@ -1,6 +1,7 @@
 //! One page from message to outcome: read the message ([`super::message`]), fetch the page when
 //! only a URL came ([`super::fetch`]), extract it on the blocking pool with a bounded number of
-//! workers and a time limit. Knows nothing of acks or of where the outcome goes.
+//! workers and a time limit, then give the article its story ([`super::stories`]) when story
+//! detection is on. Knows nothing of acks or of where the outcome goes.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,7 +19,9 @@ use super::fetch;
 use super::message::{self, PageBody};
 use super::metrics::Metrics;
 use super::outcome::{Outcome, PageError};
+use super::stories::Stories;
 use crate::extract::{Article, Extractor, PageMeta};
+use crate::stories::Fingerprint;
 
 /// Turns messages into outcomes; cheap to clone, shared by every page task.
 #[derive(Clone)]
@@ -29,6 +32,7 @@ pub struct Processor {
     http: reqwest::Client,
     fetch: Arc<FetchConfig>,
     metrics: Metrics,
+    stories: Option<Stories>,
 }
 
 impl Processor {
@@ -49,7 +53,14 @@ impl Processor {
             http,
             fetch: Arc::new(fetch),
             metrics,
+            stories: None,
         }
+    }
+
+    /// The same processor, giving every article its story from `stories`.
+    pub fn with_stories(mut self, stories: Option<Stories>) -> Processor {
+        self.stories = stories;
+        self
     }
 
     /// Reads, fetches when needed, and extracts one page; also returns the crawler's fetch
@@ -95,25 +106,40 @@ impl Processor {
                 }
             }
         };
-        let outcome = self.extract(bytes, meta).await.map(Box::new);
-        if let Ok(article) = &outcome {
-            span.record("id", article.id.as_str());
-        }
+        let outcome = match self.extract(bytes, meta).await {
+            Ok((mut article, fingerprint)) => {
+                span.record("id", article.id.as_str());
+                if let (Some(stories), Some(fp)) = (&self.stories, fingerprint) {
+                    article.story = stories.story(&article.id, &fp).await;
+                }
+                Ok(Box::new(article))
+            }
+            Err(e) => Err(e),
+        };
         (outcome, fetched_at)
     }
 
-    async fn extract(&self, bytes: Bytes, meta: PageMeta) -> Result<Article, PageError> {
+    /// Extracts on the blocking pool; the story fingerprint of the body is taken there too.
+    async fn extract(
+        &self,
+        bytes: Bytes,
+        meta: PageMeta,
+    ) -> Result<(Article, Option<Fingerprint>), PageError> {
         let worker = Arc::clone(&self.workers)
             .acquire_owned()
             .await
             .map_err(|_| PageError::ExtractPanic("worker pool closed".to_string()))?;
         let extractor = Arc::clone(&self.extractor);
+        let shape = self.stories.as_ref().map(Stories::shape);
         let started = Instant::now();
         // The worker slot travels with the blocking job: a page that outlives its timeout keeps
         // its slot until it really ends, so slow pages can never pile up more threads.
         let job = tokio::task::spawn_blocking(move || {
             let _worker = worker;
-            extractor.extract(&bytes, &meta)
+            extractor.extract(&bytes, &meta).map(|article| {
+                let fp = shape.map(|shape| Fingerprint::of(&article.body, shape));
+                (article, fp)
+            })
         });
         let joined = tokio::time::timeout(self.extract_timeout, job).await;
         ExtractionFinished {

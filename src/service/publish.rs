@@ -11,8 +11,11 @@ use async_nats::HeaderMap;
 use bytes::Bytes;
 use time::OffsetDateTime;
 
-use super::config::OutputConfig;
-use super::events::{ArticlePublished, DeadLetterTruncated, DeadLettered, DuplicateDropped, Emit};
+use super::config::{DuplicatesMode, OutputConfig, StoriesConfig};
+use super::events::{
+    ArticlePublished, DeadLetterTruncated, DeadLettered, DuplicateDropped, DuplicateStoryDropped,
+    Emit,
+};
 use super::message::{self, subject_token};
 use super::metrics::{Metrics, Output};
 use super::outcome::PageError;
@@ -102,6 +105,8 @@ pub struct Publisher {
     js: jetstream::Context,
     output: OutputConfig,
     metrics: Metrics,
+    duplicates: DuplicatesMode,
+    duplicates_subject: String,
 }
 
 impl Publisher {
@@ -114,7 +119,17 @@ impl Publisher {
             js,
             output,
             metrics,
+            duplicates: DuplicatesMode::Annotate,
+            duplicates_subject: String::new(),
         }
+    }
+
+    /// The same publisher, treating near-duplicates (articles whose story names an earlier
+    /// copy) as `[stories]` says: annotated, dropped, or sent to `duplicates_subject`.
+    pub fn with_duplicates(mut self, stories: &StoriesConfig) -> Publisher {
+        self.duplicates = stories.duplicates;
+        self.duplicates_subject = stories.duplicates_subject.clone();
+        self
     }
 
     /// Publishes the article of a page, or its dead letter when it has none (or when its article
@@ -148,9 +163,22 @@ impl Publisher {
         fetched_at: Option<OffsetDateTime>,
         mode: Mode,
     ) -> Result<(), PublishError> {
+        let copy_of = article.story.as_ref().filter(|s| s.duplicate_of.is_some());
+        let template = match (copy_of, self.duplicates) {
+            (Some(story), DuplicatesMode::Drop) => {
+                DuplicateStoryDropped {
+                    id: &article.id,
+                    story: &story.id,
+                }
+                .emit(&self.metrics);
+                return Ok(());
+            }
+            (Some(_), DuplicatesMode::Publish) => &self.duplicates_subject,
+            _ => &self.output.subject_template,
+        };
         let json = serde_json::to_vec(article)?;
         let bytes = json.len() as u64;
-        let subject = output_subject(&self.output.subject_template, article);
+        let subject = output_subject(template, article);
         let mut headers = HeaderMap::new();
         headers.insert(message::HEADER_MSG_ID, article.id.as_str());
         headers.insert(message::HEADER_ARTICLE_ID, article.id.as_str());

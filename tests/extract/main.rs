@@ -12,3 +12,4 @@ mod fixtures;
 mod portals;
 mod properties;
 mod seeds;
+mod stories;

@@ -88,3 +88,56 @@ pub fn gzip(data: &[u8]) -> Vec<u8> {
     e.write_all(data).expect("gzip into memory");
     e.finish().expect("gzip into memory")
 }
+
+/// Sentences of one invented wire report, as portals copy it.
+const STORY: [&str; 6] = [
+    "أعلنت هيئة الأرصاد الجوية أن موجة من الأمطار الغزيرة ستضرب المناطق الساحلية خلال الأيام \
+     المقبلة، ودعت السكان إلى توخي الحذر وتجنب الاقتراب من مجاري السيول والأودية.",
+    "وقال المتحدث باسم الهيئة في مؤتمر صحفي إن الفرق الميدانية رفعت درجة الاستعداد في جميع \
+     المحافظات، وإن غرف العمليات ستعمل على مدار الساعة لمتابعة تطورات الحالة الجوية.",
+    "وأضاف أن المدارس في المناطق الأكثر تأثرا ستعلق الدراسة الحضورية وتنتقل إلى التعليم عن بعد \
+     حتى تنتهي الموجة، بالتنسيق مع وزارة التربية والسلطات المحلية.",
+    "وأشار إلى أن سرعة الرياح قد تتجاوز المعدلات المعتادة في هذا الوقت من العام، وأن ارتفاع \
+     الأمواج سيمنع خروج قوارب الصيد من الموانئ الصغيرة طوال فترة التحذير.",
+    "ودعت الهيئة السائقين إلى تخفيف السرعة على الطرق السريعة، والابتعاد عن الأنفاق المنخفضة التي \
+     قد تتجمع فيها المياه، والاستماع إلى النشرات الرسمية قبل أي سفر.",
+    "وختم المتحدث بالتأكيد على أن الهيئة ستصدر تحديثات دورية عبر موقعها الرسمي وحساباتها على \
+     منصات التواصل الاجتماعي، وأن المعلومات المتداولة من مصادر غير رسمية لا يعتد بها.",
+];
+
+/// Copy `k` of one story as a portal would print it: the same report naming the portal in its
+/// first sentence, one sentence of the middle dropped, the portal's own furniture around it;
+/// every copy has its own body, so its own article id.
+pub fn story_copy_text(k: u64) -> String {
+    let dropped = 1 + (k as usize % 4);
+    let portal = spell(k + 100);
+    STORY
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != dropped)
+        .map(|(i, p)| match i {
+            0 => p.replacen(
+                "أعلنت هيئة الأرصاد الجوية",
+                &format!("نقل موقع {portal} عن هيئة الأرصاد الجوية"),
+                1,
+            ),
+            _ => p.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// [`story_copy_text`] as an HTML page.
+pub fn story_copy_html(k: u64) -> String {
+    let paras: String = story_copy_text(k)
+        .split("\n\n")
+        .map(|p| format!("<p>{p}</p>\n"))
+        .collect();
+    format!(
+        "<!DOCTYPE html><html lang=\"ar\" dir=\"rtl\"><head><meta charset=\"utf-8\">\
+         <title>تحذير من أمطار غزيرة</title></head>\
+         <body><nav><a href=\"/\">الرئيسية</a></nav>\
+         <article><h1>الأرصاد تحذر من أمطار غزيرة على السواحل</h1>\n{paras}</article>\
+         <footer>جميع الحقوق محفوظة</footer></body></html>"
+    )
+}

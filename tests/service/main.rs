@@ -18,5 +18,6 @@ mod monitoring;
 mod pipeline;
 mod secure;
 mod soak;
+mod stories;
 mod streams;
 mod tools;

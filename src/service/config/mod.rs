@@ -90,6 +90,8 @@ pub struct Config {
     pub extract: ExtractConfig,
     /// How URL-only pages are fetched.
     pub fetch: FetchConfig,
+    /// Stories: near-duplicate copies of one report across portals.
+    pub stories: StoriesConfig,
 }
 
 /// Connection to NATS: servers, authentication, TLS, reconnection.
@@ -523,6 +525,53 @@ impl Default for FetchConfig {
             max_redirects: 5,
             user_agent: concat!("akhbar/", env!("CARGO_PKG_VERSION")).to_string(),
             allow: Vec::new(),
+        }
+    }
+}
+
+/// What becomes of an article found to be a near-duplicate of an earlier one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicatesMode {
+    /// Published like any article, its `story` naming the first copy.
+    Annotate,
+    /// Not published (acked and counted).
+    Drop,
+    /// Published to `stories.duplicates_subject` instead of the article subject.
+    Publish,
+}
+
+/// Story detection (`[stories]`): near-duplicates found through a band index shared by every
+/// replica in a JetStream key-value bucket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoriesConfig {
+    /// Give every article event its `story` (needs JetStream for the bucket).
+    pub enabled: bool,
+    /// Share (0–1) of the shorter body that must be found in the other for two articles to be
+    /// one story.
+    pub threshold: f64,
+    /// How long an article can be found as a copy's original, in seconds (the bucket's max_age).
+    pub ttl_secs: u64,
+    /// The key-value bucket holding the band index and the article records (created when
+    /// missing if `nats.create_streams`).
+    pub bucket: String,
+    /// `annotate`, `drop` or `publish` (to `duplicates_subject`) a near-duplicate.
+    pub duplicates: DuplicatesMode,
+    /// Subject of near-duplicates when `duplicates = "publish"`; `{site}` as in
+    /// `output.subject_template`. In JetStream mode it must be one of `output.subjects`.
+    pub duplicates_subject: String,
+}
+
+impl Default for StoriesConfig {
+    fn default() -> Self {
+        StoriesConfig {
+            enabled: true,
+            threshold: crate::stories::DEFAULT_THRESHOLD,
+            ttl_secs: 7 * 24 * 3600,
+            bucket: "AKHBAR_STORIES".to_string(),
+            duplicates: DuplicatesMode::Annotate,
+            duplicates_subject: "news.duplicates.{site}".to_string(),
         }
     }
 }

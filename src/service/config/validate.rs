@@ -2,7 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Config, ConfigError, FetchConfig, InputMode, Retention, StreamsConfig};
+use super::{
+    Config, ConfigError, DuplicatesMode, FetchConfig, InputMode, Retention, StreamsConfig,
+};
 use crate::extract::markers::MarkersError;
 use crate::extract::Markers;
 use crate::service::fetch::{self, FetchConfigError};
@@ -99,9 +101,60 @@ impl Config {
             ));
         }
         self.markers()?;
+        self.validate_stories()?;
         self.fetch
             .validate()
             .map_err(|e| ConfigError::invalid("fetch.allow", e.to_string()))?;
+        Ok(())
+    }
+
+    /// `[stories]`: a threshold that is a share, a TTL, a bucket name, and a duplicates subject
+    /// some output stream captures.
+    fn validate_stories(&self) -> Result<(), ConfigError> {
+        let st = &self.stories;
+        if !(st.threshold > 0.0 && st.threshold <= 1.0) {
+            return Err(ConfigError::invalid(
+                "stories.threshold",
+                format!("{} is not a share between 0 (excluded) and 1", st.threshold),
+            ));
+        }
+        positive("stories.ttl_secs", st.ttl_secs)?;
+        if st.bucket.is_empty()
+            || !st
+                .bucket
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(ConfigError::invalid(
+                "stories.bucket",
+                format!("{:?} must be letters, digits, '_' or '-'", st.bucket),
+            ));
+        }
+        if st.duplicates == DuplicatesMode::Publish {
+            let sample = st.duplicates_subject.replace("{site}", "example_com");
+            if !valid_subject(&sample, false) {
+                return Err(ConfigError::invalid(
+                    "stories.duplicates_subject",
+                    format!("{:?} does not make a valid subject", st.duplicates_subject),
+                ));
+            }
+            if self.input.mode == InputMode::Jetstream
+                && !self
+                    .output
+                    .subjects
+                    .iter()
+                    .any(|p| subject_matches(p, &sample))
+            {
+                return Err(ConfigError::invalid(
+                    "stories.duplicates_subject",
+                    format!(
+                        "{:?} is in none of output.subjects {:?}: add it there so the output \
+                         stream stores the duplicates",
+                        st.duplicates_subject, self.output.subjects
+                    ),
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -262,6 +315,20 @@ fn subjects(key: &str, list: &[String]) -> Result<(), ConfigError> {
 }
 
 /// A NATS subject: dot-separated non-empty tokens without whitespace; wildcards only if allowed.
+/// Whether `subject` is one of the subjects `pattern` (with `*` and `>` wildcards) stands for.
+pub(crate) fn subject_matches(pattern: &str, subject: &str) -> bool {
+    let mut want = subject.split('.');
+    for p in pattern.split('.') {
+        match (p, want.next()) {
+            (">", Some(_)) => return true,
+            ("*", Some(_)) => {}
+            (p, Some(t)) if p == t => {}
+            _ => return false,
+        }
+    }
+    want.next().is_none()
+}
+
 pub(crate) fn valid_subject(s: &str, wildcards: bool) -> bool {
     let tokens: Vec<&str> = s.split('.').collect();
     !s.is_empty()
@@ -325,5 +392,15 @@ mod tests {
         assert!(!valid_subject("news..x", false));
         assert!(!valid_subject("news.>.x", true));
         assert!(!valid_subject("", false));
+    }
+
+    #[test]
+    fn subject_patterns_match_as_nats_does() {
+        assert!(subject_matches("news.clean.>", "news.clean.a_com"));
+        assert!(subject_matches("news.*.a", "news.x.a"));
+        assert!(!subject_matches("news.clean.>", "news.clean"));
+        assert!(!subject_matches("news.clean.>", "news.duplicates.a_com"));
+        assert!(!subject_matches("news.*", "news.x.y"));
+        assert!(subject_matches("news.dlq", "news.dlq"));
     }
 }

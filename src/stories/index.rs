@@ -1,0 +1,406 @@
+//! Giving an article its story, against a shared [`Store`] of band keys and records.
+//!
+//! The band keys are claimed **in band order, one at a time**, each with create-if-absent: the
+//! first article to create a key owns it. Claiming stops at the first key owned by a confirmed
+//! near-duplicate, which becomes the article's parent; its story is the parent's story. An
+//! article that claims every key without meeting one is the first of a new story.
+//!
+//! Why in order: an article only creates band `k` after it met no confirmed owner on bands
+//! `0..k`. If A's parent is B, B created the key A lost, at band `k_A`, before B's own first loss
+//! at `k_B`, so `k_A < k_B`: band numbers grow along every chain of parents, chains end, and no
+//! two articles can be each other's parent. Two first articles cannot share a band key (one of
+//! them would have lost it), so copies processed at the same moment by different replicas
+//! still agree on one story. The keys of other bands are then only read (in parallel) to find
+//! the earliest near-duplicate for `duplicate_of`.
+
+use std::collections::HashMap;
+use std::future::Future;
+
+use futures::future::join_all;
+
+use super::confirm::{compare, conflict};
+use super::record::{Decision, Fingerprint, Record};
+use crate::extract::Story;
+
+/// A record as stored, with the store's revision of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stored {
+    /// The record.
+    pub record: Record,
+    /// The store's revision of this record (grows with every write to the store).
+    pub revision: u64,
+}
+
+impl Stored {
+    /// The article's place in the order of arrival: the revision of its first record.
+    fn seen(&self) -> u64 {
+        self.record
+            .decision
+            .as_ref()
+            .map_or(self.revision, |d| d.seen)
+    }
+}
+
+/// Where the index lives: JetStream key-value in the service, memory offline. Keys and values
+/// are opaque to the store; ids are article ids.
+pub trait Store {
+    /// Why the store could not answer.
+    type Error: std::error::Error + Send + Sync + 'static;
+
+    /// The record of an article, if stored.
+    fn record(&self, id: &str) -> impl Future<Output = Result<Option<Stored>, Self::Error>> + Send;
+
+    /// The record of an article whose story may still be being decided elsewhere: waits a
+    /// bounded time for its decision, then returns what is stored.
+    fn settled(&self, id: &str)
+        -> impl Future<Output = Result<Option<Stored>, Self::Error>> + Send;
+
+    /// Stores an article's record; returns its revision.
+    fn put(
+        &self,
+        id: &str,
+        record: &Record,
+    ) -> impl Future<Output = Result<u64, Self::Error>> + Send;
+
+    /// Creates band key `key` owned by `id` if absent; returns the key's owner.
+    fn claim(
+        &self,
+        key: &str,
+        id: &str,
+    ) -> impl Future<Output = Result<String, Self::Error>> + Send;
+
+    /// The owner of band key `key`, if any, without claiming it.
+    fn owner(&self, key: &str) -> impl Future<Output = Result<Option<String>, Self::Error>> + Send;
+}
+
+/// The store key of band `index` with hash `hash`.
+pub fn band_key(index: usize, hash: u64) -> String {
+    format!("b.{index}.{hash:016x}")
+}
+
+/// A confirmed near-duplicate.
+#[derive(Debug, Clone)]
+struct Candidate {
+    id: String,
+    story: String,
+    similarity: f64,
+    seen: u64,
+}
+
+/// Gives article `id` with fingerprint `fp` its story, recording the decision in `store`.
+/// A page seen again (a redelivery, an exact copy) gets the decision already recorded.
+pub async fn assign<S: Store>(
+    store: &S,
+    id: &str,
+    fp: &Fingerprint,
+    threshold: f64,
+) -> Result<Story, S::Error> {
+    if let Some(Stored {
+        record: Record {
+            decision: Some(d), ..
+        },
+        ..
+    }) = store.record(id).await?
+    {
+        return Ok(story_of(d));
+    }
+    let pending = Record {
+        fingerprint: fp.clone(),
+        decision: None,
+    };
+    let seen = store.put(id, &pending).await?;
+    let mut met: HashMap<String, Option<Candidate>> = HashMap::new();
+    let mut parent = None;
+    for (i, &band) in fp.bands.iter().enumerate() {
+        let owner = store.claim(&band_key(i, band), id).await?;
+        if owner == id || met.contains_key(&owner) {
+            continue;
+        }
+        let found = confirm(store, id, fp, &owner, threshold, true).await?;
+        met.insert(owner, found.clone());
+        if let Some(c) = found {
+            parent = Some((i, c));
+            break;
+        }
+    }
+    let decision = match parent {
+        None => Decision {
+            story: id.to_string(),
+            duplicate_of: None,
+            similarity: None,
+            seen,
+        },
+        Some((band, parent)) => {
+            let earliest = earliest_of_story(store, id, fp, threshold, band, parent, &met).await?;
+            Decision {
+                story: earliest.story,
+                duplicate_of: Some(earliest.id),
+                similarity: Some(earliest.similarity),
+                seen,
+            }
+        }
+    };
+    let decided = Record {
+        fingerprint: pending.fingerprint,
+        decision: Some(decision.clone()),
+    };
+    store.put(id, &decided).await?;
+    Ok(story_of(decision))
+}
+
+/// The story among the parent and the confirmed owners of the bands after `band` (read, not
+/// claimed; only those already decided): the story of the most similar one. Returns the
+/// earliest of them in that story.
+async fn earliest_of_story<S: Store>(
+    store: &S,
+    id: &str,
+    fp: &Fingerprint,
+    threshold: f64,
+    band: usize,
+    parent: Candidate,
+    met: &HashMap<String, Option<Candidate>>,
+) -> Result<Candidate, S::Error> {
+    let keys: Vec<String> = fp
+        .bands
+        .iter()
+        .enumerate()
+        .skip(band + 1)
+        .map(|(i, &h)| band_key(i, h))
+        .collect();
+    let owners = join_all(keys.iter().map(|k| store.owner(k))).await;
+    let mut fresh: Vec<String> = Vec::new();
+    for owner in owners {
+        if let Some(o) = owner? {
+            if o != id && !met.contains_key(&o) && !fresh.contains(&o) {
+                fresh.push(o);
+            }
+        }
+    }
+    let others = join_all(
+        fresh
+            .iter()
+            .map(|o| confirm(store, id, fp, o, threshold, false)),
+    )
+    .await;
+    let mut found = vec![parent];
+    for c in others {
+        found.extend(c?);
+    }
+    let mut best = &found[0];
+    for c in &found {
+        if c.similarity > best.similarity {
+            best = c;
+        }
+    }
+    let mut earliest = best;
+    for c in &found {
+        if c.story == best.story && c.seen < earliest.seen {
+            earliest = c;
+        }
+    }
+    Ok(earliest.clone())
+}
+
+/// Whether `owner` is a near-duplicate of the article: its record confirms the fingerprint, its
+/// story is known (waited for when `wait`, else taken only when already decided), is not the
+/// article's own, and the story's first article states no conflicting facts either.
+async fn confirm<S: Store>(
+    store: &S,
+    id: &str,
+    fp: &Fingerprint,
+    owner: &str,
+    threshold: f64,
+    wait: bool,
+) -> Result<Option<Candidate>, S::Error> {
+    let Some(stored) = store.record(owner).await? else {
+        return Ok(None);
+    };
+    let comparison = compare(&fp.tokens, &stored.record.fingerprint.tokens);
+    if !comparison.confirms(threshold) {
+        return Ok(None);
+    }
+    let seen = stored.seen();
+    let story = match stored.record.decision {
+        Some(d) => d.story,
+        None if wait => match store.settled(owner).await? {
+            Some(Stored {
+                record: Record {
+                    decision: Some(d), ..
+                },
+                ..
+            }) => d.story,
+            _ => owner.to_string(),
+        },
+        None => return Ok(None),
+    };
+    if story == id {
+        return Ok(None);
+    }
+    if story != owner {
+        if let Some(root) = store.record(&story).await? {
+            if conflict(&fp.tokens, &root.record.fingerprint.tokens).is_some() {
+                return Ok(None);
+            }
+        }
+    }
+    Ok(Some(Candidate {
+        id: owner.to_string(),
+        story,
+        similarity: comparison.similarity,
+        seen,
+    }))
+}
+
+fn story_of(d: Decision) -> Story {
+    Story {
+        id: d.story,
+        duplicate_of: d.duplicate_of,
+        similarity: d.similarity.map(|s| (s * 1000.0).round() / 1000.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::pin::Pin;
+    use std::sync::Mutex;
+    use std::task::{Context, Poll};
+
+    use super::*;
+    use crate::stories::memory::MemoryStore;
+    use crate::stories::Shape;
+
+    /// A future that is pending `n` times before it is ready: lets other tasks run in between.
+    struct Yield(u32);
+
+    impl Future for Yield {
+        type Output = ();
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            if self.0 == 0 {
+                return Poll::Ready(());
+            }
+            self.0 -= 1;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+
+    /// The in-memory store with every operation delayed by a random number of turns, so that
+    /// many assignments running together interleave their claims in every order.
+    struct Racing {
+        inner: MemoryStore,
+        rng: Mutex<u64>,
+    }
+
+    impl Racing {
+        fn new(seed: u64) -> Racing {
+            Racing {
+                inner: MemoryStore::new(),
+                rng: Mutex::new(seed | 1),
+            }
+        }
+
+        fn turns(&self) -> Yield {
+            let mut x = self.rng.lock().unwrap();
+            *x ^= *x << 13;
+            *x ^= *x >> 7;
+            *x ^= *x << 17;
+            Yield((*x % 6) as u32)
+        }
+    }
+
+    impl Store for Racing {
+        type Error = std::convert::Infallible;
+
+        async fn record(&self, id: &str) -> Result<Option<Stored>, Self::Error> {
+            self.turns().await;
+            self.inner.record(id).await
+        }
+
+        async fn settled(&self, id: &str) -> Result<Option<Stored>, Self::Error> {
+            for _ in 0..10_000 {
+                let stored = self.inner.record(id).await?;
+                if stored.as_ref().is_some_and(|s| s.record.decision.is_some()) {
+                    return Ok(stored);
+                }
+                Yield(1).await;
+            }
+            self.inner.record(id).await
+        }
+
+        async fn put(&self, id: &str, record: &Record) -> Result<u64, Self::Error> {
+            self.turns().await;
+            self.inner.put(id, record).await
+        }
+
+        async fn claim(&self, key: &str, id: &str) -> Result<String, Self::Error> {
+            self.turns().await;
+            self.inner.claim(key, id).await
+        }
+
+        async fn owner(&self, key: &str) -> Result<Option<String>, Self::Error> {
+            self.turns().await;
+            self.inner.owner(key).await
+        }
+    }
+
+    /// Copy `k` of a 200-word report: a run of eight words dropped and one word changed,
+    /// at places that depend on `k`.
+    fn copy(k: usize) -> String {
+        let cut = (k * 37) % 180;
+        (0..200)
+            .filter(|i| !(cut..cut + 8).contains(i))
+            .map(|i| {
+                if i == (k * 53) % 200 {
+                    format!("edit{k}")
+                } else {
+                    format!("w{i}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn copies_racing_for_band_keys_still_make_exactly_one_first() {
+        for seed in 1..=40 {
+            let store = Racing::new(seed * 7919);
+            let ids: Vec<String> = (0..20).map(|k| format!("copy{k}")).collect();
+            let fps: Vec<Fingerprint> = (0..20)
+                .map(|k| Fingerprint::of(&copy(k), Shape::default()))
+                .collect();
+            let stories = futures::executor::block_on(join_all(
+                ids.iter()
+                    .zip(&fps)
+                    .map(|(id, fp)| assign(&store, id, fp, 0.6)),
+            ));
+            let stories: Vec<Story> = stories.into_iter().map(|s| s.unwrap()).collect();
+            let firsts: Vec<&String> = ids
+                .iter()
+                .zip(&stories)
+                .filter(|(_, s)| s.duplicate_of.is_none())
+                .map(|(id, _)| id)
+                .collect();
+            assert_eq!(firsts.len(), 1, "seed {seed}: {stories:?}");
+            for s in &stories {
+                assert_eq!(&s.id, firsts[0], "seed {seed}: {stories:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_copy_of_a_copy_joins_the_first_story() {
+        let store = MemoryStore::new();
+        let fp = |text: &str| Fingerprint::of(text, Shape::default());
+        let a = futures::executor::block_on(assign(&store, "a", &fp(&copy(0)), 0.6)).unwrap();
+        let b = futures::executor::block_on(assign(&store, "b", &fp(&copy(1)), 0.6)).unwrap();
+        let c = futures::executor::block_on(assign(&store, "c", &fp(&copy(2)), 0.6)).unwrap();
+        assert_eq!((a.id.as_str(), a.duplicate_of), ("a", None));
+        assert_eq!(b.id, "a");
+        assert_eq!(c.id, "a");
+        assert_eq!(
+            c.duplicate_of.as_deref(),
+            Some("a"),
+            "the earliest copy found"
+        );
+    }
+}

@@ -1,0 +1,24 @@
+//! Stories: the same report copied by many portals, found across the stream. Pure library, no
+//! I/O: the service keeps the index in a JetStream key-value bucket (`service/stories.rs`), the
+//! command line in memory ([`memory`]).
+//!
+//! An article's body becomes typed word tokens ([`tokens`]); MinHash over their bigrams, cut
+//! into bands ([`minhash`]), gives the keys under which near-duplicates meet as candidates; a
+//! candidate is confirmed on the stored tokens ([`confirm`]): containment of the shorter body,
+//! and no conflicting dates or numbers. [`index::assign`] claims the band keys in order and
+//! decides the story ([`record`] is what it stores per article).
+
+pub mod confirm;
+pub mod index;
+pub mod memory;
+pub mod minhash;
+pub mod record;
+pub mod tokens;
+
+pub use index::{assign, Store, Stored};
+pub use memory::MemoryStore;
+pub use minhash::Shape;
+pub use record::{Decision, Fingerprint, Record};
+
+/// Default similarity threshold: the share of the shorter body that must be found in the other.
+pub const DEFAULT_THRESHOLD: f64 = 0.6;

@@ -1,0 +1,318 @@
+//! A body as a sequence of compact tokens: one `u32` per word, folded so that the spellings two
+//! portals use for the same word meet, and typed so that the values that tell one dated
+//! announcement from the next (numbers, years, weekdays, months) can be compared apart.
+//!
+//! Folding starts from the matching key's table ([`normalize::key_char`]: alef forms, ى, ة,
+//! diacritics, Arabic-Indic digits) and adds what copies of one story differ by: hamza seats
+//! (`مسئول` / `مسؤول`), punctuation glued into a word between tatweels (`نـ.ـتنياهو`), digits glued
+//! to letters (`1432الموافق`), and one leading particle or article (`وال…`, `بال…`, `ال…`, `و…`).
+
+use crate::extract::dates;
+use crate::extract::normalize::{self, KeyChar};
+
+/// One word of a body: its [`Kind`] in the top three bits, a value or a hash in the rest.
+pub type Token = u32;
+
+/// Bits of a token that hold its value or hash.
+const VALUE_BITS: u32 = 29;
+const VALUE_MASK: u32 = (1 << VALUE_BITS) - 1;
+
+/// What a token stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// Any other word (hash of its folded, stemmed form).
+    Word = 0,
+    /// A number that is not a year.
+    Number = 1,
+    /// A Gregorian year (1900–2100).
+    Year = 2,
+    /// A Hijri year (1300–1500).
+    HijriYear = 3,
+    /// A weekday (1 = Sunday … 7 = Saturday).
+    Weekday = 4,
+    /// A Gregorian month next to a number (1–12).
+    Month = 5,
+    /// A Hijri month next to a number (1–12).
+    HijriMonth = 6,
+}
+
+impl Kind {
+    /// Every value kind: the kinds compared as facts, not as wording.
+    pub const VALUES: [Kind; 6] = [
+        Kind::Number,
+        Kind::Year,
+        Kind::HijriYear,
+        Kind::Weekday,
+        Kind::Month,
+        Kind::HijriMonth,
+    ];
+}
+
+/// The kind of a token.
+pub fn kind(token: Token) -> Kind {
+    match token >> VALUE_BITS {
+        1 => Kind::Number,
+        2 => Kind::Year,
+        3 => Kind::HijriYear,
+        4 => Kind::Weekday,
+        5 => Kind::Month,
+        6 => Kind::HijriMonth,
+        _ => Kind::Word,
+    }
+}
+
+fn token(kind: Kind, value: u64) -> Token {
+    let value = if value > u64::from(VALUE_MASK) {
+        (value ^ (value >> 29) ^ (value >> 58)) as u32
+    } else {
+        value as u32
+    };
+    ((kind as u32) << VALUE_BITS) | (value & VALUE_MASK)
+}
+
+/// The tokens of a text, in order.
+pub fn tokens(text: &str) -> Vec<Token> {
+    let words = words(text);
+    let mut out = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].as_str();
+        if is_digits(w) {
+            out.push(number(w));
+            i += 1;
+            continue;
+        }
+        let next = words.get(i + 1).map(String::as_str);
+        let number_before = i > 0 && is_digits(&words[i - 1]);
+        if let Some((kind, month, len)) = month_at(w, next) {
+            let number_after = words.get(i + len).is_some_and(|n| is_digits(n));
+            if number_before || number_after {
+                out.push(token(kind, u64::from(month)));
+                i += len;
+                continue;
+            }
+        }
+        out.push(match weekday(w) {
+            Some(day) => token(Kind::Weekday, u64::from(day)),
+            None => token(Kind::Word, fnv(stem(w).as_bytes())),
+        });
+        i += 1;
+    }
+    out
+}
+
+/// FNV-1a, kept here rather than borrowed from the extraction library: token values are
+/// stored in the index, so this hash must not change without a new record version.
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn is_digits(w: &str) -> bool {
+    !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn number(digits: &str) -> Token {
+    let trimmed = digits.trim_start_matches('0');
+    if trimmed.len() > 12 {
+        return token(Kind::Number, fnv(trimmed.as_bytes()));
+    }
+    let value: u64 = trimmed.parse().unwrap_or(0);
+    let kind = match (digits.len(), value) {
+        (4, 1900..=2100) => Kind::Year,
+        (4, 1300..=1500) => Kind::HijriYear,
+        _ => Kind::Number,
+    };
+    token(kind, value)
+}
+
+/// A month named at this word (and maybe the next): its kind, number and length in words.
+fn month_at(w: &str, next: Option<&str>) -> Option<(Kind, u8, usize)> {
+    if let Some((m, len)) = dates::month_of(w, next) {
+        return Some((Kind::Month, m, len));
+    }
+    let (m, len) = hijri_month(w, next)?;
+    Some((Kind::HijriMonth, m, len))
+}
+
+/// Hijri months (folded): one-word names, and the two-word ones by their first word.
+fn hijri_month(w: &str, next: Option<&str>) -> Option<(u8, usize)> {
+    let one = match w {
+        "محرم" => Some(1),
+        "صفر" => Some(2),
+        "رجب" => Some(7),
+        "شعبان" => Some(8),
+        "رمضان" => Some(9),
+        "شوال" => Some(10),
+        _ => None,
+    };
+    if let Some(m) = one {
+        return Some((m, 1));
+    }
+    let next = next?;
+    let m = match (w, next) {
+        ("ربيع", "الاول") => 3,
+        ("ربيع", "الثاني" | "الاخر") => 4,
+        ("جمادي", "الاولي") => 5,
+        ("جمادي", "الاخره" | "الثانيه") => 6,
+        ("ذو" | "ذي", "القعده") => 11,
+        ("ذو" | "ذي", "الحجه") => 12,
+        _ => return None,
+    };
+    Some((m, 2))
+}
+
+/// A weekday written with its article (`الأحد`, `والجمعة`), or in English: 1 = Sunday.
+fn weekday(w: &str) -> Option<u8> {
+    let bare = w
+        .strip_prefix('و')
+        .or_else(|| w.strip_prefix('ف'))
+        .filter(|r| r.starts_with("ال"))
+        .unwrap_or(w);
+    Some(match bare {
+        "الاحد" | "sunday" => 1,
+        "الاثنين" | "monday" => 2,
+        "الثلاثاء" | "tuesday" => 3,
+        "الاربعاء" | "wednesday" => 4,
+        "الخميس" | "thursday" => 5,
+        "الجمعه" | "friday" => 6,
+        "السبت" | "saturday" => 7,
+        _ => return None,
+    })
+}
+
+/// Leading particles and articles, longest first; one is removed when three letters remain.
+const PREFIXES: [&str; 10] = ["وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل"];
+
+/// The word without one leading particle or article (`والرئيس` → `رئيس`), so that a copy
+/// that joins or splits its sentences differently still shares its words.
+fn stem(w: &str) -> &str {
+    for p in PREFIXES {
+        if let Some(rest) = w.strip_prefix(p) {
+            if rest.chars().count() >= 3 {
+                return rest;
+            }
+        }
+    }
+    w
+}
+
+/// The folded words of a text: letters and digits kept (digits apart from letters), everything
+/// else a boundary, but punctuation glued to a tatweel dropped (`غـ.ـزة` is one word).
+fn words(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut digits = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let folded = match normalize::key_char(c) {
+            KeyChar::Sep if !c.is_whitespace() && glued_to_tatweel(&chars, i) => KeyChar::Drop,
+            other => other,
+        };
+        match folded {
+            KeyChar::Drop => {}
+            KeyChar::Sep => flush(&mut out, &mut word),
+            KeyChar::Keep(k) => {
+                let is_digit = k.is_ascii_digit();
+                if !word.is_empty() && is_digit != digits {
+                    flush(&mut out, &mut word);
+                }
+                digits = is_digit;
+                match k {
+                    'ؤ' | 'ئ' => word.push('ء'),
+                    k if k.is_ascii() => word.push(k.to_ascii_lowercase()),
+                    k => word.extend(k.to_lowercase()),
+                }
+            }
+        }
+    }
+    flush(&mut out, &mut word);
+    out
+}
+
+fn glued_to_tatweel(chars: &[char], i: usize) -> bool {
+    const TATWEEL: char = '\u{0640}';
+    (i > 0 && chars[i - 1] == TATWEEL) || chars.get(i + 1) == Some(&TATWEEL)
+}
+
+fn flush(out: &mut Vec<String>, word: &mut String) {
+    if !word.is_empty() {
+        out.push(std::mem::take(word));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<Kind> {
+        tokens(text).into_iter().map(kind).collect()
+    }
+
+    #[test]
+    fn spelling_variants_of_one_word_meet() {
+        assert_eq!(tokens("مسئولين"), tokens("مسؤولين"));
+        assert_eq!(tokens("الأمريكي"), tokens("الامريكي"));
+        assert_eq!(tokens("والرئيس"), tokens("الرئيس"));
+        assert_eq!(tokens("غـ.ـزة نـ.ـتنياهو"), tokens("غزة نتنياهو"));
+        assert_ne!(tokens("الرئيس"), tokens("الوزير"));
+    }
+
+    #[test]
+    fn punctuation_between_words_still_separates_them() {
+        assert_eq!(tokens("غزة.نتنياهو").len(), 2);
+        assert_eq!(tokens("قال،ثم").len(), 2);
+    }
+
+    #[test]
+    fn digits_glued_to_letters_are_a_number_of_their_own() {
+        assert_eq!(
+            kinds("1432الموافق"),
+            vec![Kind::HijriYear, Kind::Word],
+            "{:?}",
+            tokens("1432الموافق")
+        );
+        assert_eq!(tokens("٢٠١٨"), tokens("2018"));
+        assert_eq!(tokens("08"), tokens("8"));
+    }
+
+    #[test]
+    fn dates_are_typed_values() {
+        assert_eq!(
+            kinds("يوم الأحد 29 يوليوز 2018 الموافق 16 ذي القعدة 1439"),
+            vec![
+                Kind::Word,
+                Kind::Weekday,
+                Kind::Number,
+                Kind::Month,
+                Kind::Year,
+                Kind::Word,
+                Kind::Number,
+                Kind::HijriMonth,
+                Kind::HijriYear,
+            ]
+        );
+        assert_eq!(tokens("23 كانون الأول"), tokens("23 ديسمبر"));
+    }
+
+    #[test]
+    fn a_month_name_without_a_number_beside_it_is_a_word() {
+        assert_eq!(kinds("شهر رمضان المبارك"), vec![Kind::Word; 3]);
+        assert_eq!(kinds("مارس الضغط"), vec![Kind::Word; 2]);
+        assert_eq!(kinds("may 2024"), vec![Kind::Month, Kind::Year]);
+    }
+
+    #[test]
+    fn a_bare_weekday_word_needs_its_article() {
+        assert_eq!(kinds("أحد المسؤولين"), vec![Kind::Word; 2]);
+        assert_eq!(kinds("والجمعة"), vec![Kind::Weekday]);
+    }
+
+    #[test]
+    fn long_numbers_and_empty_text_do_not_panic() {
+        assert_eq!(kinds("123456789012345678901234567890"), vec![Kind::Number]);
+        assert!(tokens("").is_empty());
+        assert!(tokens(" ، . ـ ").is_empty());
+    }
+}
