@@ -6,8 +6,12 @@
 //! update with expected revision 0, so two replicas racing for one key get one owner);
 //! `r.<article id>` → the article's [`Record`]. An article's band keys are claimed one after
 //! another (the order is what keeps decisions consistent across replicas, see
-//! `stories/index.rs`); reads of the other keys and of candidate records go out together.
+//! `stories/index.rs`); reads of the other keys and of candidate records go out together. What
+//! cannot change once written (a key's owner, a decided record) is remembered per replica, so
+//! the keys of common word pairs and pages seen again cost no request.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use async_nats::jetstream::{self, kv};
@@ -76,10 +80,52 @@ pub enum StoriesError {
     },
 }
 
+/// Entries kept in memory per replica, per generation (two generations).
+const RECENT: usize = 4096;
+
+/// What never changes once written, remembered by this replica: band-key owners (a key is
+/// created once) and decided records. Bounded: when the young generation is full it becomes
+/// the old one and the old one is forgotten. Saves the store the lookups of the keys every
+/// article meets (common word pairs) and of pages seen again.
+#[derive(Debug)]
+struct Recent<V> {
+    young: HashMap<String, V>,
+    old: HashMap<String, V>,
+}
+
+impl<V: Clone> Recent<V> {
+    fn get(&self, key: &str) -> Option<V> {
+        self.young.get(key).or_else(|| self.old.get(key)).cloned()
+    }
+
+    fn insert(&mut self, key: &str, value: V) {
+        if self.young.len() >= RECENT {
+            self.old = std::mem::take(&mut self.young);
+        }
+        self.young.insert(key.to_string(), value);
+    }
+}
+
+impl<V> Default for Recent<V> {
+    fn default() -> Self {
+        Recent {
+            young: HashMap::new(),
+            old: HashMap::new(),
+        }
+    }
+}
+
+/// Locks a cache; a panic elsewhere cannot leave it inconsistent (each call is one operation).
+fn lock<V>(m: &Mutex<Recent<V>>) -> MutexGuard<'_, Recent<V>> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// The index in a key-value bucket.
 #[derive(Clone)]
 pub struct KvStore {
     kv: kv::Store,
+    owners: Arc<Mutex<Recent<String>>>,
+    decided: Arc<Mutex<Recent<Stored>>>,
 }
 
 impl KvStore {
@@ -100,15 +146,24 @@ impl Store for KvStore {
     type Error = StoriesError;
 
     async fn record(&self, id: &str) -> Result<Option<Stored>, StoriesError> {
+        if let Some(known) = lock(&self.decided).get(id) {
+            return Ok(Some(known));
+        }
         let key = Self::record_key(id);
         let Some(entry) = self.entry(key.clone()).await? else {
             return Ok(None);
         };
         match Record::decode(&entry.value) {
-            Ok(record) => Ok(Some(Stored {
-                record,
-                revision: entry.revision,
-            })),
+            Ok(record) => {
+                let stored = Stored {
+                    record,
+                    revision: entry.revision,
+                };
+                if stored.record.decision.is_some() {
+                    lock(&self.decided).insert(id, stored.clone());
+                }
+                Ok(Some(stored))
+            }
             Err(e) => {
                 tracing::debug!(key, error = %e, "unreadable story record ignored");
                 Ok(None)
@@ -139,6 +194,33 @@ impl Store for KvStore {
     }
 
     async fn claim(&self, key: &str, id: &str) -> Result<String, StoriesError> {
+        if let Some(owner) = lock(&self.owners).get(key) {
+            return Ok(owner);
+        }
+        let owner = self.create_or_read(key, id).await?;
+        lock(&self.owners).insert(key, owner.clone());
+        Ok(owner)
+    }
+
+    async fn owner(&self, key: &str) -> Result<Option<String>, StoriesError> {
+        if let Some(owner) = lock(&self.owners).get(key) {
+            return Ok(Some(owner));
+        }
+        let owner = self
+            .entry(key.to_string())
+            .await?
+            .map(|e| String::from_utf8_lossy(&e.value).into_owned());
+        if let Some(o) = &owner {
+            lock(&self.owners).insert(key, o.clone());
+        }
+        Ok(owner)
+    }
+}
+
+impl KvStore {
+    /// Creates band key `key` owned by `id` unless it exists (the KV update with expected
+    /// revision 0); returns its owner.
+    async fn create_or_read(&self, key: &str, id: &str) -> Result<String, StoriesError> {
         let value = Bytes::copy_from_slice(id.as_bytes());
         let mut expected = 0;
         for _ in 0..CLAIM_ATTEMPTS {
@@ -171,13 +253,6 @@ impl Store for KvStore {
         Err(StoriesError::Contended {
             key: key.to_string(),
         })
-    }
-
-    async fn owner(&self, key: &str) -> Result<Option<String>, StoriesError> {
-        Ok(self
-            .entry(key.to_string())
-            .await?
-            .map(|e| String::from_utf8_lossy(&e.value).into_owned()))
     }
 }
 
@@ -216,7 +291,11 @@ impl Stories {
         };
         tracing::info!(bucket = %st.bucket, ttl_secs = st.ttl_secs, threshold = st.threshold, "story index bound");
         Ok(Stories {
-            store: KvStore { kv },
+            store: KvStore {
+                kv,
+                owners: Arc::default(),
+                decided: Arc::default(),
+            },
             threshold: st.threshold,
             shape: Shape::default(),
             metrics,
@@ -231,9 +310,11 @@ impl Stories {
     /// The story of an article, or `None` (counted and logged) when the index did not answer.
     pub async fn story(&self, id: &str, fp: &Fingerprint) -> Option<Story> {
         let started = Instant::now();
-        let lookup =
-            tokio::time::timeout(LOOKUP_TIMEOUT, assign(&self.store, id, fp, self.threshold));
-        match lookup.await.unwrap_or(Err(StoriesError::TimedOut)) {
+        let lookup = assign(&self.store, id, fp, self.threshold);
+        let found = tokio::time::timeout(LOOKUP_TIMEOUT, lookup)
+            .await
+            .unwrap_or(Err(StoriesError::TimedOut));
+        match found {
             Ok(story) => {
                 StoryAssigned {
                     id,
@@ -265,5 +346,35 @@ pub fn bucket_config(st: &StoriesConfig) -> kv::Config {
         max_age: Duration::from_secs(st.ttl_secs),
         storage: jetstream::stream::StorageType::File,
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn story(id: &str) -> Story {
+        Story {
+            id: id.to_string(),
+            duplicate_of: None,
+            similarity: None,
+        }
+    }
+
+    #[test]
+    fn recent_entries_are_kept_within_two_generations() {
+        let mut r: Recent<Story> = Recent::default();
+        for i in 0..RECENT * 2 {
+            r.insert(&i.to_string(), story(&i.to_string()));
+        }
+        assert!(r.young.len() <= RECENT && r.old.len() <= RECENT);
+        assert_eq!(
+            r.get(&(RECENT * 2 - 1).to_string()),
+            Some(story(&(RECENT * 2 - 1).to_string()))
+        );
+        assert_eq!(r.get(&RECENT.to_string()), Some(story(&RECENT.to_string())));
+        r.insert("x", story("x"));
+        assert_eq!(r.get("0"), None, "the oldest generation is forgotten");
+        assert_eq!(r.get("x"), Some(story("x")));
     }
 }

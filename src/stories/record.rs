@@ -4,8 +4,9 @@
 use super::minhash::{self, Shape};
 use super::tokens::{self, Token};
 
-/// Tokens kept per article for confirming candidates: the start of the body, where copies
-/// overlap (about 2 KiB stored per article).
+/// Tokens read per article: the start of the body, where copies overlap. Its bands and its
+/// confirmation both use them (about 2 KiB stored per article), so the cost of a page does
+/// not grow with its length.
 pub const MAX_TOKENS: usize = 512;
 
 /// Format version written first in every record.
@@ -14,7 +15,7 @@ const VERSION: u8 = 1;
 /// What the index needs of one article's body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fingerprint {
-    /// The band hashes (MinHash over the whole body).
+    /// The band hashes (MinHash over the tokens).
     pub bands: Vec<u64>,
     /// The first [`MAX_TOKENS`] tokens of the body.
     pub tokens: Vec<Token>,
@@ -23,9 +24,8 @@ pub struct Fingerprint {
 impl Fingerprint {
     /// The fingerprint of a body.
     pub fn of(body: &str, shape: Shape) -> Fingerprint {
-        let mut tokens = tokens::tokens(body);
+        let tokens = tokens::tokens_up_to(body, MAX_TOKENS);
         let bands = minhash::bands(&tokens, shape);
-        tokens.truncate(MAX_TOKENS);
         Fingerprint { bands, tokens }
     }
 }

@@ -72,10 +72,17 @@ fn token(kind: Kind, value: u64) -> Token {
 
 /// The tokens of a text, in order.
 pub fn tokens(text: &str) -> Vec<Token> {
-    let words = words(text);
-    let mut out = Vec::with_capacity(words.len());
+    tokens_up_to(text, usize::MAX)
+}
+
+/// The first `max` tokens of a text (the rest of the text is not even read).
+pub fn tokens_up_to(text: &str, max: usize) -> Vec<Token> {
+    // Two words more than asked for: a month (of up to two words) is only a month next to a
+    // number.
+    let words = words(text, max.saturating_add(3));
+    let mut out = Vec::with_capacity(words.len().min(max));
     let mut i = 0;
-    while i < words.len() {
+    while i < words.len() && out.len() < max {
         let w = words[i].as_str();
         if is_digits(w) {
             out.push(number(w));
@@ -84,12 +91,14 @@ pub fn tokens(text: &str) -> Vec<Token> {
         }
         let next = words.get(i + 1).map(String::as_str);
         let number_before = i > 0 && is_digits(&words[i - 1]);
-        if let Some((kind, month, len)) = month_at(w, next) {
-            let number_after = words.get(i + len).is_some_and(|n| is_digits(n));
-            if number_before || number_after {
-                out.push(token(kind, u64::from(month)));
-                i += len;
-                continue;
+        let number_within = |len: usize| words.get(i + len).is_some_and(|n| is_digits(n));
+        if number_before || number_within(1) || number_within(2) {
+            if let Some((kind, month, len)) = month_at(w, next) {
+                if number_before || number_within(len) {
+                    out.push(token(kind, u64::from(month)));
+                    i += len;
+                    continue;
+                }
             }
         }
         out.push(match weekday(w) {
@@ -198,16 +207,23 @@ fn stem(w: &str) -> &str {
     w
 }
 
-/// The folded words of a text: letters and digits kept (digits apart from letters), everything
-/// else a boundary, but punctuation glued to a tatweel dropped (`غـ.ـزة` is one word).
-fn words(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
+/// The first `max` folded words of a text: letters and digits kept (digits apart from
+/// letters), everything else a boundary, but punctuation glued to a tatweel dropped (`غـ.ـزة`
+/// is one word).
+fn words(text: &str, max: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut word = String::new();
     let mut digits = false;
-    for (i, &c) in chars.iter().enumerate() {
+    let mut prev = ' ';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if out.len() >= max {
+            break;
+        }
+        let glued = prev == TATWEEL || chars.peek() == Some(&TATWEEL);
+        prev = c;
         let folded = match normalize::key_char(c) {
-            KeyChar::Sep if !c.is_whitespace() && glued_to_tatweel(&chars, i) => KeyChar::Drop,
+            KeyChar::Sep if !c.is_whitespace() && glued => KeyChar::Drop,
             other => other,
         };
         match folded {
@@ -227,14 +243,13 @@ fn words(text: &str) -> Vec<String> {
             }
         }
     }
-    flush(&mut out, &mut word);
+    if out.len() < max {
+        flush(&mut out, &mut word);
+    }
     out
 }
 
-fn glued_to_tatweel(chars: &[char], i: usize) -> bool {
-    const TATWEEL: char = '\u{0640}';
-    (i > 0 && chars[i - 1] == TATWEEL) || chars.get(i + 1) == Some(&TATWEEL)
-}
+const TATWEEL: char = '\u{0640}';
 
 fn flush(out: &mut Vec<String>, word: &mut String) {
     if !word.is_empty() {
@@ -307,6 +322,16 @@ mod tests {
     fn a_bare_weekday_word_needs_its_article() {
         assert_eq!(kinds("أحد المسؤولين"), vec![Kind::Word; 2]);
         assert_eq!(kinds("والجمعة"), vec![Kind::Weekday]);
+    }
+
+    #[test]
+    fn reading_stops_after_the_tokens_asked_for() {
+        let text = "واحد اثنان ثلاثة 12 يناير 2024 خمسة";
+        let all = tokens(text);
+        assert_eq!(all.len(), 7);
+        for max in 0..=8 {
+            assert_eq!(tokens_up_to(text, max), all[..max.min(7)], "{max}");
+        }
     }
 
     #[test]

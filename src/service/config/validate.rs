@@ -395,6 +395,50 @@ mod tests {
     }
 
     #[test]
+    fn stories_settings_are_checked() {
+        use crate::service::config::load::ConfigError;
+        let check = |file: &str| -> Result<Config, ConfigError> {
+            Config::from_sources(Some(file), Vec::new())
+        };
+        for (file, key) in [
+            ("[stories]\nthreshold = 0.0\n", "stories.threshold"),
+            ("[stories]\nthreshold = 1.5\n", "stories.threshold"),
+            ("[stories]\nttl_secs = 0\n", "stories.ttl_secs"),
+            ("[stories]\nbucket = \"a.b\"\n", "stories.bucket"),
+            (
+                "[stories]\nduplicates = \"publish\"\n",
+                "stories.duplicates_subject",
+            ),
+            (
+                "[stories]\nduplicates = \"publish\"\nduplicates_subject = \"a b\"\n",
+                "stories.duplicates_subject",
+            ),
+        ] {
+            let err = check(file).unwrap_err();
+            assert_eq!(err.key(), Some(key), "{file}: {err}");
+        }
+        let ok = check(
+            "[stories]\nduplicates = \"publish\"\n[output]\nsubjects = [\"news.clean.>\", \"news.duplicates.>\"]\n",
+        )
+        .unwrap();
+        assert_eq!(ok.stories.duplicates, DuplicatesMode::Publish);
+        let core = check("[input]\nmode = \"core\"\n[stories]\nduplicates = \"publish\"\n");
+        assert!(core.is_ok(), "core mode needs no stream: {core:?}");
+        let env = Config::from_sources(
+            None,
+            vec![
+                ("AKHBAR_STORIES__THRESHOLD".into(), "0.75".into()),
+                ("AKHBAR_STORIES__DUPLICATES".into(), "drop".into()),
+                ("AKHBAR_STORIES__ENABLED".into(), "false".into()),
+            ],
+        )
+        .unwrap();
+        assert_eq!(env.stories.threshold, 0.75);
+        assert_eq!(env.stories.duplicates, DuplicatesMode::Drop);
+        assert!(!env.stories.enabled);
+    }
+
+    #[test]
     fn subject_patterns_match_as_nats_does() {
         assert!(subject_matches("news.clean.>", "news.clean.a_com"));
         assert!(subject_matches("news.*.a", "news.x.a"));
