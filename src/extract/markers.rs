@@ -358,6 +358,28 @@ pub struct HtmlHints {
     /// Phrases of comment-policy and rights notices, found anywhere in a paragraph
     /// (`ترحب شبكة`, `الآراء الواردة أدناه`).
     pub notices: Vec<String>,
+    /// Inline read-also labels besides the text `read_also` list (`بیشتر بخوانید`, `یہ بھی
+    /// پڑھیں`): the label and its headline leave the body, the headline goes to `related`.
+    pub read_also: Vec<String>,
+    /// End marks of agency copy (`انتهای پیام`): a line that is only one, or one closing the
+    /// last paragraph, leaves the body.
+    pub end_marks: Vec<String>,
+    /// Class words of a lead paragraph printed apart from the body (`lead`, `introtext`): such
+    /// a paragraph of prose just before the article's text opens the body.
+    pub leads: Vec<String>,
+    /// Labels of a summary box (`ملخص`, `خلاصه`): a block opened by one and holding a list
+    /// leaves the body.
+    pub summaries: Vec<String>,
+    /// Calls to action besides the text `calls_to_action` list, matched at either end of a
+    /// line (Persian and Urdu put the verb last: `… پر فالو کریں`).
+    pub calls_to_action: Vec<String>,
+    /// Channels besides the text `channels` list (`تلگرام`, `واٹس ایپ`).
+    pub channels: Vec<String>,
+    /// Date-line labels besides the text `date_labels` list (`منتشر شده در`, `وقت اشاعت`).
+    pub date_labels: Vec<String>,
+    /// Phrases of widget lines (`مدة القراءة`, `زمان مطالعه`): a line of a few words holding
+    /// one leaves the body.
+    pub widgets: Vec<String>,
     /// The hints compiled for matching, built once on first use ([`HtmlHints::compiled`]).
     #[serde(skip)]
     compiled: std::sync::OnceLock<super::html::hints::Hints>,
@@ -404,6 +426,14 @@ impl Markers {
             (&mut h.author_roles, extra.html.author_roles),
             (&mut h.captions, extra.html.captions),
             (&mut h.notices, extra.html.notices),
+            (&mut h.read_also, extra.html.read_also),
+            (&mut h.end_marks, extra.html.end_marks),
+            (&mut h.leads, extra.html.leads),
+            (&mut h.summaries, extra.html.summaries),
+            (&mut h.calls_to_action, extra.html.calls_to_action),
+            (&mut h.channels, extra.html.channels),
+            (&mut h.date_labels, extra.html.date_labels),
+            (&mut h.widgets, extra.html.widgets),
         ] {
             extend_list(dst, src);
         }

@@ -46,6 +46,8 @@ kinds! {
     Dateline => "dateline",
     /// an embedded post and its attribution
     Embed => "embed",
+    /// an agency's end mark or an editor's code closing the copy
+    EndMark => "end_mark",
     /// a page footer
     Footer => "footer",
     /// a form (search, login, contact)
@@ -76,6 +78,10 @@ kinds! {
     SimilarArticles => "similar_articles",
     /// a source line ("المصدر: …")
     Source => "source",
+    /// a standfirst repeated at the top of the body
+    Standfirst => "standfirst",
+    /// a summary box of points repeating the story
+    Summary => "summary",
     /// a tags line or list
     Tags => "tags",
     /// a teaser of another article

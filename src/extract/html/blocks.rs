@@ -12,6 +12,8 @@ use super::title::SiteNames;
 
 /// Longest block (characters of text) that can be a related-list heading.
 const MAX_HEADING: u32 = 60;
+/// Longest summary box (characters of text): a label and a few points.
+const MAX_SUMMARY: u32 = 800;
 /// Longest inline element (characters of text) that can be a button (`انسخ الرابط`).
 const MAX_INLINE_WIDGET: u32 = 30;
 
@@ -65,6 +67,9 @@ fn subtract(stats: &mut Stats, dom: &Dom<'_>, i: usize) {
 /// Whether a short text is the heading of a related-links list.
 pub fn is_related_heading(key: &str, hints: &Hints) -> bool {
     let key = key.trim_end_matches([':', ' ', '»', '›', '>', '|']);
+    if !hints.may_open_related(key) {
+        return false;
+    }
     hints.related.iter().any(|m| {
         key == m
             || (key.starts_with(m.as_str())
@@ -76,6 +81,56 @@ pub fn is_related_heading(key: &str, hints: &Hints) -> bool {
 fn is_drop_line(key: &str, hints: &Hints) -> bool {
     let key = key.trim_matches(|c: char| !c.is_alphanumeric());
     !key.is_empty() && hints.drop_lines.iter().any(|m| m == key)
+}
+
+fn is_heading(tag: &str) -> bool {
+    matches!(tag, "h2" | "h3" | "h4" | "h5" | "h6")
+}
+
+/// Whether block `i` is only a wrapper around a subheading (`<div><h2>…</h2></div>`, one
+/// wrapper per block as some portals print every paragraph): it is kept like the heading.
+fn wraps_heading(dom: &Dom<'_>, removed: &[bool], mut i: usize) -> bool {
+    loop {
+        let mut only: Option<usize> = None;
+        for c in dom.children(i) {
+            if removed[c] {
+                continue;
+            }
+            let n = &dom.nodes[c];
+            if n.el.is_none() {
+                if n.chars > 0 {
+                    return false;
+                }
+                continue;
+            }
+            if only.replace(c).is_some() {
+                return false;
+            }
+        }
+        let Some(c) = only else { return false };
+        if is_heading(dom.nodes[c].tag()) {
+            return true;
+        }
+        i = c;
+    }
+}
+
+/// Whether block `i`'s first text is a summary-box label (`ملخص`, `خلاصه`): with a list of
+/// points under it, the block repeats the story in brief.
+fn opens_with_summary_label(dom: &Dom<'_>, i: usize, hints: &Hints) -> bool {
+    if hints.summaries.is_empty() {
+        return false;
+    }
+    let end = dom.nodes[i].end as usize;
+    // The label may be gone already as a short block of its own: it is read all the same.
+    let first = dom.nodes[i + 1..end]
+        .iter()
+        .find(|n| n.el.is_none() && n.chars > 0);
+    first.is_some_and(|n| {
+        let key = match_key(n.text);
+        let key = key.trim_end_matches([':', ' ']);
+        hints.summaries.iter().any(|l| l == key)
+    })
 }
 
 /// Decides which nodes inside the chosen roots are widgets, bottom-up (Readability's
@@ -131,6 +186,15 @@ fn clean_inside(
                     kind = Some(Some(RemovedKind::Ad));
                 }
             }
+            if kind.is_none()
+                && i != root
+                && is_cleanable(tag)
+                && stats.li[i] > 0
+                && stats.text[i] <= MAX_SUMMARY
+                && opens_with_summary_label(dom, i, hints)
+            {
+                kind = Some(Some(RemovedKind::Summary));
+            }
             if kind.is_none() && i != root && is_cleanable(tag) {
                 let weight = verdicts[i].weight;
                 let score = choice.scores[i];
@@ -144,7 +208,11 @@ fn clean_inside(
                 } else if stats.commas[i] < 10 {
                     (img > 1 && (p as f32) / (img as f32) < 0.5 && tag != "figure" && len < 250)
                         || inp > p / 3
-                        || (!is_list && len < 25 && (img == 0 || img > 2) && tag != "figure")
+                        || (!is_list
+                            && len < 25
+                            && (img == 0 || img > 2)
+                            && tag != "figure"
+                            && !wraps_heading(dom, removed, i))
                         || (weight < 25 && ld > 0.2 && !is_list)
                         || (is_list && ld > 0.5)
                         || (weight >= 25 && ld > 0.5)
@@ -242,6 +310,9 @@ pub fn collect(
                         if tag != "hr" {
                             closes.push(node.end as usize);
                         }
+                        if is_heading(tag) {
+                            buf.heading = true;
+                        }
                     } else if matches!(tag, "img" | "picture") {
                         buf.cur.text.push(' ');
                     } else if tag == "a" {
@@ -272,13 +343,20 @@ pub fn collect(
     let mut units = Vec::with_capacity(raw.len());
     for para in raw {
         let mut kept_lines = 0;
-        for Line { text, link, chars } in para {
+        for Line {
+            text,
+            link,
+            chars,
+            heading,
+        } in para
+        {
             if !keep_line(&text, link, chars, hints, draft) {
                 continue;
             }
             units.push(lines::Unit {
                 text,
                 joins_prev: kept_lines > 0,
+                heading,
             });
             kept_lines += 1;
         }
@@ -293,6 +371,10 @@ fn keep_line(line: &str, link: u32, chars: u32, hints: &Hints, draft: &mut Draft
     let key = match_key(line);
     if is_drop_line(&key, hints) {
         draft.count_removed(RemovedKind::Ad);
+        return false;
+    }
+    if chars <= MAX_HEADING && is_related_heading(&key, hints) {
+        draft.count_removed(RemovedKind::Related);
         return false;
     }
     let visible_url = line.starts_with("http") || line.starts_with("www.");
@@ -322,7 +404,7 @@ fn keep_line(line: &str, link: u32, chars: u32, hints: &Hints, draft: &mut Draft
 }
 
 /// The names of a source line (`"سانا" + RT`, `رويترز، أ ف ب`), each without its quotes.
-fn split_sources(src: &str) -> Vec<String> {
+pub(super) fn split_sources(src: &str) -> Vec<String> {
     src.split(['+', '،', ',', '/', '|', '؛', ';'])
         .map(|s| {
             s.trim()
@@ -335,7 +417,7 @@ fn split_sources(src: &str) -> Vec<String> {
 }
 
 /// If a paragraph opens with one of `labels` followed by `:` or `|`, the text after it.
-fn labelled(para: &str, labels: &[String]) -> Option<String> {
+pub(super) fn labelled(para: &str, labels: &[String]) -> Option<String> {
     let pos = para.find([':', '|', '：'])?;
     let head = match_key(&para[..pos]);
     if !labels.contains(&head) {
@@ -354,6 +436,8 @@ struct Line {
     text: String,
     link: u32,
     chars: u32,
+    /// Whether the line is (part of) a subheading.
+    heading: bool,
 }
 
 /// A paragraph being gathered, line by line.
@@ -361,6 +445,8 @@ struct Line {
 struct Para {
     lines: Vec<Line>,
     cur: Line,
+    /// Whether the paragraph is a heading element's text.
+    heading: bool,
 }
 
 impl Para {
@@ -377,11 +463,14 @@ impl Para {
     fn flush(&mut self, out: &mut Vec<Vec<Line>>, script: Script) {
         self.line_break();
         if self.lines.is_empty() {
+            self.heading = false;
             return;
         }
         let mut lines = std::mem::take(&mut self.lines);
+        let heading = std::mem::take(&mut self.heading);
         let mut one_line = String::new();
         for line in &mut lines {
+            line.heading = heading;
             one_line.clear();
             for w in line.text.split_whitespace() {
                 if !one_line.is_empty() {

@@ -2,7 +2,7 @@
 //! forms, share/cookie/newsletter boxes by tag, ARIA role and class/id words.
 
 use super::super::{Draft, RemovedKind};
-use super::dom::{attr, Dom};
+use super::dom::{attr, Dom, NO_PARENT};
 use super::hints::{kind_of, ClassVerdict, Hints};
 use super::stats::Stats;
 
@@ -88,6 +88,65 @@ pub fn never_text(dom: &Dom<'_>) -> Vec<bool> {
         .collect()
 }
 
+/// Longest text (non-space characters) of a skip link or of the anchor it jumps to.
+const MAX_SKIP_TEXT: u32 = 80;
+
+/// Blocks a reader is invited to jump over: a link to `#id` that opens a block and the element
+/// with that id closing it (`<a href="#end-of-twitter-content-1">` … `<div
+/// id="end-of-twitter-content-1">`). Embedded posts, podcast promos and recommendation boxes are
+/// fenced this way; the block is the smallest one holding both, it has no text before the link
+/// and holds a minor part of the page's text (a table of contents or a skip-to-content link
+/// fences the article itself, and is left alone).
+fn skipped_regions(dom: &Dom<'_>, never: &[bool], raw: &Stats) -> Vec<usize> {
+    let mut links: Vec<(usize, &str)> = Vec::new();
+    let mut anchors: Vec<(usize, &str)> = Vec::new();
+    for (i, n) in dom.nodes.iter().enumerate() {
+        let Some(el) = n.el else { continue };
+        if never[i] || raw.text[i] > MAX_SKIP_TEXT {
+            continue;
+        }
+        for (k, v) in el.attrs() {
+            match k {
+                "href" if el.name() == "a" => {
+                    if let Some(id) = v.strip_prefix('#').filter(|id| !id.is_empty()) {
+                        links.push((i, id));
+                    }
+                }
+                "id" => anchors.push((i, v)),
+                _ => {}
+            }
+        }
+    }
+    let page_ptext = raw.ptext[0].max(raw.text[0] / 4);
+    let mut regions = Vec::new();
+    for &(link, id) in &links {
+        for &(target, _) in anchors.iter().filter(|&&(t, name)| t > link && name == id) {
+            let mut a = dom.nodes[link].parent;
+            while a != NO_PARENT && (dom.nodes[a as usize].end as usize) <= target {
+                a = dom.nodes[a as usize].parent;
+            }
+            if a == NO_PARENT {
+                continue;
+            }
+            let a = a as usize;
+            let whole_page = matches!(
+                dom.nodes[a].tag(),
+                "html" | "body" | "main" | "article" | ""
+            );
+            if whole_page || raw.ptext[a] * 3 > page_ptext || raw.text[a] * 3 > raw.text[0] {
+                continue;
+            }
+            let text_before = dom.nodes[a..link]
+                .iter()
+                .any(|t| t.el.is_none() && t.chars > 0);
+            if !text_before {
+                regions.push(a);
+            }
+        }
+    }
+    regions
+}
+
 /// Marks removed nodes (`true` at the top of each removed subtree) and counts them by kind,
 /// starting from `never` ([`never_text`]) with `raw`, the statistics of the page without it.
 pub fn mark(
@@ -102,6 +161,12 @@ pub fn mark(
     let mut removed = never.to_vec();
     let page_ptext = raw.ptext[0].max(raw.text[0] / 4);
     let guarded = |i: usize| page_ptext >= 200 && raw.ptext[i] * 2 > page_ptext;
+    for region in skipped_regions(dom, never, raw) {
+        if !removed[region] {
+            removed[region] = true;
+            draft.count_removed(RemovedKind::Embed);
+        }
+    }
     let mut i = 0;
     while i < n {
         let node = &dom.nodes[i];

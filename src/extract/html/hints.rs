@@ -14,6 +14,8 @@ pub struct Hints {
     positive: WordSet,
     /// Match keys of headings that open a related-links list.
     pub related: Vec<String>,
+    /// First words of the `related` keys: a text opened by none of them is no related heading.
+    related_openings: WordMap<String, ()>,
     /// Match keys of one-line furniture.
     pub drop_lines: Vec<String>,
     /// Match keys of source-line labels (`المصدر`).
@@ -32,6 +34,22 @@ pub struct Hints {
     pub comments: Vec<String>,
     /// Match keys of tag-list labels (`الكلمات الدلالية`).
     pub tags_labels: Vec<String>,
+    /// Match keys of agency end marks (`انتهای پیام`).
+    pub end_marks: Vec<String>,
+    /// Match keys of the words that open a call to action (`تابعوا`, `اشترك`).
+    pub calls_to_action: Vec<String>,
+    /// Match keys of the channels a call to action points at (`تيليجرام`, `واتساب`).
+    pub channels: Vec<String>,
+    /// Class words of a lead paragraph printed apart from the body.
+    leads: WordSet,
+    /// Match keys of summary-box labels (`ملخص`).
+    pub summaries: Vec<String>,
+    /// Match keys of date-line labels (`نشر في`, `تاريخ النشر`).
+    pub date_labels: Vec<String>,
+    /// Match keys of byline labels (`كتب`, `بقلم`).
+    pub byline_labels: Vec<String>,
+    /// Match keys of widget phrases (`مدة القراءة`).
+    pub widgets: Vec<String>,
 }
 
 /// Matching keys of a list, longest first (so the longest opening is tried first).
@@ -118,6 +136,11 @@ impl WordSet {
         }
         multi
     }
+
+    /// Whether the hint at `idx` has several words.
+    fn is_phrase(&self, idx: usize) -> bool {
+        self.names.get(idx).is_some_and(|n| n.contains('-'))
+    }
 }
 
 impl Hints {
@@ -134,20 +157,62 @@ impl Hints {
         }
         let mut drop_lines: Vec<String> = html.drop_lines.iter().map(|s| match_key(s)).collect();
         drop_lines.extend(text.ad_labels.iter().map(|s| match_key(s)));
+        let related_openings = related
+            .iter()
+            .filter_map(|k| k.split(' ').next())
+            .map(|w| (w.to_string(), ()))
+            .collect();
         Hints {
+            related_openings,
             negative: WordSet::new(&html.negative),
             positive: WordSet::new(&html.positive),
             related,
             drop_lines,
             source_labels: text.source_labels.iter().map(|s| match_key(s)).collect(),
-            read_also: text.read_also.iter().map(|s| match_key(s)).collect(),
+            read_also: text
+                .read_also
+                .iter()
+                .chain(&html.read_also)
+                .map(|s| match_key(s))
+                .collect(),
             author_roles: keys(&html.author_roles),
             captions: keys(&[html.captions.as_slice(), text.captions.as_slice()].concat()),
             agencies: keys(&text.agencies),
             notices: keys(&html.notices),
             comments: keys(&text.comments),
             tags_labels: keys(&text.tags_labels),
+            end_marks: keys(&html.end_marks),
+            calls_to_action: keys(
+                &[text.calls_to_action.as_slice(), &html.calls_to_action].concat(),
+            ),
+            channels: keys(&[text.channels.as_slice(), &html.channels].concat()),
+            leads: WordSet::new(&html.leads),
+            summaries: keys(&html.summaries),
+            date_labels: keys(&[text.date_labels.as_slice(), &html.date_labels].concat()),
+            widgets: keys(&html.widgets),
+            byline_labels: keys(&text.byline_labels),
         }
+    }
+
+    /// Whether a text's first word opens some related heading (a quick test before the full
+    /// comparison).
+    pub fn may_open_related(&self, key: &str) -> bool {
+        key.split(' ')
+            .next()
+            .is_some_and(|w| self.related_openings.contains_key(w))
+    }
+
+    /// Whether an element's class names a lead paragraph (`lead`, `introtext`), or its
+    /// `itemprop` is `description` (`buf` is scratch space).
+    pub fn is_lead(&self, el: &Element, buf: &mut String) -> bool {
+        el.attrs().any(|(k, v)| match k {
+            "itemprop" => v.eq_ignore_ascii_case("description"),
+            "class" => v.split_ascii_whitespace().any(|name| {
+                dashed(name, buf);
+                self.leads.find(buf).is_some()
+            }),
+            _ => false,
+        })
     }
 
     /// The hint word list entry at `idx` (for naming a removed block's kind).
@@ -166,11 +231,12 @@ impl Hints {
                 let Some(el) = n.el else {
                     return ClassVerdict::default();
                 };
-                let (mut class, mut id) = (None, None);
+                let (mut class, mut id, mut labelled_by) = (None, None, None);
                 for (k, v) in el.attrs() {
                     match k {
                         "class" => class = Some(v),
                         "id" => id = Some(v),
+                        "aria-labelledby" => labelled_by = Some(v),
                         _ => {}
                     }
                 }
@@ -180,6 +246,20 @@ impl Hints {
                         .entry(value)
                         .or_insert_with(|| self.judge_value(value, &mut buf));
                     v.add(a);
+                }
+                // A region named by its heading's id (`aria-labelledby="article-byline"`) is
+                // judged by what the name says it is: a content word there names the page,
+                // not the region. A region named by several headings is left alone.
+                if let Some(value) = labelled_by.filter(|v| !v.trim().contains(' ')) {
+                    let a = *seen
+                        .entry(value)
+                        .or_insert_with(|| self.judge_value(value, &mut buf));
+                    if v.negative.is_none() && a.negative.is_some() {
+                        v.add(AttrVerdict {
+                            positive: false,
+                            ..a
+                        });
+                    }
                 }
                 v
             })
@@ -196,29 +276,38 @@ impl Hints {
         v
     }
 
-    /// Judges one attribute value (space-separated names) by its words.
+    /// Judges one attribute value (space-separated names) by its words. A name matching a
+    /// boilerplate phrase of several words (`screen-reader-text`) is not a content name by one
+    /// of those words.
     fn judge_value(&self, value: &str, buf: &mut String) -> AttrVerdict {
         let mut a = AttrVerdict::default();
         for name in value.split_ascii_whitespace() {
-            buf.clear();
-            buf.push('-');
-            buf.extend(name.chars().map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            }));
-            buf.push('-');
-            if let Some(i) = self.negative.find(buf) {
+            dashed(name, buf);
+            let negative = self.negative.find(buf);
+            if let Some(i) = negative {
                 a.negative.get_or_insert(i);
             }
-            if !a.positive && self.positive.find(buf).is_some() {
+            let phrase = negative.is_some_and(|i| self.negative.is_phrase(i));
+            if !a.positive && !phrase && self.positive.find(buf).is_some() {
                 a.positive = true;
             }
         }
         a
     }
+}
+
+/// Writes a class name into `buf` as lower-case `-w1-w2-…-`, the form [`WordSet::find`] takes.
+fn dashed(name: &str, buf: &mut String) {
+    buf.clear();
+    buf.push('-');
+    buf.extend(name.chars().map(|c| {
+        if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            '-'
+        }
+    }));
+    buf.push('-');
 }
 
 /// What one attribute value (a class list or an id) says.

@@ -3,7 +3,7 @@
 //! lines, author bios, comment-policy notices, date lines, lone agency credits) leaves the
 //! body. Each rule needs a short paragraph or a specific phrase, so prose is never touched.
 
-use super::super::dates::parse_date;
+use super::super::dates::{find_date, parse_date};
 use super::super::normalize::{match_key, strip_key_prefix};
 use super::super::{Draft, RemovedKind};
 use super::hints::Hints;
@@ -13,8 +13,9 @@ use super::title::SiteNames;
 const MAX_CAPTION_CHARS: usize = 120;
 /// Longest paragraph (characters) that can be a date line.
 const MAX_DATE_CHARS: usize = 80;
-/// Paragraphs from the top among which a date line is looked for (lower down, a line that
-/// parses as a date is more often a quoted post's signature or a list entry).
+/// Paragraphs kept from the top among which a date line is looked for (lower down, a line that
+/// parses as a date is more often a quoted post's signature or a list entry); furniture
+/// removed above does not count.
 const DATE_LINE_REACH: usize = 3;
 /// Most words of a dateline standing alone.
 const MAX_DATELINE_WORDS: usize = 7;
@@ -176,6 +177,105 @@ fn is_notice(key: &str, hints: &Hints) -> bool {
         || (words <= MAX_COMMENT_WORDS && hints.comments.iter().any(|c| starts_with_phrase(key, c)))
 }
 
+/// Most words of a call to action (`تابعوا آخر الأخبار عبر قناتنا على تيليجرام`).
+const MAX_CALL_WORDS: usize = 16;
+/// Longest code line of digits and signs closing agency copy (`۲۱۴/ ۱۰۴۲`).
+const MAX_CODE_CHARS: usize = 20;
+/// Paragraphs from the end among which end marks and code lines are looked for.
+const END_REACH: usize = 3;
+
+/// An agency's end mark standing alone (`انتهای پیام/`, `/انتهى/`), codes beside it allowed.
+fn is_end_mark(key: &str, hints: &Hints) -> bool {
+    hints.end_marks.iter().any(|m| {
+        key.strip_prefix(m.as_str())
+            .is_some_and(|rest| rest.chars().all(|c| c == ' ' || c.is_ascii_digit()))
+    })
+}
+
+/// A short line of digits cut by `/` or `*` without a letter (an editor's code, `۲۱۴/ ۱۰۴۲`,
+/// `**۳۲۸۲`), not a date or a phone number.
+fn is_code_line(para: &str) -> bool {
+    para.chars().count() <= MAX_CODE_CHARS
+        && para.contains(['/', '*'])
+        && para.chars().any(|c| c.is_numeric())
+        && !para.chars().any(char::is_alphabetic)
+        && parse_date(para).is_none()
+}
+
+/// A call to action: a short line without sentence punctuation opened (or, verb last, closed)
+/// by a call word and naming a channel (`تابعوا آخر الأخبار عبر قناتنا على تيليجرام`, `ہمیں
+/// واٹس ایپ چینل پر فالو کریں`).
+fn is_call_to_action(para: &str, key: &str, hints: &Hints) -> bool {
+    word_count(key) <= MAX_CALL_WORDS
+        && !has_sentence_punctuation(para)
+        && hints
+            .calls_to_action
+            .iter()
+            .any(|c| starts_with_phrase(key, c) || ends_with_phrase(key, c))
+        && hints.channels.iter().any(|c| has_phrase(key, c))
+}
+
+/// Most words of a widget line (`مدة القراءة: 4 دقائق`).
+const MAX_WIDGET_WORDS: usize = 6;
+
+/// A short line naming a widget (`[html] widgets`: read time, listen buttons).
+fn is_widget_line(key: &str, hints: &Hints) -> bool {
+    word_count(key) <= MAX_WIDGET_WORDS && hints.widgets.iter().any(|w| has_phrase(key, w))
+}
+
+/// Longest line (characters) holding a date label and a date, with a dateline beside it.
+const MAX_LABELLED_DATE_CHARS: usize = 110;
+
+/// A short line holding a date label and a date, whatever else stands on it (`أبوظبي - الموقع
+/// نشر في: 21 أكتوبر 2024 - 10:12`).
+fn is_labelled_date_line(para: &str, key: &str, hints: &Hints) -> bool {
+    para.chars().count() <= MAX_LABELLED_DATE_CHARS
+        && hints.date_labels.iter().any(|l| has_phrase(key, l))
+        && find_date(para).is_some()
+}
+
+/// Most words of the place (or byline label) before the name of a `place: name` line.
+const MAX_PLACE_WORDS: usize = 2;
+
+/// A byline opening the body: a place or a byline label, a colon and a name (`بغداد: سامر عبد
+/// الوهاب`, `كتب: …`), without sentence punctuation.
+fn is_place_byline(para: &str, hints: &Hints) -> bool {
+    if has_sentence_punctuation(para) {
+        return false;
+    }
+    let Some((place, name)) = para.split_once([':', '：']) else {
+        return false;
+    };
+    let (place, name) = (match_key(place), name.trim());
+    let name_key = match_key(name);
+    let place_words = word_count(&place);
+    (1..=MAX_PLACE_WORDS).contains(&place_words)
+        && is_name_line(name, &name_key)
+        && word_count(&name_key) >= 2
+        && (place_words == 1 || hints.byline_labels.contains(&place))
+}
+
+/// The paragraph without an end mark closing it (`… داده است. انتهای پیام/`), if it has one
+/// after some text of its own.
+fn without_end_mark(para: &str, hints: &Hints) -> Option<String> {
+    let words: Vec<(usize, &str)> = para
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - para.as_ptr() as usize, w))
+        .collect();
+    for m in &hints.end_marks {
+        let n = m.split(' ').count();
+        if words.len() <= n {
+            continue;
+        }
+        let (at, _) = words[words.len() - n];
+        if is_end_mark(&match_key(&para[at..]), hints) {
+            let head = para[..at].trim_end_matches(|c: char| c.is_whitespace() || c == '/');
+            return Some(head.to_string());
+        }
+    }
+    None
+}
+
 /// One line of the content, in order: a paragraph, or a line continuing the previous one
 /// after a single `<br>`.
 #[derive(Debug, Clone)]
@@ -184,6 +284,8 @@ pub struct Unit {
     pub text: String,
     /// Whether it continues the paragraph of the line before it.
     pub joins_prev: bool,
+    /// Whether it is a subheading's text.
+    pub heading: bool,
 }
 
 /// Removes the furniture lines from `units` and returns the paragraphs left, a continuing
@@ -202,7 +304,10 @@ pub fn sift(units: Vec<Unit>, hints: &Hints, site: &SiteNames, draft: &mut Draft
         }
         let key = match_key(para);
         let last = idx + 1 == total;
-        let kind = if last && is_agency_line(para, &key, hints) {
+        let near_end = idx + END_REACH >= total;
+        let kind = if near_end && (is_end_mark(&key, hints) || is_code_line(para)) {
+            Some(RemovedKind::EndMark)
+        } else if last && is_agency_line(para, &key, hints) {
             let source = para.trim().to_string();
             if !draft.sources.contains(&source) {
                 draft.sources.push(source);
@@ -212,12 +317,16 @@ pub fn sift(units: Vec<Unit>, hints: &Hints, site: &SiteNames, draft: &mut Draft
             Some(RemovedKind::Caption)
         } else if is_notice(&key, hints) {
             Some(RemovedKind::Comments)
-        } else if idx < DATE_LINE_REACH && is_date_line(para) {
+        } else if kept.len() < DATE_LINE_REACH
+            && (is_date_line(para) || is_labelled_date_line(para, &key, hints))
+        {
             if draft.published_at.is_none() {
-                draft.published_at = parse_date(para);
+                draft.published_at = parse_date(para).or_else(|| find_date(para));
             }
             Some(RemovedKind::Date)
-        } else if idx < DATE_LINE_REACH && is_dateline(para, &key, hints, site) {
+        } else if idx == 0 && total > 1 && is_place_byline(para, hints) {
+            Some(RemovedKind::Byline)
+        } else if kept.len() < DATE_LINE_REACH && is_dateline(para, &key, hints, site) {
             Some(RemovedKind::Dateline)
         } else if is_role_line(para, &key, hints) {
             if kept.last().is_some_and(|(u, k, _)| {
@@ -228,12 +337,28 @@ pub fn sift(units: Vec<Unit>, hints: &Hints, site: &SiteNames, draft: &mut Draft
             Some(RemovedKind::Byline)
         } else if idx + 2 >= total && kept.len() >= 2 && is_bio(para, &key, hints) {
             Some(RemovedKind::Byline)
+        } else if is_call_to_action(para, &key, hints) {
+            Some(RemovedKind::CallToAction)
+        } else if is_widget_line(&key, hints) {
+            Some(RemovedKind::Widget)
         } else {
             None
         };
         match kind {
             Some(k) => draft.count_removed(k),
             None => kept.push((unit, key, idx)),
+        }
+    }
+    // Subheadings closing the content head nothing of the article (a list's heading whose
+    // list was removed).
+    while kept.last().is_some_and(|(u, _, _)| u.heading) {
+        kept.pop();
+        draft.count_removed(RemovedKind::Related);
+    }
+    if let Some((unit, _, _)) = kept.last_mut() {
+        if let Some(text) = without_end_mark(&unit.text, hints) {
+            unit.text = text;
+            draft.count_removed(RemovedKind::EndMark);
         }
     }
     let mut out: Vec<String> = Vec::with_capacity(kept.len());
@@ -266,6 +391,7 @@ mod tests {
             .map(|s| Unit {
                 text: s.to_string(),
                 joins_prev: false,
+                heading: false,
             })
             .collect();
         let site = SiteNames::new(["شبكة الرافدين"], None);
@@ -351,6 +477,7 @@ mod tests {
         let unit = |t: &str, j| Unit {
             text: t.to_string(),
             joins_prev: j,
+            heading: false,
         };
         let units = vec![
             unit("صدر الصورة، Getty Images", false),
@@ -359,6 +486,85 @@ mod tests {
         ];
         let out = sift(units, hints, &SiteNames::default(), &mut Draft::default());
         assert_eq!(out, vec![format!("{PROSE}\n{PROSE}")]);
+    }
+
+    #[test]
+    fn agency_end_marks_and_code_lines_leave_the_body() {
+        let (out, d) = run(&[PROSE, "انتهای پیام/", "۲۱۴/ ۱۰۴۲"]);
+        assert_eq!(out, vec![PROSE]);
+        assert_eq!(d.removed.get("end_mark"), Some(&2));
+        let (out, _) = run(&[PROSE, &format!("{PROSE} انتهای پیام/")]);
+        assert_eq!(out, vec![PROSE, PROSE]);
+        let (out, _) = run(&["۲۱۴/ ۱۰۴۲", PROSE, PROSE, PROSE, PROSE]);
+        assert_eq!(out.len(), 5, "a code far from the end stays");
+        for kept in ["02-751-1500", "12/05/2024"] {
+            let (out, _) = run(&[PROSE, PROSE, PROSE, PROSE, kept]);
+            assert_eq!(out.len(), 5, "{kept} is no code line");
+        }
+    }
+
+    #[test]
+    fn calls_to_action_naming_a_channel_leave_the_body() {
+        let (out, d) = run(&[PROSE, "تابعوا آخر أخبار الرياضة عبر قناتنا على تيليجرام"]);
+        assert_eq!(out, vec![PROSE]);
+        assert_eq!(d.removed.get("call_to_action"), Some(&1));
+        let news = "تابع الوزير جولته في المحافظات الجنوبية وتفقد مشاريع المياه.";
+        assert_eq!(run(&[PROSE, news]).0.len(), 2);
+    }
+
+    #[test]
+    fn a_call_to_action_with_its_verb_last_leaves_the_body() {
+        let cta = "روزنامہ آواز کی خبریں فوری حاصل کرنے کے لیے ہمیں واٹس ایپ چینل پر فالو کریں";
+        let (out, _) = run(&[PROSE, PROSE, cta]);
+        assert_eq!(out, vec![PROSE, PROSE]);
+    }
+
+    #[test]
+    fn a_dateline_glued_to_a_labelled_date_leaves_the_body() {
+        let line = "أبوظبي - سكاي نيوز عربية نشر في: 21 أكتوبر 2024 - 10:12 بتوقيت أبوظبي";
+        let (out, d) = run(&[line, PROSE]);
+        assert_eq!(out, vec![PROSE]);
+        assert_eq!(
+            d.published_at.as_deref().map(|s| &s[..10]),
+            Some("2024-10-21")
+        );
+    }
+
+    #[test]
+    fn a_place_and_reporter_line_opening_the_body_leaves_it() {
+        let (out, d) = run(&["بغداد: سامر عبد الوهاب", PROSE]);
+        assert_eq!(out, vec![PROSE]);
+        assert_eq!(d.removed.get("byline"), Some(&1));
+        let subhead = "المرحلة الأولى: بناء الجسور الجديدة فوق النهر";
+        assert_eq!(
+            run(&[subhead, PROSE]).0.len(),
+            2,
+            "three words of a place are no place"
+        );
+        assert_eq!(run(&[PROSE, "بغداد: سامر عبد الوهاب"]).0.len(), 2);
+    }
+
+    #[test]
+    fn read_time_widgets_leave_the_body() {
+        let (out, d) = run(&[PROSE, "مدة القراءة: 4 دقائق", PROSE]);
+        assert_eq!(out, vec![PROSE, PROSE]);
+        assert_eq!(d.removed.get("widget"), Some(&1));
+    }
+
+    #[test]
+    fn furniture_above_a_date_line_does_not_push_it_out_of_reach() {
+        let (out, d) = run(&[
+            "ريم العياري",
+            "المنصب، مراسلة",
+            "صدر الصورة، Getty Images",
+            "تاريخ النشر 7 ديسمبر/ كانون الأول 2023",
+            PROSE,
+        ]);
+        assert_eq!(out, vec![PROSE]);
+        assert_eq!(
+            d.published_at.as_deref().map(|s| &s[..10]),
+            Some("2023-12-07")
+        );
     }
 
     #[test]

@@ -12,6 +12,8 @@ use super::hints::Hints;
 const MAX_RELATED: usize = 20;
 /// Most tags taken from a labelled list.
 const MAX_TAGS: usize = 30;
+/// Most nodes of a block searched for the list under a heading standing in a header of its own.
+const MAX_LIST_NODES: usize = 400;
 /// Longest text (bytes) looked at as a tags label.
 const LABEL_MAX_BYTES: usize = 80;
 /// Longest text node (non-space characters) inside an element looked at as a tags label.
@@ -68,7 +70,19 @@ pub fn related_from_page(dom: &Dom<'_>, hints: &Hints, script: Script, draft: &m
         if !blocks::is_related_heading(&key, hints) {
             continue;
         }
-        for headline in links_after(dom, i, scope_end, script) {
+        let mut headlines = links_after(dom, i, scope_end, script);
+        if headlines.is_empty() {
+            // The heading in a header of its own (`<header><h2>…</h2></header><ul>…</ul>`):
+            // the list is in the block one level up.
+            let parent = dom.nodes[i].parent as usize;
+            let up = dom.nodes[parent].parent;
+            if up != dom::NO_PARENT
+                && dom.nodes[up as usize].end as usize - parent <= MAX_LIST_NODES
+            {
+                headlines = links_after(dom, i, dom.nodes[up as usize].end as usize, script);
+            }
+        }
+        for headline in headlines {
             if headline.chars().count() >= 15 && !draft.related.contains(&headline) {
                 draft.related.push(headline);
                 if draft.related.len() >= MAX_RELATED {
@@ -119,6 +133,44 @@ pub fn tags_from_page(dom: &Dom<'_>, hints: &Hints, script: Script, draft: &mut 
             }
         }
         if !draft.tags.is_empty() {
+            return;
+        }
+    }
+}
+
+/// Nodes after the content looked at for a source line printed apart from it.
+const SOURCE_REACH: usize = 60;
+/// Longest source line (bytes) printed after the content.
+const SOURCE_MAX_BYTES: usize = 160;
+
+/// The source line printed just after the content (`<div class="article-source">المصدر :
+/// الجزيرة + وكالات</div>`): its names go to `sources`.
+pub fn sources_after(dom: &Dom<'_>, from: usize, hints: &Hints, script: Script, draft: &mut Draft) {
+    let to = (from + SOURCE_REACH).min(dom.len());
+    for i in from..to {
+        let n = &dom.nodes[i];
+        let end = n.end as usize;
+        if !matches!(n.tag(), "div" | "p" | "span" | "section") || end - i > 8 {
+            continue;
+        }
+        let chars: u32 = dom.nodes[i..end].iter().map(|t| t.chars).sum();
+        if chars == 0 || chars as usize > SOURCE_MAX_BYTES {
+            continue;
+        }
+        let text = dom.visible_text(i);
+        if text.len() > SOURCE_MAX_BYTES {
+            continue;
+        }
+        let line = display_line_in(
+            &text.split_whitespace().collect::<Vec<_>>().join(" "),
+            script,
+        );
+        if let Some(src) = blocks::labelled(&line, &hints.source_labels) {
+            for name in blocks::split_sources(&src) {
+                if !draft.sources.contains(&name) {
+                    draft.sources.push(name);
+                }
+            }
             return;
         }
     }

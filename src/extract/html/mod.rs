@@ -4,7 +4,8 @@
 //! settled first ([`lang`]); furniture is marked by tag, role and class words ([`clean`]);
 //! paragraphs, and runs of loose text between `<br>`s, vote for their containers ([`score`]);
 //! the winner is cleaned of widgets and cut into paragraphs ([`blocks`]), whose lines are then
-//! judged one by one for captions, credits, bylines and notices ([`lines`]); metadata comes from
+//! judged one by one for captions, credits, bylines and notices ([`lines`]); a lead or a
+//! standfirst printed apart from the body is settled ([`lead`]); metadata comes from
 //! meta tags and JSON-LD ([`meta`], [`jsonld`]), the headline loses the site's name
 //! ([`title`]), and labelled link lists give related headlines and tags ([`lists`]).
 
@@ -14,6 +15,7 @@ pub mod dom;
 pub mod hints;
 pub mod jsonld;
 pub mod lang;
+pub mod lead;
 pub mod lines;
 pub mod lists;
 pub mod meta;
@@ -60,6 +62,7 @@ pub fn extract(html: &str, meta: &PageMeta, markers: &Markers) -> Result<Draft, 
         raw: &raw,
         script,
         site: &site,
+        lead_opens_body: matches!(page_lang.code.as_deref(), Some("ar" | "fa" | "ur")),
     };
     let mut draft = body(&base, Level::Full);
     if body_chars(&draft) < MIN_BODY_CHARS {
@@ -71,7 +74,10 @@ pub fn extract(html: &str, meta: &PageMeta, markers: &Markers) -> Result<Draft, 
     if let Some(ld_body) = info.ld.article_body.as_deref() {
         let ld_paras = json_ld_paragraphs(ld_body, script);
         let ld_len: usize = ld_paras.iter().map(|p| p.chars().count()).sum();
-        if ld_len >= MIN_BODY_CHARS && ld_len * 2 > body_chars(&draft) * 3 {
+        if ld_len >= MIN_BODY_CHARS
+            && ld_len * 2 > body_chars(&draft) * 3
+            && tells_the_same_story(&draft.paragraphs, &ld_paras)
+        {
             draft.paragraphs = ld_paras;
             draft.count_removed(RemovedKind::JsonldBody);
         }
@@ -133,6 +139,32 @@ fn date_from_page(dom: &Dom<'_>) -> Option<String> {
         .find_map(|n| super::dates::parse_date(n.text.trim()))
 }
 
+/// Share of the visible body's words (three letters or more) a JSON-LD body must hold to be
+/// taken for the same article.
+const MIN_SHARED_WORDS: f32 = 0.5;
+
+/// Whether a JSON-LD `articleBody` tells the story the page shows: it holds most words of the
+/// visible body (a teaser or a cut-off text is held whole), or the page shows none. A CMS that
+/// leaves another article's body in its JSON-LD fails this.
+fn tells_the_same_story(visible: &[String], ld: &[String]) -> bool {
+    let words = |paras: &[String]| {
+        let mut set = std::collections::HashSet::new();
+        for p in paras {
+            for w in match_key(p).split(' ').filter(|w| w.chars().count() >= 3) {
+                set.insert(w.to_string());
+            }
+        }
+        set
+    };
+    let seen = words(visible);
+    if seen.is_empty() {
+        return true;
+    }
+    let ld = words(ld);
+    let shared = seen.iter().filter(|w| ld.contains(*w)).count();
+    shared as f32 >= MIN_SHARED_WORDS * seen.len() as f32
+}
+
 fn body_chars(d: &Draft) -> usize {
     d.paragraphs.iter().map(|p| p.chars().count()).sum()
 }
@@ -150,6 +182,8 @@ struct Base<'b, 'a> {
     script: Script,
     /// The names the page's site goes by.
     site: &'b title::SiteNames,
+    /// Whether a lead printed apart opens the body (Arabic-script pages, [`lead::settle`]).
+    lead_opens_body: bool,
 }
 
 fn body(base: &Base<'_, '_>, level: Level) -> Draft {
@@ -193,6 +227,26 @@ fn body(base: &Base<'_, '_>, level: Level) -> Draft {
             base.site,
             &mut draft,
         );
+        let cx = lead::Context {
+            stats: &st,
+            removed: &removed,
+            verdicts,
+            hints,
+        };
+        lead::settle(
+            dom,
+            &cx,
+            &choice,
+            base.script,
+            base.lead_opens_body,
+            &mut draft,
+        );
+        if draft.sources.is_empty() {
+            if let Some(&last) = choice.roots.last() {
+                let after = dom.nodes[last].end as usize;
+                lists::sources_after(dom, after, hints, base.script, &mut draft);
+            }
+        }
     }
     draft
 }

@@ -12,6 +12,8 @@ const MIN_PARAGRAPH: u32 = 25;
 const TOP_CANDIDATES: usize = 5;
 /// Near-best candidates that must share an ancestor for it to take over.
 const MIN_ALTERNATIVES: usize = 3;
+/// Least share of the best candidate's paragraph votes a near-best candidate must have.
+const MIN_ALTERNATIVE_CONTENT: f32 = 0.25;
 
 fn base_score(tag: &str) -> f32 {
     match tag {
@@ -153,9 +155,25 @@ pub fn choose(
         .collect();
     ranked.sort_unstable_by(|&a, &b| scores[b].total_cmp(&scores[a]));
     ranked.truncate(TOP_CANDIDATES - 1);
+    // What a candidate's paragraphs gave it, without its tag's and class words' share: a
+    // block scoring near the best on a content-like class name alone (`td_block_text_with_title`,
+    // `vc_column`) is no alternative.
+    let content = |a: usize| {
+        let tag = dom.nodes[a].tag();
+        let weight = if is_heading(tag) {
+            0.0
+        } else {
+            verdicts[a].weight as f32
+        };
+        scores[a] - (base_score(tag) + weight) * (1.0 - stats.link_density(a))
+    };
     let alternatives: Vec<usize> = ranked
         .into_iter()
-        .filter(|&a| scores[top] > 0.0 && scores[a] / scores[top] >= 0.75)
+        .filter(|&a| {
+            scores[top] > 0.0
+                && scores[a] / scores[top] >= 0.75
+                && content(a) >= MIN_ALTERNATIVE_CONTENT * content(top)
+        })
         .collect();
     if alternatives.len() >= MIN_ALTERNATIVES {
         let mut p = dom.nodes[top].parent;
