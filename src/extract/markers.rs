@@ -378,7 +378,7 @@ pub struct HtmlHints {
     /// Date-line labels besides the text `date_labels` list (`منتشر شده در`, `وقت اشاعت`).
     pub date_labels: Vec<String>,
     /// Phrases of widget lines (`مدة القراءة`, `زمان مطالعه`): a line of a few words holding
-    /// one leaves the body.
+    /// one and a count leaves the body.
     pub widgets: Vec<String>,
     /// The hints compiled for matching, built once on first use ([`HtmlHints::compiled`]).
     #[serde(skip)]

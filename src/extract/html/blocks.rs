@@ -12,6 +12,8 @@ use super::title::SiteNames;
 
 /// Longest block (characters of text) that can be a related-list heading.
 const MAX_HEADING: u32 = 60;
+/// Longest summary-box label (non-space characters).
+const MAX_SUMMARY_LABEL: u32 = 20;
 /// Longest summary box (characters of text): a label and a few points.
 const MAX_SUMMARY: u32 = 800;
 /// Longest inline element (characters of text) that can be a button (`انسخ الرابط`).
@@ -127,6 +129,9 @@ fn opens_with_summary_label(dom: &Dom<'_>, i: usize, hints: &Hints) -> bool {
         .iter()
         .find(|n| n.el.is_none() && n.chars > 0);
     first.is_some_and(|n| {
+        if n.chars > MAX_SUMMARY_LABEL {
+            return false;
+        }
         let key = match_key(n.text);
         let key = key.trim_end_matches([':', ' ']);
         hints.summaries.iter().any(|l| l == key)

@@ -98,50 +98,44 @@ const MAX_SKIP_TEXT: u32 = 80;
 /// and holds a minor part of the page's text (a table of contents or a skip-to-content link
 /// fences the article itself, and is left alone).
 fn skipped_regions(dom: &Dom<'_>, never: &[bool], raw: &Stats) -> Vec<usize> {
-    let mut links: Vec<(usize, &str)> = Vec::new();
-    let mut anchors: Vec<(usize, &str)> = Vec::new();
-    for (i, n) in dom.nodes.iter().enumerate() {
-        let Some(el) = n.el else { continue };
-        if never[i] || raw.text[i] > MAX_SKIP_TEXT {
-            continue;
-        }
-        for (k, v) in el.attrs() {
-            match k {
-                "href" if el.name() == "a" => {
-                    if let Some(id) = v.strip_prefix('#').filter(|id| !id.is_empty()) {
-                        links.push((i, id));
-                    }
-                }
-                "id" => anchors.push((i, v)),
-                _ => {}
-            }
-        }
-    }
     let page_ptext = raw.ptext[0].max(raw.text[0] / 4);
     let mut regions = Vec::new();
-    for &(link, id) in &links {
-        for &(target, _) in anchors.iter().filter(|&&(t, name)| t > link && name == id) {
-            let mut a = dom.nodes[link].parent;
-            while a != NO_PARENT && (dom.nodes[a as usize].end as usize) <= target {
-                a = dom.nodes[a as usize].parent;
-            }
-            if a == NO_PARENT {
-                continue;
-            }
-            let a = a as usize;
+    for (link, n) in dom.nodes.iter().enumerate() {
+        if n.tag() != "a" || never[link] || raw.text[link] > MAX_SKIP_TEXT {
+            continue;
+        }
+        let Some(id) = n
+            .attr("href")
+            .and_then(|h| h.strip_prefix('#'))
+            .filter(|id| !id.is_empty())
+        else {
+            continue;
+        };
+        // The fenced block is small: the anchor is looked for in the link's ancestors while
+        // they hold a minor part of the page.
+        let mut a = n.parent;
+        while a != NO_PARENT {
+            let ai = a as usize;
             let whole_page = matches!(
-                dom.nodes[a].tag(),
+                dom.nodes[ai].tag(),
                 "html" | "body" | "main" | "article" | ""
             );
-            if whole_page || raw.ptext[a] * 3 > page_ptext || raw.text[a] * 3 > raw.text[0] {
-                continue;
+            if whole_page || raw.ptext[ai] * 3 > page_ptext || raw.text[ai] * 3 > raw.text[0] {
+                break;
             }
-            let text_before = dom.nodes[a..link]
-                .iter()
-                .any(|t| t.el.is_none() && t.chars > 0);
-            if !text_before {
-                regions.push(a);
+            let end = dom.nodes[ai].end as usize;
+            let anchor = (link + 1..end)
+                .find(|&t| raw.text[t] <= MAX_SKIP_TEXT && dom.nodes[t].attr("id") == Some(id));
+            if anchor.is_some() {
+                let text_before = dom.nodes[ai..link]
+                    .iter()
+                    .any(|t| t.el.is_none() && t.chars > 0);
+                if !text_before {
+                    regions.push(ai);
+                }
+                break;
             }
+            a = dom.nodes[ai].parent;
         }
     }
     regions

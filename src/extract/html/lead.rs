@@ -102,9 +102,14 @@ pub fn settle(
     }
 }
 
-/// The first text node of the chosen content that went into the body's opening paragraph.
+/// Bytes of the opening paragraph, and of a text node, compared to find where the body begins.
+const OPENING_BYTES: usize = 300;
+const NODE_BYTES: usize = 120;
+
+/// The first text node of the chosen content that went into the body's opening paragraph (its
+/// first words are found among the paragraph's first ones).
 fn first_text(dom: &Dom<'_>, removed: &[bool], choice: &Choice, opening: &str) -> Option<usize> {
-    let opening = match_key(opening);
+    let opening = match_key(head(opening, OPENING_BYTES));
     for &root in &choice.roots {
         let end = dom.nodes[root].end as usize;
         let mut i = root;
@@ -115,7 +120,12 @@ fn first_text(dom: &Dom<'_>, removed: &[bool], choice: &Choice, opening: &str) -
                 continue;
             }
             if n.el.is_none() && n.chars >= 10 {
-                let key = match_key(n.text);
+                let text = n.text.trim_start();
+                let mut key = match_key(head(text, NODE_BYTES));
+                if text.len() > NODE_BYTES {
+                    // the last word may be cut
+                    key.truncate(key.rfind(' ').unwrap_or(key.len()));
+                }
                 if !key.is_empty() && opening.contains(&key) {
                     return Some(i);
                 }
@@ -124,6 +134,15 @@ fn first_text(dom: &Dom<'_>, removed: &[bool], choice: &Choice, opening: &str) -
         }
     }
     None
+}
+
+/// The first `bytes` bytes of a text, cut at a character boundary.
+fn head(text: &str, bytes: usize) -> &str {
+    let mut end = bytes.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// The lead-marked block holding node `first` (a few levels up; `true` beside it), else the

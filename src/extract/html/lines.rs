@@ -218,9 +218,11 @@ fn is_call_to_action(para: &str, key: &str, hints: &Hints) -> bool {
 /// Most words of a widget line (`مدة القراءة: 4 دقائق`).
 const MAX_WIDGET_WORDS: usize = 6;
 
-/// A short line naming a widget (`[html] widgets`: read time, listen buttons).
+/// A short line naming a widget with its count (`[html] widgets`: `مدة القراءة: 4 دقائق`).
 fn is_widget_line(key: &str, hints: &Hints) -> bool {
-    word_count(key) <= MAX_WIDGET_WORDS && hints.widgets.iter().any(|w| has_phrase(key, w))
+    key.bytes().any(|b| b.is_ascii_digit())
+        && word_count(key) <= MAX_WIDGET_WORDS
+        && hints.widgets.iter().any(|w| has_phrase(key, w))
 }
 
 /// Longest line (characters) holding a date label and a date, with a dateline beside it.

@@ -147,21 +147,25 @@ const MIN_SHARED_WORDS: f32 = 0.5;
 /// visible body (a teaser or a cut-off text is held whole), or the page shows none. A CMS that
 /// leaves another article's body in its JSON-LD fails this.
 fn tells_the_same_story(visible: &[String], ld: &[String]) -> bool {
-    let words = |paras: &[String]| {
-        let mut set = std::collections::HashSet::new();
-        for p in paras {
-            for w in match_key(p).split(' ').filter(|w| w.chars().count() >= 3) {
-                set.insert(w.to_string());
-            }
-        }
-        set
-    };
-    let seen = words(visible);
+    let visible = match_key(&visible.join(" "));
+    let mut seen: std::collections::HashMap<&str, bool> = visible
+        .split(' ')
+        .filter(|w| w.chars().count() >= 3)
+        .map(|w| (w, false))
+        .collect();
     if seen.is_empty() {
         return true;
     }
-    let ld = words(ld);
-    let shared = seen.iter().filter(|w| ld.contains(*w)).count();
+    let ld = match_key(&ld.join(" "));
+    let mut shared = 0usize;
+    for w in ld.split(' ') {
+        if let Some(found) = seen.get_mut(w) {
+            if !*found {
+                *found = true;
+                shared += 1;
+            }
+        }
+    }
     shared as f32 >= MIN_SHARED_WORDS * seen.len() as f32
 }
 
