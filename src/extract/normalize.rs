@@ -208,20 +208,25 @@ pub fn display(text: &str) -> String {
 /// letters and their zero-width (non-)joiners. Keeps diacritics, hamza and the author's
 /// spelling.
 pub fn display_in(text: &str, script: Script) -> String {
-    let bytes = text.as_bytes();
-    if bytes.contains(&0xC2) || bytes.contains(&0xE2) {
-        display_lines(
-            text.split(['\n', '\u{2028}', '\u{2029}', '\u{0085}']),
-            text.len(),
-            script,
-        )
-    } else {
-        display_lines(text.split('\n'), text.len(), script)
+    let mut lines = Vec::new();
+    for line in text.split('\n') {
+        if has_unicode_break(line.as_bytes()) {
+            lines.extend(line.split(['\u{2028}', '\u{2029}', '\u{0085}']));
+        } else {
+            lines.push(line);
+        }
     }
+    display_lines(lines.into_iter(), text.len(), script)
 }
 
-/// [`display_in`] over the page's lines (split at every line break it knows; without any
-/// U+0085, U+2028 or U+2029, whose UTF-8 starts with `C2` or `E2`, at `\n` alone).
+/// Whether a line holds U+0085, U+2028 or U+2029 (`C2 85`, `E2 80 A8`, `E2 80 A9`), found by
+/// their lead bytes, rare in Arabic text.
+fn has_unicode_break(b: &[u8]) -> bool {
+    memchr::memchr2_iter(0xC2, 0xE2, b)
+        .any(|at| matches!(&b[at + 1..], [0x85, ..] | [0x80, 0xA8 | 0xA9, ..]))
+}
+
+/// [`display_in`] over the page's lines.
 fn display_lines<'a>(lines: impl Iterator<Item = &'a str>, len: usize, script: Script) -> String {
     let mut out = String::with_capacity(len);
     let mut buf = String::new();
@@ -264,8 +269,12 @@ fn clean_line<'a>(
     word: &mut String,
     script: Script,
 ) -> &'a str {
-    if script == Script::Arabic && is_clean_line(raw) {
-        return raw;
+    if script == Script::Arabic {
+        // Captures indent many lines: spaces at the ends are dropped without a rebuild.
+        let trimmed = raw.trim_matches(' ');
+        if is_clean_line(trimmed) {
+            return trimmed;
+        }
     }
     line.clear();
     word.clear();
@@ -295,15 +304,17 @@ fn is_clean_line(raw: &str) -> bool {
     is_clean_arabic_line(raw) || is_clean_line_by_chars(raw)
 }
 
-/// [`is_clean_line`] for the common case of lines made of ASCII and the Arabic block alone,
-/// judged on the bytes (vectorisable): the Arabic block is lead bytes `D8..DB`; U+061C, `ی`
-/// and `ک` are `D8 9C`, `DB 8C`, `DA A9`. False tells nothing.
+/// [`is_clean_line`] for the common case of lines made of ASCII, the Arabic block and news
+/// punctuation (`«»`, `–—`, `“”`, `•`, `…`), judged on the bytes (vectorisable): the Arabic
+/// block is lead bytes `D8..DB`; U+061C, `ی` and `ک` are `D8 9C`, `DB 8C`, `DA A9`; Latin-1
+/// signs are led by `C2` (but for controls, the no-break space and the soft hyphen, `C2 80..A0`,
+/// `C2 AD`); U+2010..U+2027 are `E2 80 90..A7`. False tells nothing.
 fn is_clean_arabic_line(raw: &str) -> bool {
     let b = raw.as_bytes();
     let Some((&first, rest)) = b.split_first() else {
         return true;
     };
-    if !matches!(first, 0x21..=0x7E | 0xD8..=0xDB) || b.last() == Some(&b' ') {
+    if !matches!(first, 0x21..=0x7E | 0xC2 | 0xD8..=0xDB | 0xE2) || b.last() == Some(&b' ') {
         return false;
     }
     let bad = b
@@ -336,12 +347,17 @@ fn is_clean_line_by_chars(raw: &str) -> bool {
 }
 
 fn bad_pair(prev: u8, x: u8) -> bool {
-    let allowed =
-        matches!(x, 0x21..=0x7E | 0x80..=0xBF | 0xD8..=0xDB) || (x == b' ' && prev != b' ');
+    let allowed = matches!(x, 0x21..=0x7E | 0x80..=0xBF | 0xC2 | 0xD8..=0xDB | 0xE2)
+        || (x == b' ' && prev != b' ');
+    let continuation = (0x80..=0xBF).contains(&x);
     !allowed
         || (prev == 0xD8 && x == 0x9C)
         || (prev == 0xDB && x == 0x8C)
         || (prev == 0xDA && x == 0xA9)
+        || (prev == 0xC2 && (x <= 0xA0 || x == 0xAD))
+        || (prev == 0xE2 && x != 0x80)
+        // Only `E2 80` puts a continuation byte after `80` (other three-byte leads are refused).
+        || (prev == 0x80 && continuation && !(0x90..=0xA7).contains(&x))
 }
 
 /// Printable ASCII other than the space, and the Arabic block but for its letter mark
@@ -563,6 +579,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn display_breaks_lines_at_every_line_separator() {
+        assert_eq!(
+            display("أ\u{2028}ب «ج»\u{0085}د\u{2029}هـ\r\nو"),
+            "أ\nب «ج»\nد\nهـ\nو"
+        );
+    }
+
+    #[test]
     fn display_turns_nbsp_and_odd_spaces_into_one_space() {
         assert_eq!(
             display("قال\u{00A0}البيت\u{2009}\u{3000}الأبيض"),
@@ -704,6 +728,13 @@ mod tests {
             "a  b",
             "a\u{200B}b",
             "فی غزة",
+            "قال «نعم» – وأضاف: “لا”… • تم",
+            "«نعم»\u{00A0}لا",
+            "a\u{00AD}b",
+            "a\u{2028}b",
+            "a\u{202B}b",
+            "   قال «نعم».  ",
+            "  ",
         ] {
             let fast = is_clean_line(raw);
             let mut slow = String::new();

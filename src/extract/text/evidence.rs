@@ -165,7 +165,7 @@ pub(super) fn judge(units: &[Unit], keys: &TextKeys, arabic_page: bool) -> Vec<E
         .map(|(i, u)| alone(u, keys, arabic_page, i < CONTENT_REACH, &mut scratch))
         .collect();
     // Lines printed twice, found by sorting the hashes of their keys.
-    let hashes: Vec<u64> = units.iter().map(|u| quick_hash(u.key.as_bytes())).collect();
+    let hashes: Vec<u64> = units.iter().map(|u| word_hash(u.key.as_bytes())).collect();
     let mut sorted = hashes.clone();
     sorted.sort_unstable();
     for (h, e) in hashes.iter().zip(out.iter_mut()) {
@@ -337,22 +337,6 @@ fn alone<'u>(
         e.furniture = furniture(&u.text, &u.key, words, &hits, &e, keys, arabic_page);
     }
     e
-}
-
-/// A hash of a line's key read eight bytes at a time (keys run to hundreds of bytes).
-fn quick_hash(bytes: &[u8]) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h = bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-    }
-    for &b in chunks.remainder() {
-        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-    }
-    h
 }
 
 /// The words of a matching key (single spaces between them), found with a vectorised search.
