@@ -1,9 +1,10 @@
 //! Timing helper for the benchmark scripts: loads pages into memory (inflating `*.gz`), then runs
-//! extraction (or the bare `scraper` parse) over all of them N times in one process, so process
-//! start-up and file I/O stay out of the figure.
+//! extraction (or the bare `scraper` parse, or extraction with site memory: templates looked up
+//! and every page learned, as one replica does without its store) over all of them N times in
+//! one process, so process start-up and file I/O stay out of the figure.
 //!
 //! ```text
-//! cargo run --release --example extract_loop -- [--mode extract|parse] [--runs N] [--warmup N] PATH...
+//! cargo run --release --example extract_loop -- [--mode extract|parse|sites] [--runs N] [--warmup N] PATH...
 //! ```
 //!
 //! PATH is a file or a folder (its `*.html`, `*.htm`, `*.txt` and `*.gz` files). Prints one line:
@@ -15,11 +16,14 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use std::cell::RefCell;
+
 use akhbar::extract::{Extractor, PageMeta};
+use akhbar::sites::{Memory, Params};
 
 fn usage() -> ! {
     eprintln!(
-        "usage: extract_loop [--mode extract|parse] [--runs N] [--warmup N] PATH...\n\
+        "usage: extract_loop [--mode extract|parse|sites] [--runs N] [--warmup N] PATH...\n\
          PATH: a page file or a folder of pages (.html, .htm, .txt, optionally .gz)"
     );
     std::process::exit(2)
@@ -89,7 +93,7 @@ fn main() {
             _ => collect(Path::new(&a), &mut paths),
         }
     }
-    if paths.is_empty() || !(mode == "extract" || mode == "parse") || runs == 0 {
+    if paths.is_empty() || !matches!(mode.as_str(), "extract" | "parse" | "sites") || runs == 0 {
         usage();
     }
     let mut pages = Vec::with_capacity(paths.len());
@@ -115,12 +119,26 @@ fn main() {
         Vec::new()
     };
     let extractor = Extractor::default();
+    let memory = RefCell::new(Memory::new(Params::default(), 16 << 20));
     let one_run = || -> usize {
         if mode == "parse" {
             for t in &texts {
                 black_box(scraper::Html::parse_document(black_box(t)));
             }
             texts.len()
+        } else if mode == "sites" {
+            let templates = |site: &str| memory.borrow_mut().template(site);
+            let mut ok = 0;
+            for (b, m) in &pages {
+                let (article, seen) = extractor.extract_observed(black_box(b), m, &templates);
+                if let (Ok(a), Some(site)) = (&article, seen.site.as_deref()) {
+                    memory
+                        .borrow_mut()
+                        .learn(site, &a.id, &seen.lines, &seen.texts);
+                    ok += 1;
+                }
+            }
+            ok
         } else {
             pages
                 .iter()

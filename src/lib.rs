@@ -21,6 +21,9 @@
 //!  extract::Extractor::extract     src/extract/         pure library, no I/O: gzip → charset →
 //!        │                                              text page | HTML page → Article, or a
 //!        │                                              Rejection with its code
+//!        │  (extract_observed)     service/site_memory/ the site's template in, what the page
+//!        │                                              showed out; learned into src/sites/
+//!        │                                              models, shared through a KV bucket
 //!        ▼
 //!  story                           service/stories.rs   band keys and records in a JetStream
 //!        │                         src/stories/         key-value bucket; the pure part (tokens,
@@ -45,11 +48,14 @@
 //! retry policy helper; `service/tls.rs` installs the one TLS crypto provider (ring).
 //! [`service::config`] holds every configuration struct, layered by figment (defaults → TOML →
 //! `AKHBAR_<SECTION>__<KEY>`). The command-line front ends live in [`cli`], one module per
-//! command (`clean`, `stories`, `serve`, `config check`, `publish`, `tail`, `health`, `dlq`);
-//! the binary only parses arguments and calls [`cli::run`]. The extraction library
+//! command (`clean`, `stories`, `serve`, `config check`, `publish`, `tail`, `health`, `dlq`,
+//! `sites`); the binary only parses arguments and calls [`cli::run`]. The extraction library
 //! ([`extract`]) knows nothing of NATS; the service knows nothing of HTML. [`stories`] finds
 //! near-duplicate copies of one report (the event's `story`); offline (`clean`, `stories`) its
-//! index is in memory. Boilerplate markers are data: `config/markers.toml`.
+//! index is in memory. Boilerplate markers are data: `config/markers.toml`. Site memory — each
+//! portal's furniture learned from its pages — is pure data in [`sites`] (models, their merge, a
+//! memory budget); the service keeps the models in a JetStream key-value bucket
+//! (`service/site_memory/`), `akhbar clean --site-memory` for one run.
 //!
 //! # Where a change goes
 //!
@@ -82,8 +88,13 @@
 //! - **Story detection** (what makes two articles one story): `src/stories/confirm.rs`; how
 //!   words are folded for it: `src/stories/tokens.rs`; the index protocol:
 //!   `src/stories/index.rs`; its store in the service: `service/stories.rs`.
+//! - **How site models learn** (the window, the share, what a page counts for): `sites/model.rs`;
+//!   what extraction reports of a page and how a template is applied: `extract/template.rs`
+//!   (text pages: one check in `extract/text/evidence.rs`; HTML: `extract/html/lines.rs`); how
+//!   models are shared: `service/site_memory/`.
 
 pub mod cli;
 pub mod extract;
 pub mod service;
+pub mod sites;
 pub mod stories;

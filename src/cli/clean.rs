@@ -1,5 +1,7 @@
 //! `akhbar clean`: raw pages from files (or stdin) in, article events out, no NATS involved;
-//! stories among the inputs (near-duplicates, in the order given) annotated in memory.
+//! stories among the inputs (near-duplicates, in the order given) annotated in memory. With
+//! `--site-memory`, two passes: the first learns each site's template from all the pages given,
+//! the second cleans every page with it, as the service does once it has seen a site's pages.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -7,8 +9,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::files::file_stem;
-use crate::extract::{ExtractOptions, Extractor, PageMeta, DEFAULT_MAX_BYTES};
+use crate::extract::{Article, ExtractOptions, Extractor, PageMeta, Rejection, DEFAULT_MAX_BYTES};
 use crate::service::config::validate::markers_file;
+use crate::service::config::SiteMemoryConfig;
+use crate::sites::Memory;
 use crate::stories::memory::Offline;
 use crate::stories::DEFAULT_THRESHOLD;
 
@@ -33,6 +37,10 @@ pub struct CleanArgs {
     /// Do not annotate stories (near-duplicates among the inputs, in the order given).
     #[arg(long = "no-stories")]
     pub no_stories: bool,
+    /// Learn each site's template from all the pages given (a first pass), then clean every
+    /// page with it: lines a site prints on most of its pages leave the body.
+    #[arg(long = "site-memory")]
+    pub site_memory: bool,
     /// Input files; `-` reads one page from stdin.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
@@ -54,6 +62,9 @@ pub fn run(args: CleanArgs) -> anyhow::Result<i32> {
             .with_context(|| format!("creating output folder {}", dir.display()))?;
     }
     let stories = (!args.no_stories).then(|| Offline::new(DEFAULT_THRESHOLD));
+    let memory = args
+        .site_memory
+        .then(|| learn_sites(&extractor, &args.files, &meta));
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut failed = 0usize;
@@ -67,7 +78,11 @@ pub fn run(args: CleanArgs) -> anyhow::Result<i32> {
                 continue;
             }
         };
-        let mut article = match extractor.extract(&bytes, &meta) {
+        let extracted = match &memory {
+            Some(m) => clean_with(&extractor, &bytes, &meta, m),
+            None => extractor.extract(&bytes, &meta),
+        };
+        let mut article = match extracted {
             Ok(a) => a,
             Err(rejection) => {
                 eprintln!("{shown}: {}: {rejection}", rejection.code());
@@ -91,6 +106,34 @@ pub fn run(args: CleanArgs) -> anyhow::Result<i32> {
     }
     out.flush().context("writing to stdout")?;
     Ok(if failed == 0 { 0 } else { 1 })
+}
+
+/// The first pass of `--site-memory`: every page's lines learned into its site's model, with
+/// the service's default settings (stdin cannot be read twice and is left out).
+fn learn_sites(extractor: &Extractor, files: &[PathBuf], meta: &PageMeta) -> Memory {
+    let cfg = SiteMemoryConfig::default();
+    let mut memory = Memory::new(cfg.params(), cfg.memory_mib.saturating_mul(1 << 20));
+    for file in files.iter().filter(|f| f.as_os_str() != "-") {
+        let Ok(bytes) = std::fs::read(file) else {
+            continue;
+        };
+        let (article, seen) = extractor.extract_observed(&bytes, meta, &|_: &str| None);
+        if let (Ok(article), Some(site)) = (article, seen.site.as_deref()) {
+            memory.learn(site, &article.id, &seen.lines, &[]);
+        }
+    }
+    memory
+}
+
+/// The second pass: one page cleaned with its site's template.
+fn clean_with(
+    extractor: &Extractor,
+    bytes: &[u8],
+    meta: &PageMeta,
+    memory: &Memory,
+) -> Result<Article, Rejection> {
+    let templates = |site: &str| memory.peek_template(site);
+    extractor.extract_observed(bytes, meta, &templates).0
 }
 
 fn read_input(file: &Path) -> std::io::Result<Vec<u8>> {

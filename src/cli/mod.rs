@@ -1,5 +1,5 @@
 //! Command-line front ends: `clean`, `stories`, `serve`, `config check`, `publish`, `tail`,
-//! `health`, `dlq`.
+//! `health`, `dlq`, `sites`.
 //! The binary only parses arguments and calls [`run`]; every command lives in its own module.
 
 pub mod clean;
@@ -10,6 +10,7 @@ pub mod health;
 pub mod nats_args;
 pub mod publish;
 pub mod serve;
+pub mod sites;
 pub mod stories;
 pub mod tail;
 
@@ -43,6 +44,8 @@ pub enum Command {
     Health(health::HealthArgs),
     /// List dead letters, or replay them to their original subjects.
     Dlq(dlq::DlqArgs),
+    /// Show what site memory learned: every site, or one site's template lines.
+    Sites(sites::SitesArgs),
 }
 
 /// Runs the parsed command; returns the process exit code.
@@ -56,5 +59,6 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Tail(args) => tail::run(args),
         Command::Health(args) => health::run(args),
         Command::Dlq(args) => dlq::run(args),
+        Command::Sites(args) => sites::run(args),
     }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::template::TemplateUsed;
 use super::{normalize, Draft, PageMeta, Rejection};
 
 /// Schema name carried in every event, bumped on incompatible changes.
@@ -75,6 +76,9 @@ pub struct Extractor {
     pub name: String,
     /// The crate version.
     pub version: String,
+    /// The site template the body was cleaned with (site memory), absent when none was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_template: Option<TemplateUsed>,
 }
 
 impl Default for Extractor {
@@ -82,6 +86,7 @@ impl Default for Extractor {
         Self {
             name: env!("CARGO_PKG_NAME").to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
+            site_template: None,
         }
     }
 }
@@ -106,12 +111,7 @@ impl Article {
             ));
         }
         let url = meta.url.clone().or(draft.canonical_url.clone());
-        let site = draft
-            .site
-            .clone()
-            .filter(|s| !s.trim().is_empty())
-            .or_else(|| url.as_deref().and_then(host_of))
-            .unwrap_or_else(|| "unknown".to_string());
+        let site = site_of(draft.site.as_deref(), url.as_deref());
         Ok(Article {
             schema: SCHEMA.to_string(),
             id: article_id(&body),
@@ -133,6 +133,15 @@ impl Article {
             extractor: Extractor::default(),
         })
     }
+}
+
+/// An article's site: the name the page gives itself, else the URL's host, else `unknown`.
+pub fn site_of(named: Option<&str>, url: Option<&str>) -> String {
+    named
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_string)
+        .or_else(|| url.and_then(host_of))
+        .unwrap_or_else(|| "unknown".to_string())
 }
 
 /// The stable article id: first 32 hex digits of SHA-256 over the body's matching key.

@@ -10,12 +10,16 @@ pub mod normalize;
 pub mod phrases;
 pub mod rejection;
 pub mod removed;
+pub mod template;
 pub mod text;
+
+use std::sync::Arc;
 
 pub use article::{Article, Extractor as ExtractorInfo, Stats, Story};
 pub use markers::Markers;
 pub use rejection::Rejection;
 pub use removed::RemovedKind;
+pub use template::{Observation, SiteTemplate, TemplateSource};
 
 /// What the caller knows about a page besides its bytes.
 #[derive(Debug, Clone, Default)]
@@ -66,19 +70,44 @@ impl Extractor {
 
     /// Turns one raw page into an article, or says why it cannot.
     pub fn extract(&self, bytes: &[u8], meta: &PageMeta) -> Result<Article, Rejection> {
-        extract_with(&self.options, bytes, meta)
+        extract_with(&self.options, bytes, meta, None).0
+    }
+
+    /// As [`Extractor::extract`], with site memory: the lines of the template `templates`
+    /// gives for the page's site leave the body (counted under `stats.removed.site_template`),
+    /// and the page's own lines are reported in the [`Observation`] for learning.
+    pub fn extract_observed(
+        &self,
+        bytes: &[u8],
+        meta: &PageMeta,
+        templates: &dyn TemplateSource,
+    ) -> (Result<Article, Rejection>, Observation) {
+        extract_with(&self.options, bytes, meta, Some(templates))
     }
 }
 
 /// Turns one raw page into an article with default options.
 pub fn extract(bytes: &[u8], meta: &PageMeta) -> Result<Article, Rejection> {
-    extract_with(&ExtractOptions::default(), bytes, meta)
+    extract_with(&ExtractOptions::default(), bytes, meta, None).0
 }
 
 fn extract_with(
     opts: &ExtractOptions,
     bytes: &[u8],
     meta: &PageMeta,
+    templates: Option<&dyn TemplateSource>,
+) -> (Result<Article, Rejection>, Observation) {
+    let mut seen = Observation::default();
+    let article = extract_seen(opts, bytes, meta, templates, &mut seen);
+    (article, seen)
+}
+
+fn extract_seen(
+    opts: &ExtractOptions,
+    bytes: &[u8],
+    meta: &PageMeta,
+    templates: Option<&dyn TemplateSource>,
+    seen: &mut Observation,
 ) -> Result<Article, Rejection> {
     let raw_len = bytes.len();
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
@@ -93,12 +122,37 @@ fn extract_with(
         });
     }
     let decoded = decode::decode(bytes, meta.content_type.as_deref())?;
-    let draft = if decoded.is_html {
-        html::extract(&decoded.text, meta, &opts.markers)?
+    let mut draft = if decoded.is_html {
+        html::extract(&decoded.text, meta, &opts.markers, templates, seen)?
     } else {
-        text::extract(&decoded.text, &opts.markers)?
+        let site = article::site_of(None, meta.url.as_deref());
+        let template = lookup(templates, &site, seen);
+        let hook = template::SiteHook {
+            template: template.as_deref(),
+            observe: templates.is_some(),
+            texts: templates.is_some_and(|t| t.wants_texts(&site)),
+        };
+        text::extract(&decoded.text, &opts.markers, hook)?
     };
-    Article::from_draft(draft, meta, raw_len)
+    seen.lines = template::by_priority(std::mem::take(&mut draft.observed));
+    seen.texts = std::mem::take(&mut draft.observed_texts);
+    let used = seen.template.as_deref().map(template::TemplateUsed::from);
+    let mut article = Article::from_draft(draft, meta, raw_len)?;
+    article.extractor.site_template = used;
+    Ok(article)
+}
+
+/// The template `templates` gives for `site`, noted in `seen` (an empty one counts as none).
+fn lookup(
+    templates: Option<&dyn TemplateSource>,
+    site: &str,
+    seen: &mut Observation,
+) -> Option<Arc<SiteTemplate>> {
+    let templates = templates?;
+    seen.site = Some(site.to_string());
+    let template = templates.template(site).filter(|t| !t.is_empty());
+    seen.template = template.clone();
+    template
 }
 
 /// What a page-specific extractor (text or HTML) finds, before the common finishing steps.
@@ -124,6 +178,12 @@ pub struct Draft {
     pub lang: Option<String>,
     /// Boilerplate blocks removed, by kind (`read_also`, `source`, `tags`, `ad`, `nav`, …).
     pub removed: std::collections::BTreeMap<String, u64>,
+    /// Site memory: (key length, [`template::key_hash`]) of the page's candidate lines, when
+    /// asked for ([`template::SiteHook::observe`]).
+    pub observed: Vec<(usize, u64)>,
+    /// Site memory: the candidate lines' key hashes with their texts, when asked for
+    /// ([`template::SiteHook::texts`]).
+    pub observed_texts: Vec<(u64, String)>,
 }
 
 impl Draft {

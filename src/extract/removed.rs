@@ -76,6 +76,8 @@ kinds! {
     Sidebar => "sidebar",
     /// a "similar articles" list
     SimilarArticles => "similar_articles",
+    /// a line the site prints on most of its pages (site memory)
+    SiteTemplate => "site_template",
     /// a source line ("المصدر: …")
     Source => "source",
     /// a standfirst repeated at the top of the body

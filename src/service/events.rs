@@ -618,6 +618,84 @@ impl Emit for DuplicateStoryDropped<'_> {
     }
 }
 
+/// Site memory learned one page (or found its article remembered already).
+#[derive(Debug)]
+pub struct SitePageLearned {
+    /// The page counted (its article was new to the site's model).
+    pub counted: bool,
+    /// Lines the site's template removed from the page's article.
+    pub removed: u64,
+}
+
+impl Emit for SitePageLearned {
+    fn emit(self, m: &Metrics) {
+        if self.counted {
+            m.site_memory_pages_learned.inc();
+        }
+        m.site_memory_lines_removed.inc_by(self.removed);
+    }
+}
+
+/// A site's template changed, from this replica's pages or from the shared store.
+#[derive(Debug)]
+pub struct SiteTemplateChanged<'a> {
+    /// The site.
+    pub site: &'a str,
+    /// Its template now.
+    pub template: &'a crate::extract::SiteTemplate,
+    /// Whether the change came with a model read from the store.
+    pub from_store: bool,
+}
+
+impl Emit for SiteTemplateChanged<'_> {
+    fn emit(self, _m: &Metrics) {
+        tracing::info!(
+            site = %self.site,
+            revision = %self.template.revision(),
+            lines = self.template.len(),
+            from_store = self.from_store,
+            "site template changed"
+        );
+    }
+}
+
+/// The site-memory store failed or did not answer; the replica goes on with its own models.
+#[derive(Debug)]
+pub struct SiteStoreFailed<'a> {
+    /// The failure.
+    pub error: &'a super::site_memory::store::StoreError,
+    /// Seconds before the store is tried again.
+    pub pause_secs: u64,
+}
+
+impl Emit for SiteStoreFailed<'_> {
+    fn emit(self, m: &Metrics) {
+        let op = self.error.op().label();
+        m.site_memory_store_errors.with_label_values(&[op]).inc();
+        m.site_memory_store_up.set(0);
+        tracing::warn!(
+            op,
+            pause_secs = self.pause_secs,
+            error = %error_chain(self.error),
+            "site memory store failed; going on with this replica's models"
+        );
+    }
+}
+
+/// The site-memory store answers (at start, or again after a failure).
+#[derive(Debug)]
+pub struct SiteStoreAvailable<'a> {
+    /// The bucket.
+    pub bucket: &'a str,
+}
+
+impl Emit for SiteStoreAvailable<'_> {
+    fn emit(self, m: &Metrics) {
+        m.site_memory_store_up.set(1);
+        tracing::info!(bucket = %self.bucket, "site memory store available");
+    }
+}
+
 /// Counts a page in `akhbar_pages_in_flight` for as long as it lives.
 #[derive(Debug)]
 pub struct PageInFlight(Metrics);

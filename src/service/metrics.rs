@@ -1,8 +1,8 @@
 //! Every metric akhbar exports, defined in this one place with the names the dashboard and the
 //! alert rules rely on. Every label value of a labelled metric is registered at start from the
 //! enum that defines it ([`Reason`], [`RemovedKind`], [`ConnectionEvent`], [`Output`],
-//! [`StoryOutcome`]), so a
-//! fresh instance already exports every series the dashboard and the alerts name.
+//! [`StoryOutcome`], [`StoreOp`]), so a fresh instance already exports every series the
+//! dashboard and the alerts name.
 
 use std::time::Duration;
 
@@ -14,6 +14,7 @@ use prometheus::{
 use super::config::Config;
 use super::nats::ConnectionEvent;
 use super::outcome::Reason;
+use super::site_memory::store::StoreOp;
 use crate::extract::RemovedKind;
 
 /// The `outcome` label of a successful fetch in `akhbar_fetches_total` (a failed one carries its
@@ -135,6 +136,22 @@ pub struct Metrics {
     pub story_lookup_seconds: Histogram,
     /// Build information, value 1, labelled with the version and the git revision.
     pub build_info: IntGaugeVec,
+    /// Site memory: sites whose models this replica holds.
+    pub site_memory_sites: IntGauge,
+    /// Site memory: template lines over the sites held.
+    pub site_memory_template_lines: IntGauge,
+    /// Site memory: bytes the models hold.
+    pub site_memory_bytes: IntGauge,
+    /// Site memory: lines removed from articles as template.
+    pub site_memory_lines_removed: IntCounter,
+    /// Site memory: pages learned (a page whose article the model remembers is not).
+    pub site_memory_pages_learned: IntCounter,
+    /// Site memory: failed operations on the shared store, by operation.
+    pub site_memory_store_errors: IntCounterVec,
+    /// Site memory: writes that lost their compare-and-set and were merged again.
+    pub site_memory_store_conflicts: IntCounter,
+    /// Site memory: 1 while the shared store answers, else 0 (the replica uses its own models).
+    pub site_memory_store_up: IntGauge,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -311,6 +328,39 @@ impl Metrics {
                 registry.register(Box::new(g.clone()))?;
                 g
             },
+            site_memory_sites: gauge(
+                "akhbar_site_memory_sites",
+                "Sites whose models this replica holds (site memory).",
+            )?,
+            site_memory_template_lines: gauge(
+                "akhbar_site_memory_template_lines",
+                "Template lines known over the sites held (site memory).",
+            )?,
+            site_memory_bytes: gauge(
+                "akhbar_site_memory_bytes",
+                "Bytes held by the site models of this replica.",
+            )?,
+            site_memory_lines_removed: counter(
+                "akhbar_site_memory_lines_removed_total",
+                "Lines removed from articles because their site prints them on most pages.",
+            )?,
+            site_memory_pages_learned: counter(
+                "akhbar_site_memory_pages_learned_total",
+                "Pages learned by site memory (an article already remembered is not).",
+            )?,
+            site_memory_store_errors: counter_vec(
+                "akhbar_site_memory_store_errors_total",
+                "Failed operations on the site-memory key-value store, by operation.",
+                "op",
+            )?,
+            site_memory_store_conflicts: counter(
+                "akhbar_site_memory_store_conflicts_total",
+                "Site-model writes that lost their compare-and-set and were merged again.",
+            )?,
+            site_memory_store_up: gauge(
+                "akhbar_site_memory_store_up",
+                "1 while the site-memory key-value store answers, else 0.",
+            )?,
             registry,
         };
         m.build_info
@@ -328,6 +378,9 @@ impl Metrics {
             }
         }
         m.fetches.with_label_values(&[FETCH_OK]);
+        for op in StoreOp::ALL {
+            m.site_memory_store_errors.with_label_values(&[op.label()]);
+        }
         for kind in RemovedKind::ALL {
             m.boilerplate_removed.with_label_values(&[kind.code()]);
         }
@@ -395,6 +448,13 @@ mod tests {
             "akhbar_nats_reconnects_total",
             "akhbar_publish_errors_total",
             "akhbar_redeliveries_total",
+            "akhbar_site_memory_sites 0",
+            "akhbar_site_memory_template_lines 0",
+            "akhbar_site_memory_bytes 0",
+            "akhbar_site_memory_lines_removed_total 0",
+            "akhbar_site_memory_pages_learned_total 0",
+            "akhbar_site_memory_store_conflicts_total 0",
+            "akhbar_site_memory_store_up 0",
             "akhbar_in_flight_limit 64",
             "akhbar_in_flight_saturation_ratio 0",
             "akhbar_fetches_total{outcome=\"ok\"}",
@@ -419,6 +479,12 @@ mod tests {
                     reason.code()
                 ));
             }
+        }
+        for op in StoreOp::ALL {
+            expected.push(format!(
+                "akhbar_site_memory_store_errors_total{{op=\"{}\"}} 0",
+                op.label()
+            ));
         }
         for kind in RemovedKind::ALL {
             expected.push(format!(

@@ -5,9 +5,12 @@
 //! streams and the durable consumer (`topology.rs`), and the pipeline: `consume/` takes pages off
 //! the bus, `process.rs` turns each into an outcome (`outcome.rs`), `publish.rs` sends the
 //! article event or the dead letter; `events.rs` logs and counts what happens, `summary.rs` sums
-//! it up at info level every `log.summary_secs`. [`shutdown`] stops it gracefully. Public beside
-//! `run`: the configuration ([`config`]), the wire format ([`message`]), URL-only fetching
-//! ([`fetch`]) and dead letters read back and replayed ([`dlq`]); the rest is internal.
+//! it up at info level every `log.summary_secs`. Site memory (`site_memory/`) gives extraction
+//! each site's template and learns from every page, sharing its models through a key-value
+//! bucket. [`shutdown`] stops it gracefully. Public beside `run`: the configuration
+//! ([`config`]), the wire format ([`message`]), URL-only fetching ([`fetch`]), dead letters read
+//! back and replayed ([`dlq`]) and the site-model store ([`site_memory`], read by `akhbar
+//! sites`); the rest is internal.
 
 pub(crate) mod backoff;
 pub mod config;
@@ -23,6 +26,7 @@ pub mod outcome;
 pub(crate) mod process;
 pub(crate) mod publish;
 pub mod shutdown;
+pub mod site_memory;
 pub(crate) mod stories;
 pub(crate) mod summary;
 pub(crate) mod tls;
@@ -177,6 +181,12 @@ async fn run_pipeline(
     let Some(stories) = open_stories(cfg, &client, metrics, &mut shutdown).await? else {
         return Ok(());
     };
+    let sites = cfg.site_memory.enabled.then(|| {
+        let memory = site_memory::SiteMemory::new(&cfg.site_memory, metrics.clone());
+        let js = async_nats::jetstream::new(client.clone());
+        let sync = memory.start(js, &cfg.site_memory, cfg.nats.create_streams);
+        (memory, sync)
+    });
     let processor = process::Processor::new(
         extractor,
         cfg.processing.workers(),
@@ -185,7 +195,8 @@ async fn run_pipeline(
         cfg.fetch.clone(),
         metrics.clone(),
     )
-    .with_stories(stories);
+    .with_stories(stories)
+    .with_site_memory(sites.as_ref().map(|(memory, _)| memory.clone()));
     let publisher = publish::Publisher::new(client.clone(), cfg.output.clone(), metrics.clone())
         .with_duplicates(&cfg.stories);
     let pipeline = consume::Pipeline::new(
@@ -251,6 +262,9 @@ async fn run_pipeline(
                 )
                 .await;
         }
+    }
+    if let Some((_, sync)) = sites {
+        sync.stop().await;
     }
     Ok(())
 }

@@ -1,7 +1,9 @@
 //! One page from message to outcome: read the message ([`super::message`]), fetch the page when
 //! only a URL came ([`super::fetch`]), extract it on the blocking pool with a bounded number of
-//! workers and a time limit, then give the article its story ([`super::stories`]) when story
-//! detection is on. Knows nothing of acks or of where the outcome goes.
+//! workers and a time limit — with its site's template when site memory is on
+//! ([`super::site_memory`]), which then learns from the page — then give the article its story
+//! ([`super::stories`]) when story detection is on. Knows nothing of acks or of where the
+//! outcome goes.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,8 +21,9 @@ use super::fetch;
 use super::message::{self, PageBody};
 use super::metrics::Metrics;
 use super::outcome::{Outcome, PageError};
+use super::site_memory::SiteMemory;
 use super::stories::Stories;
-use crate::extract::{Article, Extractor, PageMeta};
+use crate::extract::{Article, Extractor, Observation, PageMeta, Rejection, TemplateSource};
 use crate::stories::Fingerprint;
 
 /// Turns messages into outcomes; cheap to clone, shared by every page task.
@@ -33,7 +36,12 @@ pub struct Processor {
     fetch: Arc<FetchConfig>,
     metrics: Metrics,
     stories: Option<Stories>,
+    sites: Option<SiteMemory>,
 }
+
+/// What one extraction gives: the article or the rejection, what site memory saw of the page,
+/// and the story fingerprint of the body.
+type Extracted = (Result<Article, Rejection>, Observation, Option<Fingerprint>);
 
 impl Processor {
     /// A processor running at most `workers` extractions at once, each for at most
@@ -54,7 +62,14 @@ impl Processor {
             fetch: Arc::new(fetch),
             metrics,
             stories: None,
+            sites: None,
         }
+    }
+
+    /// The same processor, extracting with site memory from `sites`.
+    pub fn with_site_memory(mut self, sites: Option<SiteMemory>) -> Processor {
+        self.sites = sites;
+        self
     }
 
     /// The same processor, giving every article its story from `stories`.
@@ -119,27 +134,76 @@ impl Processor {
         (outcome, fetched_at)
     }
 
-    /// Extracts on the blocking pool; the story fingerprint of the body is taken there too.
+    /// Extracts the page on the blocking pool (the story fingerprint of the body is taken there
+    /// too); with site memory, with its site's template, then learns from it (the page is
+    /// extracted again when the shared store knew the site better than this replica).
     async fn extract(
         &self,
         bytes: Bytes,
         meta: PageMeta,
     ) -> Result<(Article, Option<Fingerprint>), PageError> {
+        let Some(sites) = &self.sites else {
+            let (article, _, fp) = self.extract_with(bytes, meta, None).await?;
+            return Ok((article?, fp));
+        };
+        let (mut article, mut seen, mut fp) = self
+            .extract_with(bytes.clone(), meta.clone(), Some(Box::new(sites.source())))
+            .await?;
+        let Some(site) = seen.site.clone() else {
+            return Ok((article?, fp));
+        };
+        let id = article.as_ref().ok().map(|a| a.id.as_str());
+        if let Some(better) = sites.refresh(&site, seen.template.as_deref(), id).await {
+            let better = Arc::new(better);
+            let fixed = move |_: &str| Some(Arc::clone(&better));
+            (article, seen, fp) = self
+                .extract_with(bytes, meta, Some(Box::new(fixed)))
+                .await?;
+        }
+        if let Ok(article) = &article {
+            sites.learn(&site, article, &seen).await;
+        }
+        Ok((article?, fp))
+    }
+
+    /// One extraction, with templates from `templates` when given.
+    async fn extract_with(
+        &self,
+        bytes: Bytes,
+        meta: PageMeta,
+        templates: Option<Box<dyn TemplateSource + Send>>,
+    ) -> Result<Extracted, PageError> {
+        let extractor = Arc::clone(&self.extractor);
+        let shape = self.stories.as_ref().map(Stories::shape);
+        self.on_worker(move || {
+            let (article, seen) = match &templates {
+                Some(t) => extractor.extract_observed(&bytes, &meta, &**t),
+                None => (extractor.extract(&bytes, &meta), Observation::default()),
+            };
+            let fp = match (&article, shape) {
+                (Ok(a), Some(shape)) => Some(Fingerprint::of(&a.body, shape)),
+                _ => None,
+            };
+            (article, seen, fp)
+        })
+        .await
+    }
+
+    /// Runs `job` on the blocking pool, within the worker limit and the extraction timeout.
+    async fn on_worker<T: Send + 'static>(
+        &self,
+        job: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, PageError> {
         let worker = Arc::clone(&self.workers)
             .acquire_owned()
             .await
             .map_err(|_| PageError::ExtractPanic("worker pool closed".to_string()))?;
-        let extractor = Arc::clone(&self.extractor);
-        let shape = self.stories.as_ref().map(Stories::shape);
         let started = Instant::now();
         // The worker slot travels with the blocking job: a page that outlives its timeout keeps
         // its slot until it really ends, so slow pages can never pile up more threads.
         let job = tokio::task::spawn_blocking(move || {
             let _worker = worker;
-            extractor.extract(&bytes, &meta).map(|article| {
-                let fp = shape.map(|shape| Fingerprint::of(&article.body, shape));
-                (article, fp)
-            })
+            job()
         });
         let joined = tokio::time::timeout(self.extract_timeout, job).await;
         ExtractionFinished {
@@ -147,7 +211,7 @@ impl Processor {
         }
         .emit(&self.metrics);
         match joined {
-            Ok(Ok(extracted)) => Ok(extracted?),
+            Ok(Ok(done)) => Ok(done),
             Ok(Err(e)) => {
                 ExtractionPanicked { error: &e }.emit(&self.metrics);
                 Err(PageError::ExtractPanic(e.to_string()))

@@ -12,4 +12,5 @@ mod fixtures;
 mod portals;
 mod properties;
 mod seeds;
+mod site_memory;
 mod stories;

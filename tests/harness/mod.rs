@@ -7,6 +7,7 @@
 //! - [`akhbar`]: `akhbar serve` as a child process (config, signals, metrics, log);
 //! - [`streams`]: JetStream set-up, publishing with retries, reading and tallying the outputs;
 //! - [`pages`]: unique Arabic article pages;
+//! - [`sites`]: three invented portals with their own furniture, for site memory;
 //! - [`http`]: a minimal HTTP client, a misbehaving page server, polling helpers.
 #![allow(dead_code, unused_imports)]
 
@@ -16,6 +17,7 @@ pub mod http;
 pub mod nats;
 pub mod pages;
 pub mod paths;
+pub mod sites;
 pub mod streams;
 
 pub use akhbar::*;
@@ -24,4 +26,5 @@ pub use http::*;
 pub use nats::*;
 pub use pages::*;
 pub use paths::*;
+pub use sites::*;
 pub use streams::*;

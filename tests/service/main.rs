@@ -17,6 +17,7 @@ mod logs;
 mod monitoring;
 mod pipeline;
 mod secure;
+mod site_memory;
 mod soak;
 mod stories;
 mod streams;

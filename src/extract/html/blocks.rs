@@ -2,6 +2,7 @@
 //! ad labels, captions, forms) are dropped first, then block boundaries become paragraph breaks.
 
 use super::super::normalize::{display_line_in, match_key, Script};
+use super::super::template::SiteHook;
 use super::super::{Draft, RemovedKind};
 use super::dom::{Dom, NO_PARENT};
 use super::hints::{ClassVerdict, Hints};
@@ -260,6 +261,7 @@ pub fn collect(
     verdicts: &[ClassVerdict],
     script: Script,
     site: &SiteNames,
+    hook: SiteHook<'_>,
     draft: &mut Draft,
 ) {
     let cuts = clean_inside(dom, stats, removed, choice, hints, verdicts, draft);
@@ -366,7 +368,7 @@ pub fn collect(
             kept_lines += 1;
         }
     }
-    let kept = lines::sift(units, hints, site, draft);
+    let kept = lines::sift(units, hints, site, hook, draft);
     draft.paragraphs.extend(kept);
 }
 

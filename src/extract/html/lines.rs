@@ -5,6 +5,7 @@
 
 use super::super::dates::{find_date, parse_date};
 use super::super::normalize::{match_key, strip_key_prefix};
+use super::super::template::{key_hash, SiteHook};
 use super::super::{Draft, RemovedKind};
 use super::hints::Hints;
 use super::title::SiteNames;
@@ -293,8 +294,15 @@ pub struct Unit {
 /// Removes the furniture lines from `units` and returns the paragraphs left, a continuing
 /// line joined to its paragraph with a line break. Each removal is counted in `draft`; a date
 /// line's date becomes the draft's date when it has none; a lone agency name closing the
-/// article becomes a source.
-pub fn sift(units: Vec<Unit>, hints: &Hints, site: &SiteNames, draft: &mut Draft) -> Vec<String> {
+/// article becomes a source. With site memory, lines of the site's template leave too
+/// (`site_template`), and every line's key hash is reported in `draft.observed`.
+pub fn sift(
+    units: Vec<Unit>,
+    hints: &Hints,
+    site: &SiteNames,
+    hook: SiteHook<'_>,
+    draft: &mut Draft,
+) -> Vec<String> {
     let mut kept: Vec<(Unit, String, usize)> = Vec::with_capacity(units.len());
     let total = units.len();
     for (idx, unit) in units.into_iter().enumerate() {
@@ -305,6 +313,13 @@ pub fn sift(units: Vec<Unit>, hints: &Hints, site: &SiteNames, draft: &mut Draft
             continue;
         }
         let key = match_key(para);
+        if hook.observe && !key.is_empty() {
+            let hash = key_hash(&key);
+            draft.observed.push((key.len(), hash));
+            if hook.texts {
+                draft.observed_texts.push((hash, para.to_string()));
+            }
+        }
         let last = idx + 1 == total;
         let near_end = idx + END_REACH >= total;
         let kind = if near_end && (is_end_mark(&key, hints) || is_code_line(para)) {
@@ -326,6 +341,8 @@ pub fn sift(units: Vec<Unit>, hints: &Hints, site: &SiteNames, draft: &mut Draft
                 draft.published_at = parse_date(para).or_else(|| find_date(para));
             }
             Some(RemovedKind::Date)
+        } else if hook.is_template(&key) {
+            Some(RemovedKind::SiteTemplate)
         } else if idx == 0 && total > 1 && is_place_byline(para, hints) {
             Some(RemovedKind::Byline)
         } else if kept.len() < DATE_LINE_REACH && is_dateline(para, &key, hints, site) {
@@ -397,7 +414,7 @@ mod tests {
             })
             .collect();
         let site = SiteNames::new(["شبكة الرافدين"], None);
-        let out = sift(units, hints, &site, &mut draft);
+        let out = sift(units, hints, &site, SiteHook::default(), &mut draft);
         (out, draft)
     }
 
@@ -486,7 +503,13 @@ mod tests {
             unit(PROSE, true),
             unit(PROSE, true),
         ];
-        let out = sift(units, hints, &SiteNames::default(), &mut Draft::default());
+        let out = sift(
+            units,
+            hints,
+            &SiteNames::default(),
+            SiteHook::default(),
+            &mut Draft::default(),
+        );
         assert_eq!(out, vec![format!("{PROSE}\n{PROSE}")]);
     }
 

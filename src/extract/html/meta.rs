@@ -172,6 +172,15 @@ pub fn read(dom: &Dom<'_>, script: Script) -> PageInfo {
 }
 
 impl PageInfo {
+    /// The name the site gives itself: `og:site_name`, else the JSON-LD publisher (the
+    /// article's `site` when present).
+    pub fn own_name(&self) -> Option<String> {
+        let display = |s: &str| display_line_in(s, self.script);
+        self.site_name
+            .clone()
+            .or_else(|| self.ld.publisher.as_deref().map(display))
+    }
+
     /// The names the site goes by: `og:site_name`, the JSON-LD publisher and the `host`.
     pub fn site_names(&self, host: Option<&str>) -> SiteNames {
         let publisher = self
@@ -205,8 +214,7 @@ fn to_rfc3339(v: &str) -> Option<String> {
 /// headline that is the `<h1>` plus a separated suffix becomes the `<h1>`.
 pub fn fill(info: &PageInfo, names: &SiteNames, draft: &mut Draft) {
     let display = |s: &str| display_line_in(s, info.script);
-    let publisher = info.ld.publisher.as_deref().map(display);
-    draft.site = info.site_name.clone().or(publisher);
+    draft.site = info.own_name();
     let (raw, from_tag) = match info
         .og_title
         .clone()

@@ -24,8 +24,9 @@ pub mod score;
 pub mod stats;
 pub mod title;
 
-use super::article::host_of;
+use super::article::{host_of, site_of};
 use super::normalize::{display_in, match_key, Script};
+use super::template::{Observation, SiteHook, TemplateSource};
 use super::{Draft, Markers, PageMeta, Rejection, RemovedKind};
 use clean::Level;
 use dom::Dom;
@@ -35,8 +36,16 @@ use stats::Stats;
 /// Bodies shorter than this (characters) send the page through the lenient second pass.
 const MIN_BODY_CHARS: usize = 250;
 
-/// Extracts an article draft from an HTML page.
-pub fn extract(html: &str, meta: &PageMeta, markers: &Markers) -> Result<Draft, Rejection> {
+/// Extracts an article draft from an HTML page. With site memory (`templates`), the lines of
+/// the content that the site's template holds leave the body, and the content's lines are
+/// reported in the draft (`observed`); `seen` notes the site and the template.
+pub fn extract(
+    html: &str,
+    meta: &PageMeta,
+    markers: &Markers,
+    templates: Option<&dyn TemplateSource>,
+    seen: &mut Observation,
+) -> Result<Draft, Rejection> {
     let html = nesting::cap_depth(html, nesting::MAX_DEPTH);
     let doc = scraper::Html::parse_document(&html);
     let dom = Dom::new(&doc);
@@ -50,6 +59,14 @@ pub fn extract(html: &str, meta: &PageMeta, markers: &Markers) -> Result<Draft, 
         .or(info.canonical.as_deref())
         .and_then(host_of);
     let site = info.site_names(host.as_deref());
+    let url = meta.url.as_deref().or(info.canonical.as_deref());
+    let site_name = site_of(info.own_name().as_deref(), url);
+    let template = super::lookup(templates, &site_name, seen);
+    let hook = SiteHook {
+        template: template.as_deref(),
+        observe: templates.is_some(),
+        texts: templates.is_some_and(|t| t.wants_texts(&site_name)),
+    };
 
     let verdicts = hints.judge_all(&dom);
     let never = clean::never_text(&dom);
@@ -63,6 +80,7 @@ pub fn extract(html: &str, meta: &PageMeta, markers: &Markers) -> Result<Draft, 
         script,
         site: &site,
         lead_opens_body: matches!(page_lang.code.as_deref(), Some("ar" | "fa" | "ur")),
+        hook,
     };
     let mut draft = body(&base, Level::Full);
     if body_chars(&draft) < MIN_BODY_CHARS {
@@ -188,6 +206,8 @@ struct Base<'b, 'a> {
     site: &'b title::SiteNames,
     /// Whether a lead printed apart opens the body (Arabic-script pages, [`lead::settle`]).
     lead_opens_body: bool,
+    /// Site memory: the template to apply, whether to report the content's lines.
+    hook: SiteHook<'b>,
 }
 
 fn body(base: &Base<'_, '_>, level: Level) -> Draft {
@@ -229,6 +249,7 @@ fn body(base: &Base<'_, '_>, level: Level) -> Draft {
             verdicts,
             base.script,
             base.site,
+            base.hook,
             &mut draft,
         );
         let cx = lead::Context {
@@ -278,7 +299,14 @@ mod tests {
     use super::*;
 
     fn run(html: &str) -> Draft {
-        extract(html, &PageMeta::default(), &Markers::default()).expect("an article")
+        extract(
+            html,
+            &PageMeta::default(),
+            &Markers::default(),
+            None,
+            &mut Observation::default(),
+        )
+        .expect("an article")
     }
 
     const PROSE: &str = "The council voted on Tuesday to approve the new budget, which raises \
@@ -377,7 +405,14 @@ mod tests {
     fn a_page_of_only_boilerplate_is_no_article() {
         let html =
             "<html><body><nav><a href=/>Home</a></nav><footer>Copyright</footer></body></html>";
-        let err = extract(html, &PageMeta::default(), &Markers::default()).unwrap_err();
+        let err = extract(
+            html,
+            &PageMeta::default(),
+            &Markers::default(),
+            None,
+            &mut Observation::default(),
+        )
+        .unwrap_err();
         assert_eq!(err.code(), "no_article");
     }
 }

@@ -10,6 +10,7 @@ use crate::extract::dates::parse_date;
 use crate::extract::markers::{is_function_word, is_function_word_hash, TextKeys, Vocab};
 use crate::extract::normalize::match_key;
 use crate::extract::phrases::{word_hash, Hits};
+use crate::extract::template::SiteTemplate;
 use crate::extract::RemovedKind;
 
 /// The basmala, which opens some articles on a line of its own (matching key).
@@ -93,6 +94,8 @@ pub(super) enum Furniture {
     Outlet,
     /// An embedded post and its attribution (`— Name (@handle) February 14, 2014`).
     Embed,
+    /// A line of the site's template: printed on most of the site's pages (site memory).
+    Template,
 }
 
 impl Furniture {
@@ -111,6 +114,7 @@ impl Furniture {
             Furniture::Ticker => RemovedKind::Ticker,
             Furniture::Outlet => RemovedKind::Byline,
             Furniture::Embed => RemovedKind::Embed,
+            Furniture::Template => RemovedKind::SiteTemplate,
         }
     }
 }
@@ -156,13 +160,28 @@ pub(super) struct Evidence {
 }
 
 /// Judges every unit of the page; `punctuated` tells whether the page ends its paragraphs with
-/// punctuation (decided here, from the lines themselves).
-pub(super) fn judge(units: &[Unit], keys: &TextKeys, arabic_page: bool) -> Vec<Evidence> {
+/// punctuation (decided here, from the lines themselves). Lines of the site's `template` are
+/// furniture.
+pub(super) fn judge(
+    units: &[Unit],
+    keys: &TextKeys,
+    arabic_page: bool,
+    template: Option<&SiteTemplate>,
+) -> Vec<Evidence> {
     let mut scratch = Scratch::default();
     let mut out: Vec<Evidence> = units
         .iter()
         .enumerate()
-        .map(|(i, u)| alone(u, keys, arabic_page, i < CONTENT_REACH, &mut scratch))
+        .map(|(i, u)| {
+            alone(
+                u,
+                keys,
+                arabic_page,
+                i < CONTENT_REACH,
+                template,
+                &mut scratch,
+            )
+        })
         .collect();
     // Lines printed twice, found by sorting the hashes of their keys.
     let hashes: Vec<u64> = units.iter().map(|u| word_hash(u.key.as_bytes())).collect();
@@ -273,6 +292,7 @@ fn alone<'u>(
     keys: &TextKeys,
     arabic_page: bool,
     with_content: bool,
+    template: Option<&SiteTemplate>,
     scratch: &mut Scratch<'u>,
 ) -> Evidence {
     words_of(&u.key, &mut scratch.words);
@@ -334,7 +354,11 @@ fn alone<'u>(
         e.date = crate::extract::dates::find_date(&u.text);
     }
     if e.date.is_none() {
-        e.furniture = furniture(&u.text, &u.key, words, &hits, &e, keys, arabic_page);
+        e.furniture = if template.is_some_and(|t| t.contains_key(&u.key)) {
+            Some(Furniture::Template)
+        } else {
+            furniture(&u.text, &u.key, words, &hits, &e, keys, arabic_page)
+        };
     }
     e
 }

@@ -28,21 +28,35 @@ mod walk;
 
 use super::dates::parse_date;
 use super::normalize::{self, Script};
+use super::template::{key_hash, SiteHook};
 use super::{Draft, Markers, Rejection};
 
-/// Extracts an article draft from a plain-text page.
-pub fn extract(text: &str, markers: &Markers) -> Result<Draft, Rejection> {
+/// Extracts an article draft from a plain-text page. Site memory (`hook`): lines of the site's
+/// template are furniture, and the key hashes of the unlabelled lines go to `draft.observed`.
+pub fn extract(text: &str, markers: &Markers, hook: SiteHook<'_>) -> Result<Draft, Rejection> {
     let keys = markers.text.keys();
     let (capture_date, text) = split_capture_date(text);
     let lang = normalize::detect_lang(text);
     let units = units::units(text, keys, Script::of_lang(lang));
     let arabic_script = matches!(lang, Some("ar" | "fa" | "ur"));
-    let ev = evidence::judge(&units, keys, arabic_script);
+    let ev = evidence::judge(&units, keys, arabic_script, hook.template);
     let layout = layout::plan(&units, &ev, keys, capture_date);
     let mut draft = Draft {
         lang: lang.map(str::to_string),
         ..Draft::default()
     };
+    if hook.observe {
+        for u in units
+            .iter()
+            .filter(|u| u.class == units::Class::Body && !u.key.is_empty())
+        {
+            let hash = key_hash(&u.key);
+            draft.observed.push((u.key.len(), hash));
+            if hook.texts {
+                draft.observed_texts.push((hash, u.text.clone()));
+            }
+        }
+    }
     draft.paragraphs = walk::walk(&units, &ev, &layout, keys, &mut draft);
     draft.published_at = layout.date;
     if draft.paragraphs.is_empty() {
@@ -80,7 +94,7 @@ mod tests {
     use super::*;
 
     fn run(page: &str) -> Draft {
-        extract(page, &Markers::default()).expect("an article")
+        extract(page, &Markers::default(), SiteHook::default()).expect("an article")
     }
 
     const P1: &str = "قال المتحدث باسم الحكومة، اليوم الأحد، إن المفاوضات مستمرة بين الطرفين.";
@@ -282,7 +296,11 @@ mod tests {
 
     #[test]
     fn only_boilerplate_is_no_article() {
-        let r = extract("المصدر: الأناضول\n\nكلمات دلالية: غزة", &Markers::default());
+        let r = extract(
+            "المصدر: الأناضول\n\nكلمات دلالية: غزة",
+            &Markers::default(),
+            SiteHook::default(),
+        );
         assert_eq!(r.map(|_| ()).map_err(|e| e.code()), Err("no_article"));
     }
 }

@@ -92,6 +92,8 @@ pub struct Config {
     pub fetch: FetchConfig,
     /// Stories: near-duplicate copies of one report across portals.
     pub stories: StoriesConfig,
+    /// Site memory: each portal's furniture learned from the stream, shared between replicas.
+    pub site_memory: SiteMemoryConfig,
 }
 
 /// Connection to NATS: servers, authentication, TLS, reconnection.
@@ -572,6 +574,63 @@ impl Default for StoriesConfig {
             bucket: "AKHBAR_STORIES".to_string(),
             duplicates: DuplicatesMode::Annotate,
             duplicates_subject: "news.duplicates.{site}".to_string(),
+        }
+    }
+}
+
+/// Site memory (`[site_memory]`): what each site prints on most of its pages is learned from
+/// the stream and removed from its articles; the models live in a JetStream key-value bucket
+/// shared by the replicas.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteMemoryConfig {
+    /// Learn and apply site templates.
+    pub enabled: bool,
+    /// The key-value bucket holding the site models (created when missing and
+    /// `nats.create_streams` is on).
+    pub bucket: String,
+    /// Recent distinct pages a site's model remembers (at most 32).
+    pub window: usize,
+    /// Fewest pages of a site before any of its lines is template.
+    pub min_pages: usize,
+    /// Share of a site's remembered pages a line must stand on to be template (0 < share ≤ 1).
+    pub share: f64,
+    /// Most lines one site's model records.
+    pub max_lines: usize,
+    /// Memory for the models of all sites, in MiB; the least recently seen site leaves first.
+    pub memory_mib: usize,
+    /// A site's model leaves the bucket after this many seconds without an update.
+    pub ttl_secs: u64,
+    /// How often models learned since their last write are written to the bucket, in
+    /// milliseconds (young models are written at every page).
+    pub sync_interval_ms: u64,
+}
+
+impl Default for SiteMemoryConfig {
+    fn default() -> Self {
+        let params = crate::sites::Params::default();
+        SiteMemoryConfig {
+            enabled: true,
+            bucket: "akhbar_sites".to_string(),
+            window: params.window,
+            min_pages: params.min_pages,
+            share: params.share,
+            max_lines: params.max_lines,
+            memory_mib: 16,
+            ttl_secs: 30 * 24 * 3600,
+            sync_interval_ms: 1_000,
+        }
+    }
+}
+
+impl SiteMemoryConfig {
+    /// The learning parameters these settings stand for.
+    pub fn params(&self) -> crate::sites::Params {
+        crate::sites::Params {
+            window: self.window,
+            min_pages: self.min_pages,
+            share: self.share,
+            max_lines: self.max_lines,
         }
     }
 }

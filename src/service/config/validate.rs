@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use super::{
-    Config, ConfigError, DuplicatesMode, FetchConfig, InputMode, Retention, StreamsConfig,
+    Config, ConfigError, DuplicatesMode, FetchConfig, InputMode, Retention, SiteMemoryConfig,
+    StreamsConfig,
 };
 use crate::extract::markers::MarkersError;
 use crate::extract::Markers;
@@ -105,6 +106,7 @@ impl Config {
         self.fetch
             .validate()
             .map_err(|e| ConfigError::invalid("fetch.allow", e.to_string()))?;
+        self.site_memory.validate()?;
         Ok(())
     }
 
@@ -238,6 +240,61 @@ impl StreamsConfig {
             return Err(ConfigError::invalid(
                 "streams.dlq.retention",
                 "dead letters wait for an operator, not a consumer: only `limits` keeps them",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl SiteMemoryConfig {
+    /// Checks the bucket name and the ranges of the learning parameters.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let valid_bucket = !self.bucket.is_empty()
+            && self
+                .bucket
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'));
+        if !valid_bucket {
+            return Err(ConfigError::invalid(
+                "site_memory.bucket",
+                format!("{:?} must be letters, digits, '_' or '-'", self.bucket),
+            ));
+        }
+        if !(1..=crate::sites::MAX_WINDOW).contains(&self.window) {
+            return Err(ConfigError::invalid(
+                "site_memory.window",
+                format!("must be 1 to {}", crate::sites::MAX_WINDOW),
+            ));
+        }
+        if !(2..=self.window).contains(&self.min_pages) {
+            return Err(ConfigError::invalid(
+                "site_memory.min_pages",
+                "must be at least 2 and at most site_memory.window",
+            ));
+        }
+        if !(self.share > 0.0 && self.share <= 1.0) {
+            return Err(ConfigError::invalid(
+                "site_memory.share",
+                "must be above 0 and at most 1",
+            ));
+        }
+        if self.max_lines < 8 || self.max_lines > usize::from(u16::MAX) {
+            return Err(ConfigError::invalid(
+                "site_memory.max_lines",
+                "must be 8 to 65535",
+            ));
+        }
+        positive("site_memory.memory_mib", self.memory_mib as u64)?;
+        if self.ttl_secs < 60 {
+            return Err(ConfigError::invalid(
+                "site_memory.ttl_secs",
+                "must be at least 60",
+            ));
+        }
+        if self.sync_interval_ms < 10 {
+            return Err(ConfigError::invalid(
+                "site_memory.sync_interval_ms",
+                "must be at least 10",
             ));
         }
         Ok(())
@@ -378,6 +435,11 @@ mod tests {
                 "streams.raw.retention",
             ),
             ("[log]\nsummary_secs = 0\n", "log.summary_secs"),
+            ("[site_memory]\nbucket = \"a.b\"\n", "site_memory.bucket"),
+            ("[site_memory]\nwindow = 33\n", "site_memory.window"),
+            ("[site_memory]\nmin_pages = 40\n", "site_memory.min_pages"),
+            ("[site_memory]\nshare = 0.0\n", "site_memory.share"),
+            ("[site_memory]\nmemory_mib = 0\n", "site_memory.memory_mib"),
         ] {
             let err = Config::from_sources(Some(file), Vec::new()).unwrap_err();
             assert_eq!(err.key(), Some(key), "{file}: {err}");
