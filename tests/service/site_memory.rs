@@ -271,7 +271,7 @@ async fn without_its_bucket_a_replica_learns_on_its_own_and_says_so() {
     let js = jetstream::new(harness::connect(&nats.url()).await);
     // A stream squatting the bucket's name: the bucket can be neither opened nor created.
     js.create_stream(jetstream::stream::Config {
-        name: "KV_akhbar_sites".to_string(),
+        name: "KV_AKHBAR_SITES".to_string(),
         subjects: vec!["squatter.>".to_string()],
         ..Default::default()
     })

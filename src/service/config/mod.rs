@@ -611,7 +611,7 @@ impl Default for SiteMemoryConfig {
         let params = crate::sites::Params::default();
         SiteMemoryConfig {
             enabled: true,
-            bucket: "akhbar_sites".to_string(),
+            bucket: "AKHBAR_SITES".to_string(),
             window: params.window,
             min_pages: params.min_pages,
             share: params.share,
