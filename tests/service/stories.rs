@@ -162,9 +162,15 @@ async fn the_story_survives_a_restart_of_nats_between_two_waves_of_copies() {
     publish_copies(&js, 10..20).await;
     assert_eq!(wait_for_outputs(&js, 20, SETTLE).await, 20);
     assert_one_story(&events(&js, CLEAN_STREAM).await, 20);
+    // A SIGKILL can lose acks the server had not written yet: a page processed before the kill
+    // may come again and be counted again (the first copy as `new` again, under its own story).
+    // The events above prove one story; the counters prove no lookup failed.
     let (new, duplicate, failed) = story_counts(&[&a, &b]);
-    assert_eq!((new, failed), (1.0, 0.0));
-    assert!(duplicate >= 19.0, "{duplicate}");
+    assert_eq!(failed, 0.0);
+    assert!(
+        new >= 1.0 && duplicate >= 19.0,
+        "new {new}, duplicate {duplicate}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
