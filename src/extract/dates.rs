@@ -380,17 +380,22 @@ fn month_word(w: &str) -> Option<u8> {
     MONTHS.iter().find(|(name, _)| *name == w).map(|&(_, m)| m)
 }
 
-/// A month at `i`, with a second name for the same month (`ديسمبر/كانون الأول`,
-/// `نوفمبر (تشرين الثاني)`) consumed too.
+/// A month at `i`, with the other names given for the same month (`ديسمبر/كانون الأول`,
+/// `نوفمبر (تشرين الثاني)`, `حزيران (يونيو - جوان)`) consumed too.
 fn month_at(toks: &[Tok], i: usize) -> Option<(u8, usize)> {
     let (m, mut end) = single_month_at(toks, i)?;
-    if let Some(Tok::Punct('/' | '(' | '-' | '|')) = toks.get(end) {
-        if let Some((_, e)) = single_month_at(toks, end + 1) {
-            end = e;
-            if toks.get(end) == Some(&Tok::Punct(')')) {
-                end += 1;
-            }
-        }
+    let first = end;
+    for _ in 0..2 {
+        let Some(Tok::Punct('/' | '(' | '-' | '|')) = toks.get(end) else {
+            break;
+        };
+        let Some((_, e)) = single_month_at(toks, end + 1) else {
+            break;
+        };
+        end = e;
+    }
+    if end > first && toks.get(end) == Some(&Tok::Punct(')')) {
+        end += 1;
     }
     Some((m, end))
 }
@@ -812,6 +817,7 @@ mod tests {
             ("12 أفريل 2024", "2024-04-12"),
             ("12 ماي 2024", "2024-05-12"),
             ("12 جوان 2024", "2024-06-12"),
+            ("2 حزيران (يونيو - جوان)، 2018", "2018-06-02"),
             ("12 جويلية 2024", "2024-07-12"),
             ("12 يوليوز 2024", "2024-07-12"),
             ("12 أوت 2024", "2024-08-12"),

@@ -6,7 +6,7 @@
 
 use super::shape::{end_of, strip_bullet, word_count, End};
 use super::units::{Class, Unit};
-use crate::extract::dates::parse_date;
+use crate::extract::dates::{find_date, parse_date};
 use crate::extract::markers::{is_function_word, is_function_word_hash, TextKeys, Vocab};
 use crate::extract::normalize::match_key;
 use crate::extract::phrases::{word_hash, Hits};
@@ -60,6 +60,13 @@ const COPY_MIN_WORDS: usize = 12;
 /// Lines between an uncut copy and the paragraph it copies: a second paragraph that restates
 /// the lead right under it is prose, a standfirst stands apart from the body.
 const COPY_MIN_DISTANCE: usize = 3;
+
+/// Fewest lines in a row opening with one date that make a date-stamped list.
+const STAMPED_LIST_MIN_LINES: usize = 3;
+/// Fewest characters of the opening those lines share.
+const STAMPED_PREFIX_MIN_CHARS: usize = 8;
+/// Most words after the stamp of a line that is a date alone.
+const STAMP_DATE_MAX_WORDS: usize = 6;
 
 /// Furniture a line shows on its own, whatever its position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,6 +164,9 @@ pub(super) struct Evidence {
     /// The line opens with the page's own dateline (`بغداد اليوم - …`) printed alone above the
     /// body: the start of another article run into this one.
     pub restarts: bool,
+    /// An Arabic-script page's line without a letter of that script (a wire photo's caption
+    /// and credit in English): never the article's prose.
+    pub foreign: bool,
 }
 
 /// Judges every unit of the page; `punctuated` tells whether the page ends its paragraphs with
@@ -192,6 +202,7 @@ pub(super) fn judge(
         e.repeated = sorted.get(first + 1) == Some(h);
     }
     mark_embedded_posts(units, &mut out);
+    mark_stamped_lists(units, &mut out);
     mark_teasers(units, &mut out);
     mark_restarts(units, &mut out);
     let punctuated = punctuated(units, &out);
@@ -217,6 +228,60 @@ fn mark_embedded_posts(units: &[Unit], evidence: &mut [Evidence]) {
             evidence[i - 1].furniture = Some(Furniture::Embed);
         }
     }
+}
+
+/// Lines that open with one and the same date, several in a row, each glued to a headline
+/// (`2 حزيران، 2018عنوان …`): a list of other articles, each stamped. A line of that list whose
+/// rest is a date alone is a date line.
+fn mark_stamped_lists(units: &[Unit], evidence: &mut [Evidence]) {
+    let mut i = 0;
+    while i < units.len() {
+        let mut end = i + 1;
+        let mut shared = units[i].text.len();
+        while end < units.len() && units[i].class == Class::Body && units[end].class == Class::Body
+        {
+            let common = common_prefix(&units[i].text[..shared], &units[end].text);
+            if common.chars().count() < STAMPED_PREFIX_MIN_CHARS {
+                break;
+            }
+            shared = common.len();
+            end += 1;
+        }
+        if end - i >= STAMPED_LIST_MIN_LINES {
+            let stamp = &units[i].text[..shared];
+            let cut = stamp
+                .rfind(|c: char| c.is_ascii_digit())
+                .map_or(0, |d| d + 1);
+            if cut > 0 && find_date(&stamp[..cut]).is_some() {
+                for (u, e) in units[i..end].iter().zip(&mut evidence[i..end]) {
+                    let rest = u.text[cut..].trim();
+                    let date = date_line(rest).or_else(|| {
+                        (word_count(rest) <= STAMP_DATE_MAX_WORDS)
+                            .then(|| find_date(rest))
+                            .flatten()
+                    });
+                    match date {
+                        Some(date) => {
+                            e.date = Some(date);
+                            e.furniture = None;
+                        }
+                        None => e.furniture = Some(Furniture::Ticker),
+                    }
+                }
+            }
+        }
+        i = end;
+    }
+}
+
+/// The longest opening two texts share, cut at a character boundary.
+fn common_prefix<'a>(a: &'a str, b: &str) -> &'a str {
+    let n = a
+        .char_indices()
+        .zip(b.chars())
+        .find(|((_, x), y)| x != y)
+        .map_or_else(|| a.len().min(b.len()), |((at, _), _)| at);
+    &a[..n]
 }
 
 /// Marks the prose lines that open with a dateline printed alone earlier on the page.
@@ -249,6 +314,7 @@ fn is_prose(e: &Evidence, punctuated: bool) -> bool {
         || e.teaser
         || e.copy
         || e.bulleted
+        || e.foreign
         || e.end == End::Trail
         || printed_twice_headline
     {
@@ -312,6 +378,7 @@ fn alone<'u>(
         headline_joint: headline_joint(&u.text),
         weak: false,
         restarts: false,
+        foreign: arabic_page && !u.text.bytes().any(|b| (0xD8..=0xDB).contains(&b)),
     };
     if u.class != Class::Body {
         return e;

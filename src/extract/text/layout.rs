@@ -28,6 +28,9 @@ use crate::extract::RemovedKind;
 
 /// Most non-prose lines between two prose lines of one body run.
 const MAX_GAP: usize = 3;
+/// Most non-prose lines between a prose line that opens a list with a colon and the next
+/// prose line: the list's items.
+const MAX_LIST: usize = 12;
 /// Prose lines a run needs before an end-of-article label closes the article.
 const ARTICLE_MIN_PROSE: usize = 2;
 /// Words shared with the lead that a headline standing in a list of headlines (a ticker) needs
@@ -185,8 +188,12 @@ fn runs(units: &[Unit], ev: &[Evidence], appended: &[bool]) -> Vec<Run> {
     // A labelled date or source line breaks a run when other lines stand beside it (a page's
     // header between two blocks of prose), not when it stands alone between two paragraphs.
     let mut labelled = false;
+    // The run's last line opens a list (`… يشمل:`): its items may stand between it and the
+    // next paragraph.
+    let mut opens_list = false;
     for (i, (u, e)) in units.iter().zip(ev).enumerate() {
-        let apart = gap > MAX_GAP || (labelled && gap > 0);
+        let max_gap = if opens_list { MAX_LIST } else { MAX_GAP };
+        let apart = gap > max_gap || (labelled && gap > 0);
         let joins = !broken && !apart && !e.restarts;
         if e.prose || (e.weak && joins && !out.is_empty()) {
             match out.last_mut() {
@@ -205,6 +212,7 @@ fn runs(units: &[Unit], ev: &[Evidence], appended: &[bool]) -> Vec<Run> {
             gap = 0;
             broken = false;
             labelled = false;
+            opens_list = u.text.trim_end().ends_with(':');
         } else if breaks_run(u, e, appended[i]) {
             broken = true;
         } else if matches!(u.class, Class::Date(_) | Class::Source(_)) {
