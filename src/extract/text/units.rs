@@ -6,7 +6,7 @@
 use super::shape::{
     ends_sentence, is_function_word, linked_headline, strip_bullet, words_upto, HEADLINE_MAX_WORDS,
 };
-use crate::extract::dates::parse_date;
+use crate::extract::dates::{find_date, parse_date};
 use crate::extract::markers::TextKeys;
 use crate::extract::normalize::{display_in, match_key, strip_key_prefix, Script};
 
@@ -210,9 +210,13 @@ fn classify(line: &str, key: &str, keys: &TextKeys) -> Class {
             return Class::Date(None);
         }
         let (sep, value) = after_separator(rest);
-        if words_upto(value, DATE_MAX_WORDS) <= DATE_MAX_WORDS
-            && (sep || parse_date(value).is_some())
-        {
+        // Without a separator the label needs a date right after it; the line may go on with
+        // its author and section (`نشر بتاريخ 21 مايو 2012 بواسطة … في …`).
+        let dated = || {
+            parse_date(value).is_some()
+                || (value.starts_with(|c: char| c.is_numeric()) && find_date(value).is_some())
+        };
+        if words_upto(value, DATE_MAX_WORDS) <= DATE_MAX_WORDS && (sep || dated()) {
             return Class::Date(Some(value.to_string()));
         }
     }
