@@ -201,6 +201,7 @@ pub(super) fn judge(
         let first = sorted.partition_point(|x| x < h);
         e.repeated = sorted.get(first + 1) == Some(h);
     }
+    mark_crumbed_headlines(units, &mut out);
     mark_embedded_posts(units, &mut out);
     mark_stamped_lists(units, &mut out);
     mark_teasers(units, &mut out);
@@ -219,6 +220,27 @@ pub(super) fn judge(
             && !e.copy;
     }
     out
+}
+
+/// A breadcrumb's last crumb is often the article's headline: the line holding it alone is
+/// printed twice on the page.
+fn mark_crumbed_headlines(units: &[Unit], evidence: &mut [Evidence]) {
+    let crumbs: Vec<String> = units
+        .iter()
+        .zip(evidence.iter())
+        .filter(|(_, e)| e.furniture == Some(Furniture::Breadcrumb))
+        .filter_map(|(u, _)| u.text.rsplit(['»', '›', '>', '<', '«', '/']).next())
+        .map(match_key)
+        .filter(|k| k.contains(' '))
+        .collect();
+    if crumbs.is_empty() {
+        return;
+    }
+    for (u, e) in units.iter().zip(evidence.iter_mut()) {
+        if u.class == Class::Body && crumbs.iter().any(|k| *k == u.key) {
+            e.repeated = true;
+        }
+    }
 }
 
 /// The post an attribution line closes stands right above it: furniture too.
@@ -672,7 +694,12 @@ fn is_breadcrumb(text: &str) -> bool {
         .filter(|w| matches!(*w, "»" | "›" | ">" | "<" | "«" | "/"))
         .count();
     let home = text.trim_start().starts_with("الرئيسية") || text.trim_start().starts_with("Home");
-    (seps >= 2 || (home && seps >= 1)) && word_count(text) <= 20 && end_of(text) == End::Open
+    // From the home page down, the last crumb is the article's own headline, which may ask or
+    // exclaim.
+    let limit = if home { 30 } else { 20 };
+    (seps >= 2 || (home && seps >= 1))
+        && word_count(text) <= limit
+        && (end_of(text) == End::Open || (home && end_of(text) != End::Stop))
 }
 
 /// A dateline or byline alone: a place and an outlet (or a name) joined by a dash, a slash, a

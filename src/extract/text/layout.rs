@@ -26,6 +26,10 @@ use crate::extract::dates::find_date;
 use crate::extract::markers::TextKeys;
 use crate::extract::RemovedKind;
 
+/// Lines from a body run's first line within which a headline printed twice opens the article.
+const HEADLINE_REACH: usize = 3;
+/// Most words of a caption standing above a headline printed twice.
+const CAPTION_MAX_WORDS: usize = 12;
 /// Most non-prose lines between two prose lines of one body run.
 const MAX_GAP: usize = 3;
 /// Most non-prose lines between a prose line that opens a list with a colon and the next
@@ -377,7 +381,13 @@ fn lead_start(units: &[Unit], ev: &[Evidence], body: Run) -> usize {
     if !punctuated_prose(ev) {
         return dated_headline_at(units, ev, body).unwrap_or(body.start);
     }
-    (body.start..=body.end)
+    // A headline printed twice at the run's head (a short caption may stand above it): the
+    // prose begins under it.
+    let from = (body.start..=body.end.min(body.start + HEADLINE_REACH))
+        .take_while(|&i| ev[i].words <= CAPTION_MAX_WORDS || !ev[i].prose)
+        .find(|&i| ev[i].repeated && !ev[i].prose && headline_candidate(&units[i], &ev[i]))
+        .map_or(body.start, |h| h + 1);
+    (from..=body.end)
         .find(|&i| ev[i].prose && (ev[i].end != End::Open || !headline_sized(&units[i], &ev[i])))
         .unwrap_or(body.start)
 }
