@@ -480,35 +480,37 @@ mod tests {
                 ));
             }
         }
-        for op in StoreOp::ALL {
-            expected.push(format!(
-                "akhbar_site_memory_store_errors_total{{op=\"{}\"}} 0",
-                op.label()
-            ));
-        }
-        for kind in RemovedKind::ALL {
-            expected.push(format!(
-                "akhbar_boilerplate_removed_total{{kind=\"{}\"}} 0",
-                kind.code()
-            ));
-        }
-        for event in ConnectionEvent::ALL {
-            expected.push(format!(
-                "akhbar_nats_events_total{{event=\"{}\"}} 0",
-                event.label()
-            ));
-        }
-        for output in Output::ALL {
-            expected.push(format!(
-                "akhbar_output_duplicates_total{{output=\"{}\"}} 0",
-                output.label()
-            ));
-        }
-        for outcome in StoryOutcome::ALL {
-            expected.push(format!(
-                "akhbar_stories_total{{outcome=\"{}\"}} 0",
-                outcome.label()
-            ));
+        let families: [(&str, &str, Vec<&str>); 5] = [
+            (
+                "akhbar_site_memory_store_errors_total",
+                "op",
+                StoreOp::ALL.iter().map(|v| v.label()).collect(),
+            ),
+            (
+                "akhbar_boilerplate_removed_total",
+                "kind",
+                RemovedKind::ALL.iter().map(|v| v.code()).collect(),
+            ),
+            (
+                "akhbar_nats_events_total",
+                "event",
+                ConnectionEvent::ALL.iter().map(|v| v.label()).collect(),
+            ),
+            (
+                "akhbar_output_duplicates_total",
+                "output",
+                Output::ALL.iter().map(|v| v.label()).collect(),
+            ),
+            (
+                "akhbar_stories_total",
+                "outcome",
+                StoryOutcome::ALL.iter().map(|v| v.label()).collect(),
+            ),
+        ];
+        for (family, label, values) in families {
+            for value in values {
+                expected.push(format!("{family}{{{label}=\"{value}\"}} 0"));
+            }
         }
         expected.push("akhbar_story_lookup_seconds_count 0".to_string());
         expected.push(format!(

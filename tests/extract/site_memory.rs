@@ -5,7 +5,7 @@ use akhbar::extract::normalize::match_key;
 use akhbar::extract::{Article, Extractor, PageMeta};
 use akhbar::sites::{Memory, Params};
 
-use crate::harness::{interleaved, judge_body, portal_page, portals, PortalPage};
+use crate::harness::{interleaved, json_lines, judge_body, portal_page, portals, PortalPage};
 
 /// Pages streamed per portal.
 const PAGES: u64 = 40;
@@ -166,16 +166,7 @@ fn clean_folder(pages: &[PortalPage], url: &str, site_memory: bool) -> Vec<serde
     if site_memory {
         cmd.arg("--site-memory");
     }
-    let out = cmd.args(&files).output().expect("run akhbar clean");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one event per line"))
-        .collect()
+    json_lines(&cmd.args(&files).output().expect("run akhbar clean"))
 }
 
 #[test]

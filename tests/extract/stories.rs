@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use crate::harness;
+use crate::harness::{self, json_lines};
 
 fn akhbar(args: &[&str], files: &[PathBuf]) -> Output {
     Command::new(harness::akhbar_bin())
@@ -31,18 +31,6 @@ fn write_pages(dir: &Path, n: u64, others: u64) -> Vec<PathBuf> {
         files.push(p);
     }
     files
-}
-
-fn json_lines(out: &Output) -> Vec<Value> {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-        .collect()
 }
 
 #[test]

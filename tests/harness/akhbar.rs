@@ -193,6 +193,16 @@ impl Akhbar {
         self.http_get("/readyz").is_some_and(|(s, _)| s == 200)
     }
 
+    /// Waits (up to 30 s, without blocking the async runtime) until `/readyz` answers 200, and
+    /// panics when it never does (the log is printed as the process is dropped).
+    pub async fn when_ready(self) -> Akhbar {
+        assert!(
+            wait_ready(&self, Duration::from_secs(30)).await,
+            "akhbar not ready"
+        );
+        self
+    }
+
     /// Polls `/readyz` until it answers 200 (blocking the thread).
     pub fn wait_ready(&self, timeout: Duration) -> bool {
         poll_until(timeout, || self.is_ready())

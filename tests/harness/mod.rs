@@ -5,6 +5,7 @@
 //! - [`nats`]: a `nats-server -js` per test, in a temp dir, on a random port;
 //! - [`cluster`]: three of them joined in one JetStream cluster;
 //! - [`akhbar`]: `akhbar serve` as a child process (config, signals, metrics, log);
+//! - [`cli`]: the output of akhbar's one-shot commands, read back;
 //! - [`streams`]: JetStream set-up, publishing with retries, reading and tallying the outputs;
 //! - [`pages`]: unique Arabic article pages;
 //! - [`sites`]: three invented portals with their own furniture, for site memory;
@@ -12,6 +13,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod akhbar;
+pub mod cli;
 pub mod cluster;
 pub mod http;
 pub mod nats;
@@ -21,6 +23,7 @@ pub mod sites;
 pub mod streams;
 
 pub use akhbar::*;
+pub use cli::*;
 pub use cluster::*;
 pub use http::*;
 pub use nats::*;

@@ -36,11 +36,25 @@ impl NatsServer {
     /// Starts a server with extra command-line arguments (e.g. `--user`, `--tls…`).
     pub fn start_with(extra: &[&str]) -> NatsServer {
         let store = tempfile::tempdir().expect("temp dir for the JetStream store");
+        Self::spawn_in(store, extra.iter().map(|s| s.to_string()).collect())
+    }
+
+    /// Starts a server reading `conf` (nats-server config text, e.g. `max_payload: 65536`) from
+    /// a file kept beside its store.
+    pub fn start_with_conf(conf: &str) -> NatsServer {
+        let store = tempfile::tempdir().expect("temp dir for the JetStream store");
+        let file = store.path().join("nats.conf");
+        std::fs::write(&file, conf).expect("write nats.conf");
+        let args = vec!["-c".to_string(), file.to_string_lossy().into_owned()];
+        Self::spawn_in(store, args)
+    }
+
+    fn spawn_in(store: tempfile::TempDir, extra_args: Vec<String>) -> NatsServer {
         let mut server = NatsServer {
             child: None,
             port: 0,
             store,
-            extra_args: extra.iter().map(|s| s.to_string()).collect(),
+            extra_args,
         };
         server.spawn();
         server

@@ -1,4 +1,5 @@
-//! Unique Arabic article pages: each page number gives its own text, so its own article id.
+//! Unique Arabic article pages: each page number gives its own text, so its own article id;
+//! copies of one story as portals print it; and bytes that are no text at all.
 
 const WORDS: &[&str] = &[
     "الحكومة",
@@ -51,12 +52,16 @@ pub fn article_text(i: u64) -> String {
     paras.join("\n\n")
 }
 
+/// Text whose paragraphs are separated by blank lines, as one `<p>` element a line.
+pub fn paragraphs_html(text: &str) -> String {
+    text.split("\n\n")
+        .map(|p| format!("<p>{p}</p>\n"))
+        .collect()
+}
+
 /// A unique HTML article page (UTF-8) whose body yields a unique article id.
 pub fn article_html(i: u64) -> String {
-    let body: String = article_text(i)
-        .split("\n\n")
-        .map(|p| format!("<p>{p}</p>\n"))
-        .collect();
+    let body = paragraphs_html(&article_text(i));
     format!(
         "<!DOCTYPE html><html lang=\"ar\" dir=\"rtl\"><head><meta charset=\"utf-8\">\
          <title>خبر رقم {i}</title><meta property=\"og:site_name\" content=\"news.example\"></head>\
@@ -87,6 +92,18 @@ pub fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     e.write_all(data).expect("gzip into memory");
     e.finish().expect("gzip into memory")
+}
+
+/// `n` pseudo-random bytes (xorshift from `seed`): a page that is no text in any charset.
+pub fn noise_bytes(n: usize, mut seed: u64) -> Vec<u8> {
+    (0..n)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 24) as u8
+        })
+        .collect()
 }
 
 /// Sentences of one invented wire report, as portals copy it.
@@ -129,10 +146,7 @@ pub fn story_copy_text(k: u64) -> String {
 
 /// [`story_copy_text`] as an HTML page.
 pub fn story_copy_html(k: u64) -> String {
-    let paras: String = story_copy_text(k)
-        .split("\n\n")
-        .map(|p| format!("<p>{p}</p>\n"))
-        .collect();
+    let paras = paragraphs_html(&story_copy_text(k));
     format!(
         "<!DOCTYPE html><html lang=\"ar\" dir=\"rtl\"><head><meta charset=\"utf-8\">\
          <title>تحذير من أمطار غزيرة</title></head>\

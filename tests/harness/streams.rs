@@ -277,6 +277,11 @@ pub async fn consumer_state(js: &jetstream::Context) -> Option<(u64, usize, usiz
     Some((info.num_pending, info.num_ack_pending, info.num_redelivered))
 }
 
+/// Whether the durable input consumer has nothing pending and nothing waiting for an ack.
+pub async fn consumer_settled(js: &jetstream::Context) -> bool {
+    matches!(consumer_state(js).await, Some((0, 0, _)))
+}
+
 /// The expected URLs of pages `range`.
 pub fn urls(range: std::ops::Range<u64>) -> Vec<String> {
     range.map(page_url).collect()

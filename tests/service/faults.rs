@@ -6,10 +6,12 @@
 use std::time::Duration;
 
 use async_nats::jetstream::{self, stream};
+use tokio::sync::MutexGuard;
 
 use crate::harness::{
-    self, config, consumer_state, create_streams, eventually, publish_pages, report, stream_count,
-    tally, urls, wait_for_outputs, wait_ready, Akhbar, NatsServer, CLEAN_STREAM,
+    self, config, consumer_settled, consumer_state, create_streams, eventually, publish_pages,
+    report, stream_count, tally, urls, wait_for_outputs, wait_ready, Akhbar, NatsServer,
+    CLEAN_STREAM,
 };
 
 /// The fault tests run one at a time: each drives two processes hard on a small machine, and
@@ -18,11 +20,13 @@ pub(crate) static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new
 
 const SETTLE: Duration = Duration::from_secs(180);
 
-async fn jetstream_for(nats: &NatsServer) -> jetstream::Context {
-    let client = harness::connect(&nats.url()).await;
-    let js = jetstream::new(client);
+/// Waits for this test's turn, then starts a server with the three streams.
+async fn serial_server() -> (MutexGuard<'static, ()>, NatsServer, jetstream::Context) {
+    let serial = SERIAL.lock().await;
+    let nats = NatsServer::start();
+    let js = jetstream::new(harness::connect(&nats.url()).await);
     create_streams(&js).await;
-    js
+    (serial, nats, js)
 }
 
 /// Waits (up to [`SETTLE`]) until the output stream holds at least `n` articles.
@@ -61,14 +65,8 @@ fn assert_exact(test: &str, n: u64, t: &harness::Tally, expected: &[String]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nats_killed_and_restarted_while_pages_flow_loses_and_doubles_nothing() {
-    let _serial = SERIAL.lock().await;
-    let mut nats = NatsServer::start();
-    let js = jetstream_for(&nats).await;
-    let akhbar = Akhbar::start(&config(&nats.url(), ""));
-    assert!(
-        wait_ready(&akhbar, Duration::from_secs(30)).await,
-        "akhbar not ready"
-    );
+    let (_serial, mut nats, js) = serial_server().await;
+    let akhbar = Akhbar::start(&config(&nats.url(), "")).when_ready().await;
 
     const N: u64 = 1_500;
     let publisher = {
@@ -88,9 +86,7 @@ async fn nats_killed_and_restarted_while_pages_flow_loses_and_doubles_nothing() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn akhbar_sigkilled_mid_stream_and_restarted_loses_and_doubles_nothing() {
-    let _serial = SERIAL.lock().await;
-    let nats = NatsServer::start();
-    let js = jetstream_for(&nats).await;
+    let (_serial, nats, js) = serial_server().await;
     const N: u64 = 1_500;
     publish_pages(&js, 0..N).await;
     let mut akhbar = Akhbar::start(&config(&nats.url(), ""));
@@ -106,9 +102,7 @@ async fn akhbar_sigkilled_mid_stream_and_restarted_loses_and_doubles_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_replicas_share_the_durable_consumer_and_the_sum_is_exact() {
-    let _serial = SERIAL.lock().await;
-    let nats = NatsServer::start();
-    let js = jetstream_for(&nats).await;
+    let (_serial, nats, js) = serial_server().await;
     let extra = "[processing]\nin_flight = 16\n[input]\nbatch_size = 8\n";
     let a = Akhbar::start(&config(&nats.url(), extra));
     let b = Akhbar::start(&config(&nats.url(), extra));
@@ -210,9 +204,7 @@ async fn downstream_refusing_writes_applies_back_pressure_without_spinning_then_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_during_a_burst_finishes_and_acks_what_is_in_flight() {
-    let _serial = SERIAL.lock().await;
-    let nats = NatsServer::start();
-    let js = jetstream_for(&nats).await;
+    let (_serial, nats, js) = serial_server().await;
     const N: u64 = 1_500;
     publish_pages(&js, 0..N).await;
     let mut akhbar = Akhbar::start(&config(&nats.url(), ""));
@@ -243,9 +235,7 @@ async fn sigterm_during_a_burst_finishes_and_acks_what_is_in_flight() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_whose_article_cannot_be_published_are_dead_lettered_after_max_deliveries() {
-    let _serial = SERIAL.lock().await;
-    let nats = NatsServer::start();
-    let js = jetstream_for(&nats).await;
+    let (_serial, nats, js) = serial_server().await;
     const N: u64 = 30;
     publish_pages(&js, 0..N).await;
     let extra = "[output]\nsubject_template = \"nowhere.{site}\"\n[input]\nmax_deliveries = 3\nnak_backoff_ms = [100]\n";
@@ -270,10 +260,7 @@ async fn pages_whose_article_cannot_be_published_are_dead_lettered_after_max_del
         "only max_deliveries dead letters: {:?}",
         t.dlq
     );
-    let all_acked = eventually(Duration::from_secs(30), || async {
-        matches!(consumer_state(&js).await, Some((0, 0, _)))
-    })
-    .await;
+    let all_acked = eventually(Duration::from_secs(30), || consumer_settled(&js)).await;
     assert!(
         all_acked,
         "pages left unacked after dead-lettering: {:?}",

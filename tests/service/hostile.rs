@@ -7,7 +7,10 @@ use std::time::Duration;
 use akhbar::service::config::FetchConfig;
 use akhbar::service::fetch::{client, fetch};
 
-use crate::harness::{self, HttpServer};
+use async_nats::jetstream;
+use bytes::Bytes;
+
+use crate::harness::{self, Akhbar, HttpServer, NatsServer, OutMsg};
 
 fn fetch_cfg(allow: &[&str]) -> FetchConfig {
     FetchConfig {
@@ -47,6 +50,16 @@ async fn allowlisted_host_is_fetched_through_redirects_with_its_content_type() {
     assert_eq!(page.bytes, harness::article_html(7).as_bytes());
 }
 
+/// Fetches each of `paths` from a fresh misbehaving server, with `localhost` allowlisted, and
+/// asserts that the fetch ends with `code`.
+async fn assert_fetch_code(paths: &[&str], code: &str) {
+    let server = HttpServer::start();
+    let cfg = fetch_cfg(&["localhost"]);
+    for path in paths {
+        assert_eq!(fetch_code(&cfg, &server.url(path)).await, code, "{path}");
+    }
+}
+
 #[tokio::test]
 async fn allowlisted_cidr_admits_a_loopback_literal() {
     let server = HttpServer::start();
@@ -57,54 +70,22 @@ async fn allowlisted_cidr_admits_a_loopback_literal() {
 
 #[tokio::test]
 async fn a_hanging_server_is_a_fetch_timeout() {
-    let server = HttpServer::start();
-    let cfg = fetch_cfg(&["localhost"]);
-    assert_eq!(
-        fetch_code(&cfg, &server.url("/slow")).await,
-        "fetch_timeout"
-    );
+    assert_fetch_code(&["/slow"], "fetch_timeout").await;
 }
 
 #[tokio::test]
 async fn a_server_error_is_a_fetch_status() {
-    let server = HttpServer::start();
-    let cfg = fetch_cfg(&["localhost"]);
-    assert_eq!(
-        fetch_code(&cfg, &server.url("/status/500")).await,
-        "fetch_status"
-    );
-    assert_eq!(
-        fetch_code(&cfg, &server.url("/status/404")).await,
-        "fetch_status"
-    );
+    assert_fetch_code(&["/status/500", "/status/404"], "fetch_status").await;
 }
 
 #[tokio::test]
 async fn a_redirect_loop_is_fetch_redirects() {
-    let server = HttpServer::start();
-    let cfg = fetch_cfg(&["localhost"]);
-    assert_eq!(
-        fetch_code(&cfg, &server.url("/loop")).await,
-        "fetch_redirects"
-    );
-    assert_eq!(
-        fetch_code(&cfg, &server.url("/redirect/9/1")).await,
-        "fetch_redirects"
-    );
+    assert_fetch_code(&["/loop", "/redirect/9/1"], "fetch_redirects").await;
 }
 
 #[tokio::test]
 async fn a_body_streaming_past_the_cap_is_fetch_too_large() {
-    let server = HttpServer::start();
-    let cfg = fetch_cfg(&["localhost"]);
-    assert_eq!(
-        fetch_code(&cfg, &server.url("/huge")).await,
-        "fetch_too_large"
-    );
-    assert_eq!(
-        fetch_code(&cfg, &server.url("/huge-declared")).await,
-        "fetch_too_large"
-    );
+    assert_fetch_code(&["/huge", "/huge-declared"], "fetch_too_large").await;
 }
 
 #[tokio::test]
@@ -113,16 +94,12 @@ async fn loopback_is_forbidden_unless_allowlisted_also_on_a_redirect_hop() {
     let none = fetch_cfg(&[]);
     let by_name = fetch_cfg(&["localhost"]);
     let literal = format!("http://127.0.0.1:{}/article/1", server.port);
-    assert_eq!(fetch_code(&none, &literal).await, "fetch_forbidden");
-    assert_eq!(
-        fetch_code(&none, &server.url("/article/1")).await,
-        "fetch_forbidden"
-    );
-    assert_eq!(fetch_code(&by_name, &literal).await, "fetch_forbidden");
-    assert_eq!(
-        fetch_code(&by_name, &server.url("/to-literal/1")).await,
-        "fetch_forbidden"
-    );
+    let mut cases = vec![
+        (&none, literal.clone()),
+        (&none, server.url("/article/1")),
+        (&by_name, literal),
+        (&by_name, server.url("/to-literal/1")),
+    ];
     for url in [
         "file:///etc/passwd",
         "ftp://localhost/x",
@@ -131,7 +108,15 @@ async fn loopback_is_forbidden_unless_allowlisted_also_on_a_redirect_hop() {
         "http://[::ffff:127.0.0.1]:9/",
         "http://0.0.0.0:9/",
     ] {
-        assert_eq!(fetch_code(&by_name, url).await, "fetch_forbidden", "{url}");
+        cases.push((&by_name, url.to_string()));
+    }
+    for (cfg, url) in cases {
+        assert_eq!(
+            fetch_code(cfg, &url).await,
+            "fetch_forbidden",
+            "{url} with allow = {:?}",
+            cfg.allow
+        );
     }
 }
 
@@ -150,17 +135,6 @@ struct Case {
     headers: Vec<(&'static str, String)>,
     payload: Vec<u8>,
     accept: &'static [&'static str],
-}
-
-fn xorshift_bytes(n: usize, mut seed: u64) -> Vec<u8> {
-    (0..n)
-        .map(|_| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed >> 24) as u8
-        })
-        .collect()
 }
 
 fn windows_1256(text: &str) -> Vec<u8> {
@@ -229,7 +203,7 @@ fn hostile_corpus(http: &HttpServer) -> Vec<Case> {
         Case {
             name: "random_binary",
             headers: vec![("Akhbar-Url", url("random_binary"))],
-            payload: xorshift_bytes(64 * 1024, 0x9e37_79b9_7f4a_7c15),
+            payload: harness::noise_bytes(64 * 1024, 0x9e37_79b9_7f4a_7c15),
             accept: &["binary", "undecodable"],
         },
         Case {
@@ -344,19 +318,63 @@ fn hostile_corpus(http: &HttpServer) -> Vec<Case> {
     ]
 }
 
+/// Config for a page that fails: three deliveries, 100 ms apart, then a dead letter.
+const FEW_DELIVERIES: &str = "[input]\nmax_deliveries = 3\nnak_backoff_ms = [100]\n";
+
+/// `akhbar serve` on `nats` (the tests' config with `extra` over it) with the three streams
+/// created, once ready.
+async fn serve_on(nats: &NatsServer, extra: &str) -> (jetstream::Context, Akhbar) {
+    let js = jetstream::new(harness::connect(&nats.url()).await);
+    harness::create_streams(&js).await;
+    let akhbar = Akhbar::start(&harness::config(&nats.url(), extra))
+        .when_ready()
+        .await;
+    (js, akhbar)
+}
+
+/// Publishes one hostile message to `news.raw.hostile.NAME`, with `NAME` as its message id.
+async fn publish_hostile(
+    js: &jetstream::Context,
+    name: &str,
+    headers: &[(&str, &str)],
+    payload: Bytes,
+) {
+    let mut h = async_nats::HeaderMap::new();
+    for (k, v) in headers {
+        h.insert(*k, *v);
+    }
+    harness::publish_retrying(
+        js,
+        &format!("news.raw.hostile.{name}"),
+        h,
+        payload,
+        name,
+        Duration::from_secs(30),
+    )
+    .await;
+}
+
+/// Asserts that a dead letter gives `reason` and came from the page's first delivery.
+fn assert_first_delivery_letter(letter: &OutMsg, reason: &str) {
+    let h = &letter.headers;
+    assert_eq!(
+        h.get("Akhbar-Reason").map(String::as_str),
+        Some(reason),
+        "{h:?}"
+    );
+    assert_eq!(
+        h.get("Akhbar-Deliveries").map(String::as_str),
+        Some("1"),
+        "{h:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_pages_each_end_with_their_own_outcome_and_the_worker_keeps_going() {
-    use async_nats::jetstream;
     use std::collections::BTreeMap;
 
-    let conf_dir = tempfile::tempdir().unwrap();
-    let nats_conf = conf_dir.path().join("nats.conf");
-    std::fs::write(&nats_conf, "max_payload: 16777216\n").unwrap();
-    let nats = harness::NatsServer::start_with(&["-c", nats_conf.to_str().unwrap()]);
+    let nats = NatsServer::start_with_conf("max_payload: 16777216\n");
     let http = HttpServer::start();
-    let client = harness::connect(&nats.url()).await;
-    let js = jetstream::new(client);
-    harness::create_streams(&js).await;
     let extra = r#"
 [processing]
 max_page_bytes = 12582912
@@ -367,28 +385,14 @@ max_bytes = 1048576
 max_redirects = 3
 allow = ["localhost"]
 "#;
-    let mut akhbar = harness::Akhbar::start(&harness::config(&nats.url(), extra));
-    assert!(
-        harness::wait_ready(&akhbar, Duration::from_secs(30)).await,
-        "akhbar not ready"
-    );
+    let (js, mut akhbar) = serve_on(&nats, extra).await;
     let rss_idle = akhbar.peak_rss_kib().unwrap_or(0);
 
     let corpus = hostile_corpus(&http);
     for case in &corpus {
-        let mut h = async_nats::HeaderMap::new();
-        for (k, v) in &case.headers {
-            h.insert(*k, v.as_str());
-        }
-        harness::publish_retrying(
-            &js,
-            &format!("news.raw.hostile.{}", case.name),
-            h,
-            bytes::Bytes::from(case.payload.clone()),
-            case.name,
-            Duration::from_secs(30),
-        )
-        .await;
+        let headers: Vec<(&str, &str)> =
+            case.headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        publish_hostile(&js, case.name, &headers, case.payload.clone().into()).await;
     }
     const TRAILING: u64 = 20;
     harness::publish_pages(&js, 0..TRAILING).await;
@@ -461,31 +465,18 @@ allow = ["localhost"]
 /// original payload plus the dead-letter headers) is over it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_whose_dead_letter_exceeds_max_payload_still_leaves_a_trace_and_is_acked() {
-    let nats = harness::NatsServer::start();
-    let js = async_nats::jetstream::new(harness::connect(&nats.url()).await);
-    harness::create_streams(&js).await;
-    let extra = "[input]\nmax_deliveries = 3\nnak_backoff_ms = [100]\n";
-    let akhbar = harness::Akhbar::start(&harness::config(&nats.url(), extra));
-    assert!(
-        harness::wait_ready(&akhbar, Duration::from_secs(30)).await,
-        "akhbar not ready"
-    );
-    let mut h = async_nats::HeaderMap::new();
-    h.insert("Akhbar-Url", "https://hostile.example/near_max_payload");
-    let payload = xorshift_bytes(1024 * 1024 - 120, 7);
-    harness::publish_retrying(
+    let nats = NatsServer::start();
+    let (js, akhbar) = serve_on(&nats, FEW_DELIVERIES).await;
+    let payload = harness::noise_bytes(1024 * 1024 - 120, 7);
+    publish_hostile(
         &js,
-        "news.raw.hostile.near_max_payload",
-        h,
-        payload.into(),
         "near_max_payload",
-        Duration::from_secs(30),
+        &[("Akhbar-Url", "https://hostile.example/near_max_payload")],
+        payload.into(),
     )
     .await;
-    let settled = harness::eventually(Duration::from_secs(30), || async {
-        matches!(harness::consumer_state(&js).await, Some((0, 0, _)))
-    })
-    .await;
+    let settled =
+        harness::eventually(Duration::from_secs(30), || harness::consumer_settled(&js)).await;
     let dead = harness::stream_count(&js, harness::DLQ_STREAM).await;
     let errors = akhbar.metric("akhbar_publish_errors_total").unwrap_or(0.0);
     eprintln!("dead letters={dead} publish_errors={errors} settled={settled}");
@@ -533,22 +524,10 @@ async fn a_page_whose_dead_letter_exceeds_max_payload_still_leaves_a_trace_and_i
 /// with reason `too_large_event` at once and acked, not retried until `max_deliveries`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_article_event_over_max_payload_is_dead_lettered_as_too_large_event() {
-    let nats = harness::NatsServer::start();
-    let js = async_nats::jetstream::new(harness::connect(&nats.url()).await);
-    harness::create_streams(&js).await;
-    let extra = "[input]\nmax_deliveries = 3\nnak_backoff_ms = [100]\n";
-    let akhbar = harness::Akhbar::start(&harness::config(&nats.url(), extra));
-    assert!(
-        harness::wait_ready(&akhbar, Duration::from_secs(30)).await,
-        "akhbar not ready"
-    );
+    let nats = NatsServer::start();
+    let (js, akhbar) = serve_on(&nats, FEW_DELIVERIES).await;
     let body: String = (0..1500u64)
-        .flat_map(|i| {
-            harness::article_text(i)
-                .split("\n\n")
-                .map(|p| format!("<p>{p}</p>\n"))
-                .collect::<Vec<_>>()
-        })
+        .map(|i| harness::paragraphs_html(&harness::article_text(i)))
         .collect();
     let html = format!(
         "<!DOCTYPE html><html lang=\"ar\"><head><meta charset=\"utf-8\"><title>ملف طويل</title>\
@@ -557,21 +536,19 @@ async fn an_article_event_over_max_payload_is_dead_lettered_as_too_large_event()
     assert!(html.len() > 1024 * 1024, "{}", html.len());
     let payload = harness::gzip(html.as_bytes());
     assert!(payload.len() < 512 * 1024, "{}", payload.len());
-    let mut h = async_nats::HeaderMap::new();
-    h.insert("Akhbar-Url", "https://hostile.example/too_large_event");
-    h.insert("Content-Type", "text/html; charset=utf-8");
-    harness::publish_retrying(
+    publish_hostile(
         &js,
-        "news.raw.hostile.too_large_event",
-        h,
-        payload.clone().into(),
         "too_large_event",
-        Duration::from_secs(30),
+        &[
+            ("Akhbar-Url", "https://hostile.example/too_large_event"),
+            ("Content-Type", "text/html; charset=utf-8"),
+        ],
+        payload.clone().into(),
     )
     .await;
     let settled = harness::eventually(Duration::from_secs(60), || async {
         harness::stream_count(&js, harness::DLQ_STREAM).await == 1
-            && matches!(harness::consumer_state(&js).await, Some((0, 0, _)))
+            && harness::consumer_settled(&js).await
     })
     .await;
     assert!(
@@ -581,13 +558,7 @@ async fn an_article_event_over_max_payload_is_dead_lettered_as_too_large_event()
         akhbar.log_text()
     );
     let letters = harness::read_all(&js, harness::DLQ_STREAM).await;
-    let h = &letters[0].headers;
-    assert_eq!(
-        h.get("Akhbar-Reason").map(String::as_str),
-        Some("too_large_event"),
-        "{h:?}"
-    );
-    assert_eq!(h.get("Akhbar-Deliveries").map(String::as_str), Some("1"));
+    assert_first_delivery_letter(&letters[0], "too_large_event");
     assert_eq!(letters[0].payload.as_ref(), payload.as_slice());
     assert_eq!(harness::stream_count(&js, harness::CLEAN_STREAM).await, 0);
     assert_eq!(akhbar.metric("akhbar_publish_errors_total"), Some(0.0));
@@ -601,10 +572,8 @@ async fn an_article_event_over_max_payload_is_dead_lettered_as_too_large_event()
 /// is kept by "in progress" acks: it is delivered once, not redelivered to another worker.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_slower_than_ack_wait_is_kept_in_progress_and_delivered_once() {
-    let nats = harness::NatsServer::start();
+    let nats = NatsServer::start();
     let http = HttpServer::start();
-    let js = async_nats::jetstream::new(harness::connect(&nats.url()).await);
-    harness::create_streams(&js).await;
     let extra = r#"
 [input]
 ack_wait_secs = 2
@@ -612,38 +581,19 @@ ack_wait_secs = 2
 timeout_ms = 6000
 allow = ["localhost"]
 "#;
-    let akhbar = harness::Akhbar::start(&harness::config(&nats.url(), extra));
-    assert!(
-        harness::wait_ready(&akhbar, Duration::from_secs(30)).await,
-        "akhbar not ready"
-    );
-    let mut h = async_nats::HeaderMap::new();
-    h.insert("Akhbar-Url", http.url("/slow").as_str());
-    harness::publish_retrying(
-        &js,
-        "news.raw.hostile.slow",
-        h,
-        bytes::Bytes::new(),
-        "slow",
-        Duration::from_secs(30),
-    )
-    .await;
+    let (js, akhbar) = serve_on(&nats, extra).await;
+    let slow = http.url("/slow");
+    publish_hostile(&js, "slow", &[("Akhbar-Url", &slow)], Bytes::new()).await;
     let settled = harness::eventually(Duration::from_secs(30), || async {
         harness::stream_count(&js, harness::DLQ_STREAM).await >= 1
-            && matches!(harness::consumer_state(&js).await, Some((0, 0, _)))
+            && harness::consumer_settled(&js).await
     })
     .await;
     let state = harness::consumer_state(&js).await;
     assert!(settled, "{state:?}\n{}", akhbar.log_text());
     let letters = harness::read_all(&js, harness::DLQ_STREAM).await;
     assert_eq!(letters.len(), 1);
-    let h = &letters[0].headers;
-    assert_eq!(
-        h.get("Akhbar-Reason").map(String::as_str),
-        Some("fetch_timeout"),
-        "{h:?}"
-    );
-    assert_eq!(h.get("Akhbar-Deliveries").map(String::as_str), Some("1"));
+    assert_first_delivery_letter(&letters[0], "fetch_timeout");
     assert_eq!(akhbar.metric("akhbar_redeliveries_total"), Some(0.0));
     assert_eq!(akhbar.metric("akhbar_pages_received_total"), Some(1.0));
     assert!(matches!(state, Some((0, 0, 0))), "{state:?}");

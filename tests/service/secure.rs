@@ -62,11 +62,46 @@ fn make_pki(dir: &Path) -> Pki {
     }
 }
 
-async fn connect(opts: async_nats::ConnectOptions, url: &str) -> jetstream::Context {
+/// A server on TLS with the certificate of `pki`; its `tls://localhost:PORT` URL.
+fn tls_server(pki: &Pki) -> (NatsServer, String) {
+    let nats = NatsServer::start_with(&[
+        "--tls",
+        "--tlscert",
+        pki.cert.to_str().unwrap(),
+        "--tlskey",
+        pki.key.to_str().unwrap(),
+    ]);
+    let url = format!("tls://localhost:{}", nats.port);
+    (nats, url)
+}
+
+/// Creates the three streams through a test client connected with `opts`, then starts
+/// `akhbar serve` on `url` (the tests' config with `extra` over it, `env` set) and waits until
+/// it is ready.
+async fn serve(
+    opts: async_nats::ConnectOptions,
+    url: &str,
+    extra: &str,
+    env: &[(&str, &str)],
+) -> (jetstream::Context, Akhbar) {
     let client = opts.connect(url).await.expect("test client connects");
     let js = jetstream::new(client);
     create_streams(&js).await;
-    js
+    let akhbar = Akhbar::start_with_env(&config(url, extra), env)
+        .when_ready()
+        .await;
+    (js, akhbar)
+}
+
+/// Waits for an akhbar that should refuse its server to exit; whether it exited with a failure
+/// or at least is not ready, and its log.
+async fn refused(akhbar: &mut Akhbar) -> (bool, String) {
+    let exited = akhbar.wait_exit(Duration::from_secs(20));
+    let log = akhbar.log_text();
+    eprintln!("exit: {exited:?}\n{log}");
+    let refused =
+        exited.is_some_and(|s| !s.success()) || !wait_ready(akhbar, Duration::from_secs(1)).await;
+    (refused, log)
 }
 
 /// Publishes a few pages and waits until they all come out as articles.
@@ -102,17 +137,13 @@ fn config_check(path: &Path, env: &[(&str, &str)]) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn user_and_password_server_is_used_and_the_password_never_printed() {
     let nats = NatsServer::start_with(&["--user", "akhbar", "--pass", PASSWORD]);
-    let js = connect(
+    let (js, akhbar) = serve(
         async_nats::ConnectOptions::with_user_and_password("akhbar".into(), PASSWORD.into()),
         &nats.url(),
+        &format!("[nats]\nuser = \"akhbar\"\npassword = \"{PASSWORD}\"\n"),
+        &[("RUST_LOG", "trace")],
     )
     .await;
-    let extra = format!("[nats]\nuser = \"akhbar\"\npassword = \"{PASSWORD}\"\n");
-    let akhbar = Akhbar::start_with_env(&config(&nats.url(), &extra), &[("RUST_LOG", "trace")]);
-    assert!(
-        wait_ready(&akhbar, Duration::from_secs(30)).await,
-        "akhbar not ready"
-    );
     assert!(
         pages_flow(&js, 10).await,
         "pages did not flow with user/password"
@@ -137,13 +168,8 @@ async fn a_wrong_password_is_refused_clearly_without_printing_it() {
     let nats = NatsServer::start_with(&["--user", "akhbar", "--pass", PASSWORD]);
     let extra = "[nats]\nuser = \"akhbar\"\npassword = \"wrong-pw-also-secret\"\nretry_on_initial_connect = false\n";
     let mut akhbar = Akhbar::start_with_env(&config(&nats.url(), extra), &[("RUST_LOG", "trace")]);
-    let exited = akhbar.wait_exit(Duration::from_secs(20));
-    let log = akhbar.log_text();
-    eprintln!("exit: {exited:?}\n{log}");
-    assert!(
-        exited.is_some_and(|s| !s.success()) || !wait_ready(&akhbar, Duration::from_secs(1)).await,
-        "akhbar became ready with a wrong password"
-    );
+    let (refused, log) = refused(&mut akhbar).await;
+    assert!(refused, "akhbar became ready with a wrong password");
     assert!(
         log.to_lowercase().contains("authoriz") || log.to_lowercase().contains("auth"),
         "the refusal does not say it is about authorization:\n{log}"
@@ -157,17 +183,13 @@ async fn a_wrong_password_is_refused_clearly_without_printing_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn token_server_is_used_and_the_token_never_printed() {
     let nats = NatsServer::start_with(&["--auth", TOKEN]);
-    let js = connect(
+    let (js, akhbar) = serve(
         async_nats::ConnectOptions::with_token(TOKEN.into()),
         &nats.url(),
+        &format!("[nats]\ntoken = \"{TOKEN}\"\n"),
+        &[("RUST_LOG", "trace")],
     )
     .await;
-    let extra = format!("[nats]\ntoken = \"{TOKEN}\"\n");
-    let akhbar = Akhbar::start_with_env(&config(&nats.url(), &extra), &[("RUST_LOG", "trace")]);
-    assert!(
-        wait_ready(&akhbar, Duration::from_secs(30)).await,
-        "akhbar not ready"
-    );
     assert!(pages_flow(&js, 10).await, "pages did not flow with a token");
     assert_no_secret("akhbar config check", &config_check(&akhbar.config, &[]));
     assert_no_secret("akhbar log", &akhbar.log_text());
@@ -177,30 +199,19 @@ async fn token_server_is_used_and_the_token_never_printed() {
 async fn tls_server_signed_by_the_configured_ca_is_used() {
     let dir = tempfile::tempdir().unwrap();
     let pki = make_pki(dir.path());
-    let nats = NatsServer::start_with(&[
-        "--tls",
-        "--tlscert",
-        pki.cert.to_str().unwrap(),
-        "--tlskey",
-        pki.key.to_str().unwrap(),
-    ]);
-    let url = format!("tls://localhost:{}", nats.port);
-    let js = connect(
+    let (_nats, url) = tls_server(&pki);
+    let (js, _akhbar) = serve(
         async_nats::ConnectOptions::new()
             .require_tls(true)
             .add_root_certificates(pki.ca.clone()),
         &url,
+        &format!(
+            "[nats]\ntls_required = true\ntls_ca = \"{}\"\n",
+            pki.ca.display()
+        ),
+        &[],
     )
     .await;
-    let extra = format!(
-        "[nats]\ntls_required = true\ntls_ca = \"{}\"\n",
-        pki.ca.display()
-    );
-    let akhbar = Akhbar::start(&config(&url, &extra));
-    assert!(
-        wait_ready(&akhbar, Duration::from_secs(30)).await,
-        "akhbar not ready over TLS"
-    );
     assert!(pages_flow(&js, 10).await, "pages did not flow over TLS");
 }
 
@@ -209,24 +220,15 @@ async fn tls_server_signed_by_another_ca_is_refused_with_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let pki = make_pki(dir.path());
     let (wrong_ca, _) = make_ca(dir.path(), "wrong");
-    let nats = NatsServer::start_with(&[
-        "--tls",
-        "--tlscert",
-        pki.cert.to_str().unwrap(),
-        "--tlskey",
-        pki.key.to_str().unwrap(),
-    ]);
-    let url = format!("tls://localhost:{}", nats.port);
+    let (_nats, url) = tls_server(&pki);
     let extra = format!(
         "[nats]\ntls_required = true\ntls_ca = \"{}\"\nretry_on_initial_connect = false\n",
         wrong_ca.display()
     );
     let mut akhbar = Akhbar::start(&config(&url, &extra));
-    let exited = akhbar.wait_exit(Duration::from_secs(20));
-    let log = akhbar.log_text();
-    eprintln!("exit: {exited:?}\n{log}");
+    let (refused, log) = refused(&mut akhbar).await;
     assert!(
-        exited.is_some_and(|s| !s.success()) || !wait_ready(&akhbar, Duration::from_secs(1)).await,
+        refused,
         "akhbar accepted a server certificate from an unknown CA"
     );
     let lower = log.to_lowercase();

@@ -30,21 +30,26 @@ fn start(nats_url: &str) -> Akhbar {
     service
 }
 
+/// Publishes page `n` of portal `p` to `news.raw.portals`.
+async fn publish_portal_page(js: &jetstream::Context, p: usize, n: u64) {
+    let page = portal_page(p, n);
+    publish_retrying(
+        js,
+        "news.raw.portals",
+        page_headers(&page.url, page.content_type),
+        Bytes::from(page.bytes),
+        &format!("portal-{p}-{n}"),
+        Duration::from_secs(30),
+    )
+    .await;
+}
+
 /// Publishes each page and waits for its article event before the next one: the stream as
 /// a portal's pages arrive over time.
 async fn stream_paced(js: &jetstream::Context, order: &[(usize, u64)]) {
     let mut expected = stream_count(js, CLEAN_STREAM).await;
     for &(p, n) in order {
-        let page = portal_page(p, n);
-        publish_retrying(
-            js,
-            "news.raw.portals",
-            page_headers(&page.url, page.content_type),
-            Bytes::from(page.bytes.clone()),
-            &format!("portal-{p}-{n}"),
-            Duration::from_secs(30),
-        )
-        .await;
+        publish_portal_page(js, p, n).await;
         expected += 1;
         let deadline = Instant::now() + Duration::from_secs(30);
         while stream_count(js, CLEAN_STREAM).await < expected {
@@ -227,16 +232,7 @@ async fn two_replicas_taking_a_burst_at_once_agree_on_every_portal() {
     let js = jetstream::new(harness::connect(&nats.url()).await);
     let order = interleaved(PAGES);
     for &(p, n) in &order {
-        let page = portal_page(p, n);
-        publish_retrying(
-            &js,
-            "news.raw.portals",
-            page_headers(&page.url, page.content_type),
-            Bytes::from(page.bytes.clone()),
-            &format!("portal-{p}-{n}"),
-            Duration::from_secs(30),
-        )
-        .await;
+        publish_portal_page(&js, p, n).await;
     }
     let deadline = Instant::now() + Duration::from_secs(120);
     while stream_count(&js, CLEAN_STREAM).await < order.len() as u64 {

@@ -2,6 +2,7 @@
 //! stream (count, subjects, headers, payloads) and what tail prints.
 
 use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use async_nats::jetstream;
@@ -19,6 +20,14 @@ fn akhbar_cmd(args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .output()
         .expect("akhbar runs")
+}
+
+/// Runs `akhbar publish --server URL ARGS… FOLDER`.
+fn publish(url: &str, args: &[&str], folder: &Path) -> Output {
+    let mut all = vec!["publish", "--server", url];
+    all.extend_from_slice(args);
+    all.push(folder.to_str().expect("a UTF-8 temp path"));
+    akhbar_cmd(&all)
 }
 
 /// A folder of four publishable pages (one nested, one gzipped) and one file publish skips.
@@ -50,13 +59,7 @@ fn page_folder() -> tempfile::TempDir {
 async fn publish_lands_each_page_file_once_with_url_type_and_fetch_time_headers() {
     let nats = NatsServer::start();
     let dir = page_folder();
-    let out = akhbar_cmd(&[
-        "publish",
-        "--server",
-        &nats.url(),
-        "--create-stream",
-        dir.path().to_str().unwrap(),
-    ]);
+    let out = publish(&nats.url(), &["--create-stream"], dir.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -145,19 +148,19 @@ async fn publish_lands_each_page_file_once_with_url_type_and_fetch_time_headers(
 async fn publish_with_url_prefix_and_subject_uses_them_for_every_page() {
     let nats = NatsServer::start();
     let dir = page_folder();
-    let out = akhbar_cmd(&[
-        "publish",
-        "--server",
+    let out = publish(
         &nats.url(),
-        "--create-stream",
-        "--stream",
-        "PAGES",
-        "--subject",
-        "crawl.pages",
-        "--url-prefix",
-        "https://mirror.example/pages/",
-        dir.path().join("nested").to_str().unwrap(),
-    ]);
+        &[
+            "--create-stream",
+            "--stream",
+            "PAGES",
+            "--subject",
+            "crawl.pages",
+            "--url-prefix",
+            "https://mirror.example/pages/",
+        ],
+        &dir.path().join("nested"),
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -181,12 +184,7 @@ async fn publish_with_url_prefix_and_subject_uses_them_for_every_page() {
 fn publish_without_a_stream_says_how_to_get_one_and_fails() {
     let nats = NatsServer::start();
     let dir = page_folder();
-    let out = akhbar_cmd(&[
-        "publish",
-        "--server",
-        &nats.url(),
-        dir.path().to_str().unwrap(),
-    ]);
+    let out = publish(&nats.url(), &[], dir.path());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(
@@ -201,7 +199,7 @@ fn publish_to_an_unreachable_server_fails_with_the_address() {
     let closed = harness::closed_port();
     let url = format!("nats://127.0.0.1:{}", closed.port);
     let dir = page_folder();
-    let out = akhbar_cmd(&["publish", "--server", &url, dir.path().to_str().unwrap()]);
+    let out = publish(&url, &[], dir.path());
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains(&url));
 }
@@ -364,14 +362,11 @@ fn pages_sent_by_publish_come_out_of_the_service_and_tail_prints_their_events() 
     std::fs::write(dir.path().join("empty.html"), "").unwrap();
 
     let (child, stderr) = start_tail(&["--server", &nats.url(), "--count", "2", "--timeout", "60"]);
-    let out = akhbar_cmd(&[
-        "publish",
-        "--server",
+    let out = publish(
         &nats.url(),
-        "--url-prefix",
-        "https://news.example/a",
-        dir.path().to_str().unwrap(),
-    ]);
+        &["--url-prefix", "https://news.example/a"],
+        dir.path(),
+    );
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("3 acked, 0 failed"),
         "{}",
@@ -408,36 +403,21 @@ fn pages_sent_by_publish_come_out_of_the_service_and_tail_prints_their_events() 
 /// bytes inflate to the file), while a page that does not fit even gzipped fails by name.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn publish_gzips_a_page_over_max_payload_and_refuses_one_that_still_does_not_fit() {
-    let conf = tempfile::tempdir().unwrap();
-    let conf_file = conf.path().join("nats.conf");
-    std::fs::write(&conf_file, "max_payload: 65536\n").unwrap();
-    let nats = NatsServer::start_with(&["-c", conf_file.to_str().unwrap()]);
+    let nats = NatsServer::start_with_conf("max_payload: 65536\n");
     let dir = tempfile::tempdir().unwrap();
     let big = "<p>خبر طويل يتكرر كثيرا في هذه الصفحة</p>\n"
         .repeat(4000)
         .into_bytes();
     assert!(big.len() > 200_000);
     std::fs::write(dir.path().join("big.html"), &big).unwrap();
-    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-    let noise: Vec<u8> = (0..200_000)
-        .map(|_| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed >> 24) as u8
-        })
-        .collect();
+    let noise = harness::noise_bytes(200_000, 0x9e37_79b9_7f4a_7c15);
     std::fs::write(dir.path().join("noise.html"), &noise).unwrap();
 
-    let out = akhbar_cmd(&[
-        "publish",
-        "--server",
+    let out = publish(
         &nats.url(),
-        "--create-stream",
-        "--subject",
-        "news.raw.big",
-        dir.path().to_str().unwrap(),
-    ]);
+        &["--create-stream", "--subject", "news.raw.big"],
+        dir.path(),
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
