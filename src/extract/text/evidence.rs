@@ -237,7 +237,7 @@ fn mark_crumbed_headlines(units: &[Unit], evidence: &mut [Evidence]) {
         return;
     }
     for (u, e) in units.iter().zip(evidence.iter_mut()) {
-        if u.class == Class::Body && crumbs.iter().any(|k| *k == u.key) {
+        if u.class == Class::Body && crumbs.contains(&u.key) {
             e.repeated = true;
         }
     }
