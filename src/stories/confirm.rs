@@ -1,25 +1,40 @@
-//! Confirming a candidate: how much of the shorter body the longer one holds, and whether the
-//! two state different facts.
+//! Confirming a candidate: how much of the shorter body the longer one holds, whether the two
+//! open the same way, and whether they state different facts.
 //!
 //! Copies are often cut at different points (aggregators keep the start; a capture keeps a
 //! prefix), get a lead added or a paragraph dropped, so the measure is containment, not
 //! Jaccard: the share of the shorter body's words that sit in a word trigram the longer body
-//! also has. Announcements written from one template on different days share nearly all their
-//! words; what differs is the facts, so a pair is refused when its years or its weekdays (each
-//! a set) have nothing in common, or when the values written in the same place (same word
-//! before or after: numbers, years, weekdays, months) differ more often than they agree.
-//! Months are not compared as sets: background sentences (`منذ يوليو 1999`) name other months
-//! in faithful copies.
+//! also has.
+//!
+//! Containment alone also joins two reports that quote the same long statement, each after a
+//! lead of its own. A copy keeps the lead of what it copies (it may add one of its own above
+//! it), so more than half of the opening words of one of the two bodies must sit in trigrams the
+//! other has.
+//!
+//! Announcements written from one template on different days share nearly all their words;
+//! what differs is the facts, so a pair is refused when its years have nothing in common, when
+//! each names a weekday the other does not (a copy may add `اليوم الثلاثاء` or drop it, not
+//! change it), or when the values written in the same place (same word before or after:
+//! numbers, years, weekdays, months) differ more often than they agree. Months are not compared
+//! as sets: background sentences (`منذ يوليو 1999`) name other months in faithful copies.
 
 use std::collections::{HashMap, HashSet};
 
 use super::tokens::{kind, Kind, Token};
 
+/// Opening words of a body compared for the lead: about the first sentence of a report.
+pub const LEAD_TOKENS: usize = 20;
+
+/// Share of one body's opening that the other must hold (strictly more than this).
+pub const LEAD_SHARE: f64 = 0.5;
+
 /// Why two bodies are not one story although their words are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Conflict {
-    /// Both name values of this kind (years, weekdays), and none in common.
+    /// Both name values of this kind (years), and none in common.
     Disjoint(Kind),
+    /// Each names a weekday the other does not.
+    Weekdays,
     /// Numbers in the same place differ more often than they agree.
     Numbers,
 }
@@ -29,6 +44,9 @@ pub enum Conflict {
 pub struct Comparison {
     /// Share (0–1) of the shorter body's tokens inside a trigram the other body also has.
     pub similarity: f64,
+    /// The larger of the two shares (0–1) of a body's first [`LEAD_TOKENS`] tokens inside a
+    /// trigram the other body has.
+    pub lead: f64,
     /// The facts that tell the two apart, if any.
     pub conflict: Option<Conflict>,
 }
@@ -36,49 +54,69 @@ pub struct Comparison {
 impl Comparison {
     /// Whether the two bodies are one story at `threshold`.
     pub fn confirms(&self, threshold: f64) -> bool {
-        self.conflict.is_none() && self.similarity >= threshold
+        self.conflict.is_none() && self.similarity >= threshold && self.lead > LEAD_SHARE
     }
 }
 
 /// Compares two token sequences.
 pub fn compare(a: &[Token], b: &[Token]) -> Comparison {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let in_short = covered(short, long);
+    let similarity = share(&in_short);
+    // The long body's opening is only compared when the short one's is not enough: it needs
+    // the short body's trigrams, and only its first words.
+    let mut lead = share(&in_short[..in_short.len().min(LEAD_TOKENS)]);
+    if lead <= LEAD_SHARE {
+        let opening = &long[..long.len().min(LEAD_TOKENS + 2)];
+        let in_long = covered(opening, short);
+        lead = lead.max(share(&in_long[..in_long.len().min(LEAD_TOKENS)]));
+    }
     Comparison {
-        similarity: containment(short, long),
+        similarity,
+        lead,
         conflict: conflict(a, b),
     }
 }
 
-/// Share of `short`'s tokens covered by a trigram also found in `long`.
-fn containment(short: &[Token], long: &[Token]) -> f64 {
-    if short.is_empty() {
-        return 0.0;
+/// Which tokens of `x` sit in a trigram `y` also has (a sequence of fewer than three tokens:
+/// all of them when `y` holds it whole).
+fn covered(x: &[Token], y: &[Token]) -> Vec<bool> {
+    if x.len() < 3 {
+        let whole = !x.is_empty() && y.windows(x.len()).any(|w| w == x);
+        return vec![whole; x.len()];
     }
-    if short.len() < 3 {
-        return if long.windows(short.len()).any(|w| w == short) {
-            1.0
-        } else {
-            0.0
-        };
-    }
-    let trigrams: HashSet<[Token; 3]> = long.windows(3).map(|w| [w[0], w[1], w[2]]).collect();
-    let mut covered = vec![false; short.len()];
-    for (i, w) in short.windows(3).enumerate() {
+    let trigrams: HashSet<[Token; 3]> = y.windows(3).map(|w| [w[0], w[1], w[2]]).collect();
+    let mut covered = vec![false; x.len()];
+    for (i, w) in x.windows(3).enumerate() {
         if trigrams.contains(&[w[0], w[1], w[2]]) {
             covered[i..i + 3].fill(true);
         }
     }
-    covered.iter().filter(|&&c| c).count() as f64 / short.len() as f64
+    covered
+}
+
+/// The share of `true` in a mask (0 when empty).
+fn share(mask: &[bool]) -> f64 {
+    if mask.is_empty() {
+        return 0.0;
+    }
+    mask.iter().filter(|&&c| c).count() as f64 / mask.len() as f64
 }
 
 /// The facts that set two bodies apart, checked in a fixed order.
 pub fn conflict(a: &[Token], b: &[Token]) -> Option<Conflict> {
-    for k in [Kind::Year, Kind::HijriYear, Kind::Weekday] {
-        let x: HashSet<Token> = a.iter().copied().filter(|&t| kind(t) == k).collect();
-        let y: HashSet<Token> = b.iter().copied().filter(|&t| kind(t) == k).collect();
+    let of_kind = |t: &[Token], k: Kind| -> HashSet<Token> {
+        t.iter().copied().filter(|&v| kind(v) == k).collect()
+    };
+    for k in [Kind::Year, Kind::HijriYear] {
+        let (x, y) = (of_kind(a, k), of_kind(b, k));
         if !x.is_empty() && !y.is_empty() && x.is_disjoint(&y) {
             return Some(Conflict::Disjoint(k));
         }
+    }
+    let (x, y) = (of_kind(a, Kind::Weekday), of_kind(b, Kind::Weekday));
+    if !x.is_subset(&y) && !y.is_subset(&x) {
+        return Some(Conflict::Weekdays);
     }
     let (agree_ab, differ_ab) = values_in_place(a, b);
     let (agree_ba, differ_ba) = values_in_place(b, a);
@@ -184,11 +222,95 @@ mod tests {
         assert_eq!(compare(&a, &b).conflict, None);
     }
 
+    /// A ministry statement quoted whole by two reports, each after a lead of its own.
+    const STATEMENT: &str = "تؤكد الوزارة أن جميع المدارس ستبقى مغلقة حتى نهاية الأسبوع وأن \
+        الدراسة ستستأنف عن بعد عبر المنصة الرسمية وتدعو أولياء الأمور إلى متابعة التعليمات \
+        الصادرة عنها تباعا";
+
+    #[test]
+    fn two_reports_quoting_one_statement_after_leads_of_their_own_are_not_copies() {
+        let a = tokens(&format!(
+            "شهدت العاصمة أمطارا غزيرة منذ ساعات الفجر الأولى أغرقت عددا من الشوارع \
+             الرئيسية وعطلت حركة السير في أحياء كثيرة وقالت وزارة التربية في بيان {STATEMENT}"
+        ));
+        let b = tokens(&format!(
+            "قررت السلطات تعليق الدوام في المؤسسات التعليمية بعد تحذيرات من عاصفة قوية \
+             تضرب البلاد منذ مساء أمس وجاء في بيان الوزارة {STATEMENT}"
+        ));
+        let c = compare(&a, &b);
+        assert!(c.similarity >= 0.5, "{c:?}");
+        assert!(c.lead <= LEAD_SHARE, "{c:?}");
+        assert!(!c.confirms(0.5));
+    }
+
+    #[test]
+    fn a_copy_with_a_lead_of_its_own_above_the_text_is_still_a_copy() {
+        let original = tokens(LEAD);
+        let copy = tokens(&format!(
+            "نقلت وكالة الأنباء الرسمية مساء اليوم عن مصدر مسؤول ما يلي {LEAD}"
+        ));
+        let c = compare(&original, &copy);
+        assert!((c.lead - 1.0).abs() < 1e-9, "{c:?}");
+        assert!(c.confirms(0.9));
+    }
+
+    #[test]
+    fn a_copy_may_add_a_weekday_but_not_name_another_one() {
+        let call = |days: &str| {
+            tokens(&format!(
+                "دعت المحكمة العليا عموم المسلمين إلى تحري رؤية الهلال {days} وإبلاغ أقرب محكمة"
+            ))
+        };
+        let friday = call("مساء يوم الجمعة");
+        let added = call("اليوم الأربعاء مساء يوم الجمعة");
+        assert_eq!(compare(&friday, &added).conflict, None);
+        let sunday = call("الجمعة مساء يوم الأحد");
+        assert_eq!(compare(&added, &sunday).conflict, Some(Conflict::Weekdays));
+    }
+
+    #[test]
+    fn hundred_kilobyte_bodies_are_compared_on_their_first_tokens() {
+        use crate::stories::record::{Fingerprint, MAX_TOKENS};
+        use crate::stories::Shape;
+        let words: Vec<String> = (0..20_000).map(|i| format!("{LEAD} {i}")).collect();
+        let body = words.join(" ");
+        assert!(body.len() > 100_000);
+        let other_tail = format!(
+            "{} {}",
+            words[..10_000].join(" "),
+            "خاتمة مختلفة ".repeat(500)
+        );
+        let (a, b) = (
+            Fingerprint::of(&body, Shape::default()),
+            Fingerprint::of(&other_tail, Shape::default()),
+        );
+        assert_eq!(a.tokens.len(), MAX_TOKENS);
+        assert!(compare(&a.tokens, &b.tokens).confirms(0.99));
+    }
+
     #[test]
     fn empty_and_tiny_bodies_compare_without_panicking() {
         assert_eq!(compare(&[], &[]).similarity, 0.0);
+        assert!(!compare(&[], &[]).confirms(0.0));
         let one = tokens("غزة");
         assert_eq!(compare(&one, &tokens("في غزة اليوم")).similarity, 1.0);
         assert_eq!(compare(&one, &tokens("في رفح اليوم")).similarity, 0.0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_two_texts_compare_to_shares_between_zero_and_one(
+            a in "[\\PC\u{0600}-\u{06FF}0-9 ]{0,300}",
+            b in "[\\PC\u{0600}-\u{06FF}0-9 ]{0,300}",
+        ) {
+            let (x, y) = (tokens(&a), tokens(&b));
+            let c = compare(&x, &y);
+            proptest::prop_assert!((0.0..=1.0).contains(&c.similarity), "{:?}", c);
+            proptest::prop_assert!((0.0..=1.0).contains(&c.lead), "{:?}", c);
+            proptest::prop_assert_eq!(c.conflict, compare(&y, &x).conflict);
+            if !x.is_empty() {
+                proptest::prop_assert!(compare(&x, &x).confirms(1.0), "{:?}", a);
+            }
+        }
     }
 }

@@ -5,13 +5,19 @@
 //! near-duplicate, which becomes the article's parent; its story is the parent's story. An
 //! article that claims every key without meeting one is the first of a new story.
 //!
-//! Why in order: an article only creates band `k` after it met no confirmed owner on bands
-//! `0..k`. If A's parent is B, B created the key A lost, at band `k_A`, before B's own first loss
-//! at `k_B`, so `k_A < k_B`: band numbers grow along every chain of parents, chains end, and no
-//! two articles can be each other's parent. Two first articles cannot share a band key (one of
-//! them would have lost it), so copies processed at the same moment by different replicas
-//! still agree on one story. The keys of other bands are then only read (in parallel) to find
-//! the earliest near-duplicate for `duplicate_of`.
+//! Why in order: an article only creates band `k` in this loop after it met no confirmed owner
+//! on bands `0..k`. If A's parent is B and B created the key A lost in its own loop, at band
+//! `k_A`, before its first loss at `k_B`, then `k_A < k_B`: band numbers grow along such chains
+//! of parents, and no two articles wait for each other. Two first articles cannot share a band
+//! key (one of them would have lost it), so copies processed at the same moment by different
+//! replicas still agree on one story.
+//!
+//! The keys of the bands after the parent's are then read (in parallel) to find the earliest
+//! near-duplicate for `duplicate_of`, and the ones still free are claimed too: a later copy that
+//! is closer to this article than to its parent (a copy of a copy, edited the same way) finds it
+//! there, instead of meeting only owners it does not resemble. Such a key is created after the
+//! article has its parent, so whoever meets it waits at most for that article's decision, which
+//! waits for no one; an article that finds its own id as that story ignores it.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -148,9 +154,9 @@ pub async fn assign<S: Store>(
     Ok(story_of(decision))
 }
 
-/// The story among the parent and the confirmed owners of the bands after `band` (read, not
-/// claimed; only those already decided): the story of the most similar one. Returns the
-/// earliest of them in that story.
+/// The story among the parent and the confirmed owners of the bands after `band` (read, and
+/// claimed when free; only owners already decided count): the story of the most similar one.
+/// Returns the earliest of them in that story.
 async fn earliest_of_story<S: Store>(
     store: &S,
     id: &str,
@@ -167,7 +173,7 @@ async fn earliest_of_story<S: Store>(
         .skip(band + 1)
         .map(|(i, &h)| band_key(i, h))
         .collect();
-    let owners = join_all(keys.iter().map(|k| store.owner(k))).await;
+    let owners = join_all(keys.iter().map(|k| owner_or_claim(store, k, id))).await;
     let mut fresh: Vec<String> = Vec::new();
     for owner in owners {
         if let Some(o) = owner? {
@@ -199,6 +205,18 @@ async fn earliest_of_story<S: Store>(
         }
     }
     Ok(earliest.clone())
+}
+
+/// The owner of band key `key`, which the article claims when no one owns it yet.
+async fn owner_or_claim<S: Store>(
+    store: &S,
+    key: &str,
+    id: &str,
+) -> Result<Option<String>, S::Error> {
+    match store.owner(key).await? {
+        Some(owner) => Ok(Some(owner)),
+        None => store.claim(key, id).await.map(Some),
+    }
 }
 
 /// Whether `owner` is a near-duplicate of the article: its record confirms the fingerprint, its
@@ -343,10 +361,10 @@ mod tests {
         }
     }
 
-    /// Copy `k` of a 200-word report: a run of eight words dropped and one word changed,
-    /// at places that depend on `k`.
+    /// Copy `k` of a 200-word report: a run of eight words dropped after the opening (which
+    /// copies keep) and one word changed, at places that depend on `k`.
     fn copy(k: usize) -> String {
-        let cut = (k * 37) % 180;
+        let cut = 20 + (k * 37) % 160;
         (0..200)
             .filter(|i| !(cut..cut + 8).contains(i))
             .map(|i| {
@@ -385,6 +403,47 @@ mod tests {
                 assert_eq!(&s.id, firsts[0], "seed {seed}: {stories:?}");
             }
         }
+    }
+
+    /// Word `i` of a made-up vocabulary (letters only, so one token per word).
+    fn word(prefix: char, i: usize) -> String {
+        let letters: String = i
+            .to_string()
+            .chars()
+            .map(|d| char::from(b'a' + d.to_digit(10).unwrap_or(0) as u8))
+            .collect();
+        format!("{prefix}{letters}")
+    }
+
+    fn words(prefix: char, range: std::ops::Range<usize>) -> Vec<String> {
+        range.map(|i| word(prefix, i)).collect()
+    }
+
+    #[test]
+    fn a_copy_edited_like_an_earlier_copy_finds_that_copy() {
+        // B keeps 60 of A's 100 words and adds 40; C keeps 40 of them and B's 40: C is too far
+        // from A to confirm it, and close to B. B meets A on band 0, so it claims no key before
+        // finding its parent: C can only meet B on a key B claimed after that.
+        let a = words('u', 0..100).join(" ");
+        let b = [words('u', 0..60), words('y', 0..40)].concat().join(" ");
+        let c = [words('u', 0..40), words('y', 0..40), words('z', 0..20)]
+            .concat()
+            .join(" ");
+        let fp = |text: &str| Fingerprint::of(text, Shape::default());
+        let (fa, fb, fc) = (fp(&a), fp(&b), fp(&c));
+        assert_eq!(fb.bands[0], fa.bands[0]);
+        assert!(
+            (1..fc.bands.len()).any(|j| fc.bands[j] == fb.bands[j] && fc.bands[j] != fa.bands[j])
+        );
+        assert!(!compare(&fc.tokens, &fa.tokens).confirms(0.6));
+        assert!(compare(&fc.tokens, &fb.tokens).confirms(0.6));
+        let store = MemoryStore::new();
+        let run = |id, f| futures::executor::block_on(assign(&store, id, f, 0.6)).unwrap();
+        assert_eq!(run("a", &fa).id, "a");
+        assert_eq!(run("b", &fb).id, "a");
+        let story = run("c", &fc);
+        assert_eq!(story.id, "a", "{story:?}");
+        assert_eq!(story.duplicate_of.as_deref(), Some("b"));
     }
 
     #[test]
