@@ -11,6 +11,11 @@
 //! it), so more than half of the opening words of one of the two bodies must sit in trigrams the
 //! other has.
 //!
+//! A report of its own that quotes the other's text, or ends with it as background, passes both
+//! when the other is short. A copy adds a lead or a sentence, not more words than it copies: in
+//! each body, up to where the last run of eight shared words ends (what follows may be cut or
+//! added by either), at least half the words must be shared.
+//!
 //! Announcements written from one template on different days share nearly all their words;
 //! what differs is the facts, so a pair is refused when its years have nothing in common, when
 //! each names a weekday the other does not (a copy may add `اليوم الثلاثاء` or drop it, not
@@ -27,6 +32,14 @@ pub const LEAD_TOKENS: usize = 20;
 
 /// Share of one body's opening that the other must hold (strictly more than this).
 pub const LEAD_SHARE: f64 = 0.5;
+
+/// Shortest run of consecutive shared words that marks where a copied text goes on in a body:
+/// longer than the stock phrases (titles, honorifics, `بحسب ما أعلنت`) two reports share by
+/// chance.
+pub const RUN_TOKENS: usize = 8;
+
+/// Share of each body, up to where its last shared run ends, that must be shared text.
+pub const WINDOW_SHARE: f64 = 0.5;
 
 /// Why two bodies are not one story although their words are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +60,10 @@ pub struct Comparison {
     /// The larger of the two shares (0–1) of a body's first [`LEAD_TOKENS`] tokens inside a
     /// trigram the other body has.
     pub lead: f64,
+    /// The smaller of the two shares (0–1) of a body's tokens, up to the end of its last run of
+    /// [`RUN_TOKENS`] shared tokens, that sit in a trigram the other body has (0 without such
+    /// a run).
+    pub window: f64,
     /// The facts that tell the two apart, if any.
     pub conflict: Option<Conflict>,
 }
@@ -54,7 +71,10 @@ pub struct Comparison {
 impl Comparison {
     /// Whether the two bodies are one story at `threshold`.
     pub fn confirms(&self, threshold: f64) -> bool {
-        self.conflict.is_none() && self.similarity >= threshold && self.lead > LEAD_SHARE
+        self.conflict.is_none()
+            && self.similarity >= threshold
+            && self.lead > LEAD_SHARE
+            && self.window >= WINDOW_SHARE
     }
 }
 
@@ -62,20 +82,34 @@ impl Comparison {
 pub fn compare(a: &[Token], b: &[Token]) -> Comparison {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     let in_short = covered(short, long);
-    let similarity = share(&in_short);
-    // The long body's opening is only compared when the short one's is not enough: it needs
-    // the short body's trigrams, and only its first words.
-    let mut lead = share(&in_short[..in_short.len().min(LEAD_TOKENS)]);
-    if lead <= LEAD_SHARE {
-        let opening = &long[..long.len().min(LEAD_TOKENS + 2)];
-        let in_long = covered(opening, short);
-        lead = lead.max(share(&in_long[..in_long.len().min(LEAD_TOKENS)]));
-    }
+    let in_long = covered(long, short);
+    let opening = |mask: &[bool]| share(&mask[..mask.len().min(LEAD_TOKENS)]);
     Comparison {
-        similarity,
-        lead,
+        similarity: share(&in_short),
+        lead: opening(&in_short).max(opening(&in_long)),
+        window: window(&in_short).min(window(&in_long)),
         conflict: conflict(a, b),
     }
+}
+
+/// The share of `true` in a mask up to the end of its last run of [`RUN_TOKENS`] (or of the
+/// whole mask, when shorter) `true` values; 0 without such a run.
+///
+/// What a body holds after the copied text ends is not counted: captures and aggregators cut
+/// copies at any point, and a copy may add a paragraph of its own at the end. What it holds
+/// before is: a copy adds a lead or a sentence, while a report that quotes a statement, or
+/// ends with another report's sentences as background, is mostly its own words up to there.
+fn window(mask: &[bool]) -> f64 {
+    let run = RUN_TOKENS.min(mask.len());
+    let mut end = 0;
+    let mut length = 0;
+    for (i, &c) in mask.iter().enumerate() {
+        length = if c { length + 1 } else { 0 };
+        if length >= run && run > 0 {
+            end = i + 1;
+        }
+    }
+    share(&mask[..end])
 }
 
 /// Which tokens of `x` sit in a trigram `y` also has (a sequence of fewer than three tokens:
@@ -254,6 +288,53 @@ mod tests {
         assert!(c.confirms(0.9));
     }
 
+    /// A report of its own, several sentences long, that ends with the text of a short
+    /// dispatch as background.
+    const OWN_REPORT: &str = "استقبل رئيس الحكومة صباح اليوم في مكتبه وفدا من رجال الأعمال \
+        القادمين من الخارج وبحث معهم فرص الاستثمار في قطاعي الطاقة والزراعة وأكد الرئيس أن \
+        الحكومة ماضية في تبسيط الإجراءات أمام المستثمرين وأن قانونا جديدا سيعرض على البرلمان \
+        قبل نهاية الدورة الحالية وعبر أعضاء الوفد عن رغبتهم في توسيع أعمالهم خلال السنوات \
+        المقبلة وفي سياق آخر";
+
+    #[test]
+    fn a_report_that_ends_with_the_other_text_as_background_is_another_report() {
+        let dispatch = tokens(LEAD);
+        let report = tokens(&format!("{OWN_REPORT} {LEAD}"));
+        let c = compare(&dispatch, &report);
+        assert!((c.similarity - 1.0).abs() < 1e-9, "{c:?}");
+        assert!(c.lead > LEAD_SHARE, "{c:?}");
+        assert!(c.window < WINDOW_SHARE, "{c:?}");
+        assert!(!c.confirms(0.6));
+    }
+
+    #[test]
+    fn what_each_copy_adds_after_the_text_does_not_count_against_it() {
+        let a = tokens(&format!(
+            "{LEAD} وفي خبر آخر افتتح المحافظ معرضا للكتاب يستمر أسبوعا كاملا"
+        ));
+        let b = tokens(&format!(
+            "{LEAD} ويذكر أن الطريق شهد حوادث مماثلة خلال الشهور الماضية دفعت السكان إلى \
+             المطالبة بإنارته وتوسيعه"
+        ));
+        let c = compare(&a, &b);
+        assert!(c.similarity < 0.8, "{c:?}");
+        assert!((c.window - 1.0).abs() < 1e-9, "{c:?}");
+        assert!(c.confirms(0.5));
+    }
+
+    #[test]
+    fn a_stock_phrase_shared_late_does_not_stretch_the_window() {
+        let mut mask = vec![true; 10];
+        mask.extend(vec![false; 30]);
+        mask.extend(vec![true; RUN_TOKENS - 1]);
+        assert!((window(&mask) - 1.0).abs() < 1e-9);
+        mask.push(true);
+        assert!(window(&mask) < WINDOW_SHARE);
+        assert_eq!(window(&[false; 12]), 0.0);
+        assert_eq!(window(&[true; 3]), 1.0);
+        assert_eq!(window(&[]), 0.0);
+    }
+
     #[test]
     fn a_copy_may_add_a_weekday_but_not_name_another_one() {
         let call = |days: &str| {
@@ -307,6 +388,7 @@ mod tests {
             let c = compare(&x, &y);
             proptest::prop_assert!((0.0..=1.0).contains(&c.similarity), "{:?}", c);
             proptest::prop_assert!((0.0..=1.0).contains(&c.lead), "{:?}", c);
+            proptest::prop_assert!((0.0..=1.0).contains(&c.window), "{:?}", c);
             proptest::prop_assert_eq!(c.conflict, compare(&y, &x).conflict);
             if !x.is_empty() {
                 proptest::prop_assert!(compare(&x, &x).confirms(1.0), "{:?}", a);
