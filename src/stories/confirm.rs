@@ -81,52 +81,73 @@ impl Comparison {
 /// Compares two token sequences.
 pub fn compare(a: &[Token], b: &[Token]) -> Comparison {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let in_short = covered(short, long);
-    let in_long = covered(long, short);
-    let opening = |mask: &[bool]| share(&mask[..mask.len().min(LEAD_TOKENS)]);
+    let in_short = shared(short, long);
+    let in_long = shared(long, short);
+    let opening = |s: &Shared| share(&s.tokens[..s.tokens.len().min(LEAD_TOKENS)]);
     Comparison {
-        similarity: share(&in_short),
+        similarity: share(&in_short.tokens),
         lead: opening(&in_short).max(opening(&in_long)),
         window: window(&in_short).min(window(&in_long)),
         conflict: conflict(a, b),
     }
 }
 
-/// The share of `true` in a mask up to the end of its last run of [`RUN_TOKENS`] (or of the
-/// whole mask, when shorter) `true` values; 0 without such a run.
+/// What of one token sequence another one holds.
+struct Shared {
+    /// Per token: whether it sits in a trigram the other sequence has.
+    tokens: Vec<bool>,
+    /// Per trigram, by its first token: whether the other sequence has it.
+    trigrams: Vec<bool>,
+}
+
+/// The share of a body's tokens in shared trigrams, up to the end of its last run of
+/// [`RUN_TOKENS`] tokens (the whole body, when shorter) whose every trigram is shared; 0
+/// without such a run. Trigrams that merely touch (from two places of the other body) do not
+/// make a run.
 ///
 /// What a body holds after the copied text ends is not counted: captures and aggregators cut
 /// copies at any point, and a copy may add a paragraph of its own at the end. What it holds
 /// before is: a copy adds a lead or a sentence, while a report that quotes a statement, or
 /// ends with another report's sentences as background, is mostly its own words up to there.
-fn window(mask: &[bool]) -> f64 {
-    let run = RUN_TOKENS.min(mask.len());
+fn window(s: &Shared) -> f64 {
+    let len = s.tokens.len();
+    if len < 3 {
+        return share(&s.tokens);
+    }
+    let needed = RUN_TOKENS.min(len) - 2;
     let mut end = 0;
     let mut length = 0;
-    for (i, &c) in mask.iter().enumerate() {
-        length = if c { length + 1 } else { 0 };
-        if length >= run && run > 0 {
-            end = i + 1;
+    for (i, &t) in s.trigrams.iter().enumerate() {
+        length = if t { length + 1 } else { 0 };
+        if length >= needed {
+            end = i + 3;
         }
     }
-    share(&mask[..end])
+    share(&s.tokens[..end])
 }
 
-/// Which tokens of `x` sit in a trigram `y` also has (a sequence of fewer than three tokens:
-/// all of them when `y` holds it whole).
-fn covered(x: &[Token], y: &[Token]) -> Vec<bool> {
+/// Which tokens and trigrams of `x` `y` also has (a sequence of fewer than three tokens: all
+/// of its tokens when `y` holds it whole).
+fn shared(x: &[Token], y: &[Token]) -> Shared {
     if x.len() < 3 {
         let whole = !x.is_empty() && y.windows(x.len()).any(|w| w == x);
-        return vec![whole; x.len()];
+        return Shared {
+            tokens: vec![whole; x.len()],
+            trigrams: Vec::new(),
+        };
     }
-    let trigrams: HashSet<[Token; 3]> = y.windows(3).map(|w| [w[0], w[1], w[2]]).collect();
-    let mut covered = vec![false; x.len()];
-    for (i, w) in x.windows(3).enumerate() {
-        if trigrams.contains(&[w[0], w[1], w[2]]) {
-            covered[i..i + 3].fill(true);
+    let theirs: HashSet<[Token; 3]> = y.windows(3).map(|w| [w[0], w[1], w[2]]).collect();
+    let trigrams: Vec<bool> = x
+        .windows(3)
+        .map(|w| theirs.contains(&[w[0], w[1], w[2]]))
+        .collect();
+    let mut tokens = vec![false; x.len()];
+    for (i, &t) in trigrams.iter().enumerate() {
+        if t {
+            tokens[i..i + 3].fill(true);
         }
     }
-    covered
+    Shared { tokens, trigrams }
 }
 
 /// The share of `true` in a mask (0 when empty).
@@ -324,15 +345,27 @@ mod tests {
 
     #[test]
     fn a_stock_phrase_shared_late_does_not_stretch_the_window() {
-        let mut mask = vec![true; 10];
-        mask.extend(vec![false; 30]);
-        mask.extend(vec![true; RUN_TOKENS - 1]);
-        assert!((window(&mask) - 1.0).abs() < 1e-9);
-        mask.push(true);
-        assert!(window(&mask) < WINDOW_SHARE);
-        assert_eq!(window(&[false; 12]), 0.0);
-        assert_eq!(window(&[true; 3]), 1.0);
-        assert_eq!(window(&[]), 0.0);
+        let run = |from: Token, n: Token| (from..from + n).collect::<Vec<Token>>();
+        let other = [
+            run(1, 10),
+            run(100, 7),
+            run(200, 4),
+            run(900, 1),
+            run(300, 4),
+            run(400, 8),
+        ]
+        .concat();
+        let body = |tail: Vec<Token>| [run(1, 10), run(500, 30), tail].concat();
+        let short_phrase = shared(&body(run(100, 7)), &other);
+        assert!((window(&short_phrase) - 1.0).abs() < 1e-9);
+        // Two phrases from two places of the other body, side by side: no run either.
+        let touching = [run(200, 4), run(300, 4)].concat();
+        assert!((window(&shared(&body(touching), &other)) - 1.0).abs() < 1e-9);
+        let long_phrase = shared(&body(run(400, 8)), &other);
+        assert!(window(&long_phrase) < WINDOW_SHARE);
+        assert_eq!(window(&shared(&run(700, 12), &other)), 0.0);
+        assert_eq!(window(&shared(&run(1, 2), &other)), 1.0);
+        assert_eq!(window(&shared(&[], &other)), 0.0);
     }
 
     #[test]
