@@ -18,8 +18,14 @@
 //! there, instead of meeting only owners it does not resemble. Such a key is created after the
 //! article has its parent, so whoever meets it waits at most for that article's decision, which
 //! waits for no one; an article that finds its own id as that story ignores it.
+//!
+//! A band key owned by a relative that is not a copy (the same template on another date, a
+//! report quoting the same statement) would hide the article from its own later copies, which
+//! share the same band values: for such an owner the article goes on to the band's next slot
+//! (`b.<band>.<hash>.<slot>`, up to [`SLOTS`]). Slots come after their band's first key in the
+//! claiming order, so the argument above holds with keys ordered by band, then slot.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 
 use futures::future::join_all;
@@ -79,9 +85,20 @@ pub trait Store {
     fn owner(&self, key: &str) -> impl Future<Output = Result<Option<String>, Self::Error>> + Send;
 }
 
-/// The store key of band `index` with hash `hash`.
-pub fn band_key(index: usize, hash: u64) -> String {
-    format!("b.{index}.{hash:016x}")
+/// Keys per band value: the first one and the slots tried after owners that are relatives.
+pub const SLOTS: usize = 3;
+
+/// Share of the shorter body found in the other (trigram containment) that makes an owner that
+/// is not a copy a relative, whose key is not enough to meet the article's own copies.
+pub const RELATIVE_SHARE: f64 = 0.4;
+
+/// The store key of band `index` with hash `hash`, in slot `slot` (0: the band's first key).
+pub fn band_key(index: usize, slot: usize, hash: u64) -> String {
+    if slot == 0 {
+        format!("b.{index}.{hash:016x}")
+    } else {
+        format!("b.{index}.{hash:016x}.{slot}")
+    }
 }
 
 /// A confirmed near-duplicate.
@@ -91,6 +108,15 @@ struct Candidate {
     story: String,
     similarity: f64,
     seen: u64,
+}
+
+/// What comparing the article with a key's owner found.
+#[derive(Debug, Clone)]
+struct Checked {
+    /// The owner, when it is a near-duplicate.
+    candidate: Option<Candidate>,
+    /// Whether the owner, not a near-duplicate, shares [`RELATIVE_SHARE`] of the shorter body.
+    relative: bool,
 }
 
 /// Gives article `id` with fingerprint `fp` its story, recording the decision in `store`.
@@ -116,17 +142,28 @@ pub async fn assign<S: Store>(
     };
     let seen = store.put(id, &pending).await?;
     let mut met: HashMap<String, Option<Candidate>> = HashMap::new();
+    let mut relatives: HashSet<String> = HashSet::new();
     let mut parent = None;
-    for (i, &band) in fp.bands.iter().enumerate() {
-        let owner = store.claim(&band_key(i, band), id).await?;
-        if owner == id || met.contains_key(&owner) {
-            continue;
-        }
-        let found = confirm(store, id, fp, &owner, threshold, true).await?;
-        met.insert(owner, found.clone());
-        if let Some(c) = found {
-            parent = Some((i, c));
-            break;
+    'bands: for (i, &band) in fp.bands.iter().enumerate() {
+        for slot in 0..SLOTS {
+            let owner = store.claim(&band_key(i, slot, band), id).await?;
+            if owner == id {
+                continue 'bands;
+            }
+            if !met.contains_key(&owner) {
+                let checked = confirm(store, id, fp, &owner, threshold, true).await?;
+                if let Some(c) = checked.candidate {
+                    parent = Some((i, c));
+                    break 'bands;
+                }
+                if checked.relative {
+                    relatives.insert(owner.clone());
+                }
+                met.insert(owner.clone(), None);
+            }
+            if !relatives.contains(&owner) {
+                continue 'bands;
+            }
         }
     }
     let decision = match parent {
@@ -171,7 +208,7 @@ async fn earliest_of_story<S: Store>(
         .iter()
         .enumerate()
         .skip(band + 1)
-        .map(|(i, &h)| band_key(i, h))
+        .map(|(i, &h)| band_key(i, 0, h))
         .collect();
     let owners = join_all(keys.iter().map(|k| owner_or_claim(store, k, id))).await;
     let mut fresh: Vec<String> = Vec::new();
@@ -190,7 +227,7 @@ async fn earliest_of_story<S: Store>(
     .await;
     let mut found = vec![parent];
     for c in others {
-        found.extend(c?);
+        found.extend(c?.candidate);
     }
     let mut best = &found[0];
     for c in &found {
@@ -221,7 +258,8 @@ async fn owner_or_claim<S: Store>(
 
 /// Whether `owner` is a near-duplicate of the article: its record confirms the fingerprint, its
 /// story is known (waited for when `wait`, else taken only when already decided), is not the
-/// article's own, and the story's first article states no conflicting facts either.
+/// article's own, and the story's first article states no conflicting facts either. An owner
+/// that is not one, and shares [`RELATIVE_SHARE`] of the shorter body, is a relative.
 async fn confirm<S: Store>(
     store: &S,
     id: &str,
@@ -229,17 +267,40 @@ async fn confirm<S: Store>(
     owner: &str,
     threshold: f64,
     wait: bool,
-) -> Result<Option<Candidate>, S::Error> {
+) -> Result<Checked, S::Error> {
     let Some(stored) = store.record(owner).await? else {
-        return Ok(None);
+        return Ok(Checked {
+            candidate: None,
+            relative: false,
+        });
     };
     let comparison = compare(&fp.tokens, &stored.record.fingerprint.tokens);
-    if !comparison.confirms(threshold) {
-        return Ok(None);
-    }
+    let relative = comparison.similarity >= RELATIVE_SHARE;
+    let candidate = if comparison.confirms(threshold) {
+        candidate(store, id, fp, owner, &stored, comparison.similarity, wait).await?
+    } else {
+        None
+    };
+    Ok(Checked {
+        relative: relative && candidate.is_none(),
+        candidate,
+    })
+}
+
+/// The candidate an owner whose record confirms the fingerprint makes, when its story is known
+/// and is not the article's own, and the story's first article states no conflicting facts.
+async fn candidate<S: Store>(
+    store: &S,
+    id: &str,
+    fp: &Fingerprint,
+    owner: &str,
+    stored: &Stored,
+    similarity: f64,
+    wait: bool,
+) -> Result<Option<Candidate>, S::Error> {
     let seen = stored.seen();
-    let story = match stored.record.decision {
-        Some(d) => d.story,
+    let story = match &stored.record.decision {
+        Some(d) => d.story.clone(),
         None if wait => match store.settled(owner).await? {
             Some(Stored {
                 record: Record {
@@ -264,7 +325,7 @@ async fn confirm<S: Store>(
     Ok(Some(Candidate {
         id: owner.to_string(),
         story,
-        similarity: comparison.similarity,
+        similarity,
         seen,
     }))
 }
@@ -461,5 +522,36 @@ mod tests {
             Some("a"),
             "the earliest copy found"
         );
+    }
+
+    #[test]
+    fn a_template_twin_owning_the_band_keys_does_not_hide_the_copies_of_another_date() {
+        // The same announcement in two years: A and B have the same band values and differ in
+        // a fact. B loses every first key to A, which is not its copy; without a slot of its
+        // own, B's copy C would meet only A.
+        let text = |year: &str| {
+            let mut w = words('u', 0..200);
+            w.insert(100, year.to_string());
+            w.join(" ")
+        };
+        let fp = |text: &str| Fingerprint::of(text, Shape::default());
+        let (fa, fb) = (fp(&text("2019")), fp(&text("2020")));
+        assert_eq!(fa.bands, fb.bands);
+        let c = compare(&fb.tokens, &fa.tokens);
+        assert!(c.similarity >= RELATIVE_SHARE && !c.confirms(0.6), "{c:?}");
+        let store = MemoryStore::new();
+        let run = |id, f| futures::executor::block_on(assign(&store, id, f, 0.6)).unwrap();
+        assert_eq!(run("a", &fa).id, "a");
+        let b = run("b", &fb);
+        assert_eq!((b.id.as_str(), b.duplicate_of.as_deref()), ("b", None));
+        let copy = run("c", &fb);
+        assert_eq!(copy.id, "b", "{copy:?}");
+        assert_eq!(copy.duplicate_of.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn slot_keys_follow_the_band_s_first_key() {
+        assert_eq!(band_key(3, 0, 0xab), "b.3.00000000000000ab");
+        assert_eq!(band_key(3, 2, 0xab), "b.3.00000000000000ab.2");
     }
 }
