@@ -2,8 +2,9 @@
 //! [`crate::stories`] in a JetStream key-value bucket shared by every replica, entries expiring
 //! after `stories.ttl_secs` (the bucket's `max_age`).
 //!
-//! Keys: `b.<band>.<hash>` → the id of the article that created it (create-if-absent: the KV
-//! update with expected revision 0, so two replicas racing for one key get one owner);
+//! Keys: `b.<band>.<hash>` (and its slots `b.<band>.<hash>.<slot>`) → the id of the article
+//! that created it (create-if-absent: the KV update with expected revision 0, so two replicas
+//! racing for one key get one owner);
 //! `r.<article id>` → the article's [`Record`]. An article's band keys are claimed one after
 //! another (the order is what keeps decisions consistent across replicas, see
 //! `stories/index.rs`); reads of the other keys and of candidate records go out together. What

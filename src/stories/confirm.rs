@@ -1,25 +1,53 @@
-//! Confirming a candidate: how much of the shorter body the longer one holds, and whether the
-//! two state different facts.
+//! Confirming a candidate: how much of the shorter body the longer one holds, whether the two
+//! open the same way, and whether they state different facts.
 //!
 //! Copies are often cut at different points (aggregators keep the start; a capture keeps a
 //! prefix), get a lead added or a paragraph dropped, so the measure is containment, not
 //! Jaccard: the share of the shorter body's words that sit in a word trigram the longer body
-//! also has. Announcements written from one template on different days share nearly all their
-//! words; what differs is the facts, so a pair is refused when its years or its weekdays (each
-//! a set) have nothing in common, or when the values written in the same place (same word
-//! before or after: numbers, years, weekdays, months) differ more often than they agree.
-//! Months are not compared as sets: background sentences (`منذ يوليو 1999`) name other months
-//! in faithful copies.
+//! also has.
+//!
+//! Containment alone also joins two reports that quote the same long statement, each after a
+//! lead of its own. A copy keeps the lead of what it copies (it may add one of its own above
+//! it), so more than half of the opening words of one of the two bodies must sit in trigrams the
+//! other has.
+//!
+//! A report of its own that quotes the other's text, or ends with it as background, passes both
+//! when the other is short. A copy adds a lead or a sentence, not more words than it copies: in
+//! each body, up to where the last run of eight shared words ends (what follows may be cut or
+//! added by either), at least half the words must be shared.
+//!
+//! Announcements written from one template on different days share nearly all their words;
+//! what differs is the facts, so a pair is refused when its years have nothing in common, when
+//! each names a weekday the other does not (a copy may add `اليوم الثلاثاء` or drop it, not
+//! change it), or when the values written in the same place (same word before or after:
+//! numbers, years, weekdays, months) differ more often than they agree. Months are not compared
+//! as sets: background sentences (`منذ يوليو 1999`) name other months in faithful copies.
 
 use std::collections::{HashMap, HashSet};
 
 use super::tokens::{kind, Kind, Token};
 
+/// Opening words of a body compared for the lead: about the first sentence of a report.
+pub const LEAD_TOKENS: usize = 20;
+
+/// Share of one body's opening that the other must hold (strictly more than this).
+pub const LEAD_SHARE: f64 = 0.5;
+
+/// Shortest run of consecutive shared words that marks where a copied text goes on in a body:
+/// longer than the stock phrases (titles, honorifics, `بحسب ما أعلنت`) two reports share by
+/// chance.
+pub const RUN_TOKENS: usize = 8;
+
+/// Share of each body, up to where its last shared run ends, that must be shared text.
+pub const WINDOW_SHARE: f64 = 0.5;
+
 /// Why two bodies are not one story although their words are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Conflict {
-    /// Both name values of this kind (years, weekdays), and none in common.
+    /// Both name values of this kind (years), and none in common.
     Disjoint(Kind),
+    /// Each names a weekday the other does not.
+    Weekdays,
     /// Numbers in the same place differ more often than they agree.
     Numbers,
 }
@@ -29,6 +57,13 @@ pub enum Conflict {
 pub struct Comparison {
     /// Share (0–1) of the shorter body's tokens inside a trigram the other body also has.
     pub similarity: f64,
+    /// The larger of the two shares (0–1) of a body's first [`LEAD_TOKENS`] tokens inside a
+    /// trigram the other body has.
+    pub lead: f64,
+    /// The smaller of the two shares (0–1) of a body's tokens, up to the end of its last run of
+    /// [`RUN_TOKENS`] shared tokens, that sit in a trigram the other body has (0 without such
+    /// a run).
+    pub window: f64,
     /// The facts that tell the two apart, if any.
     pub conflict: Option<Conflict>,
 }
@@ -36,49 +71,107 @@ pub struct Comparison {
 impl Comparison {
     /// Whether the two bodies are one story at `threshold`.
     pub fn confirms(&self, threshold: f64) -> bool {
-        self.conflict.is_none() && self.similarity >= threshold
+        self.conflict.is_none()
+            && self.similarity >= threshold
+            && self.lead > LEAD_SHARE
+            && self.window >= WINDOW_SHARE
     }
 }
 
 /// Compares two token sequences.
 pub fn compare(a: &[Token], b: &[Token]) -> Comparison {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let in_short = shared(short, long);
+    let in_long = shared(long, short);
+    let opening = |s: &Shared| share(&s.tokens[..s.tokens.len().min(LEAD_TOKENS)]);
     Comparison {
-        similarity: containment(short, long),
+        similarity: share(&in_short.tokens),
+        lead: opening(&in_short).max(opening(&in_long)),
+        window: window(&in_short).min(window(&in_long)),
         conflict: conflict(a, b),
     }
 }
 
-/// Share of `short`'s tokens covered by a trigram also found in `long`.
-fn containment(short: &[Token], long: &[Token]) -> f64 {
-    if short.is_empty() {
-        return 0.0;
+/// What of one token sequence another one holds.
+struct Shared {
+    /// Per token: whether it sits in a trigram the other sequence has.
+    tokens: Vec<bool>,
+    /// Per trigram, by its first token: whether the other sequence has it.
+    trigrams: Vec<bool>,
+}
+
+/// The share of a body's tokens in shared trigrams, up to the end of its last run of
+/// [`RUN_TOKENS`] tokens (the whole body, when shorter) whose every trigram is shared; 0
+/// without such a run. Trigrams that merely touch (from two places of the other body) do not
+/// make a run.
+///
+/// What a body holds after the copied text ends is not counted: captures and aggregators cut
+/// copies at any point, and a copy may add a paragraph of its own at the end. What it holds
+/// before is: a copy adds a lead or a sentence, while a report that quotes a statement, or
+/// ends with another report's sentences as background, is mostly its own words up to there.
+fn window(s: &Shared) -> f64 {
+    let len = s.tokens.len();
+    if len < 3 {
+        return share(&s.tokens);
     }
-    if short.len() < 3 {
-        return if long.windows(short.len()).any(|w| w == short) {
-            1.0
-        } else {
-            0.0
-        };
-    }
-    let trigrams: HashSet<[Token; 3]> = long.windows(3).map(|w| [w[0], w[1], w[2]]).collect();
-    let mut covered = vec![false; short.len()];
-    for (i, w) in short.windows(3).enumerate() {
-        if trigrams.contains(&[w[0], w[1], w[2]]) {
-            covered[i..i + 3].fill(true);
+    let needed = RUN_TOKENS.min(len) - 2;
+    let mut end = 0;
+    let mut length = 0;
+    for (i, &t) in s.trigrams.iter().enumerate() {
+        length = if t { length + 1 } else { 0 };
+        if length >= needed {
+            end = i + 3;
         }
     }
-    covered.iter().filter(|&&c| c).count() as f64 / short.len() as f64
+    share(&s.tokens[..end])
+}
+
+/// Which tokens and trigrams of `x` `y` also has (a sequence of fewer than three tokens: all
+/// of its tokens when `y` holds it whole).
+fn shared(x: &[Token], y: &[Token]) -> Shared {
+    if x.len() < 3 {
+        let whole = !x.is_empty() && y.windows(x.len()).any(|w| w == x);
+        return Shared {
+            tokens: vec![whole; x.len()],
+            trigrams: Vec::new(),
+        };
+    }
+    let theirs: HashSet<[Token; 3]> = y.windows(3).map(|w| [w[0], w[1], w[2]]).collect();
+    let trigrams: Vec<bool> = x
+        .windows(3)
+        .map(|w| theirs.contains(&[w[0], w[1], w[2]]))
+        .collect();
+    let mut tokens = vec![false; x.len()];
+    for (i, &t) in trigrams.iter().enumerate() {
+        if t {
+            tokens[i..i + 3].fill(true);
+        }
+    }
+    Shared { tokens, trigrams }
+}
+
+/// The share of `true` in a mask (0 when empty).
+fn share(mask: &[bool]) -> f64 {
+    if mask.is_empty() {
+        return 0.0;
+    }
+    mask.iter().filter(|&&c| c).count() as f64 / mask.len() as f64
 }
 
 /// The facts that set two bodies apart, checked in a fixed order.
 pub fn conflict(a: &[Token], b: &[Token]) -> Option<Conflict> {
-    for k in [Kind::Year, Kind::HijriYear, Kind::Weekday] {
-        let x: HashSet<Token> = a.iter().copied().filter(|&t| kind(t) == k).collect();
-        let y: HashSet<Token> = b.iter().copied().filter(|&t| kind(t) == k).collect();
+    let of_kind = |t: &[Token], k: Kind| -> HashSet<Token> {
+        t.iter().copied().filter(|&v| kind(v) == k).collect()
+    };
+    for k in [Kind::Year, Kind::HijriYear] {
+        let (x, y) = (of_kind(a, k), of_kind(b, k));
         if !x.is_empty() && !y.is_empty() && x.is_disjoint(&y) {
             return Some(Conflict::Disjoint(k));
         }
+    }
+    let (x, y) = (of_kind(a, Kind::Weekday), of_kind(b, Kind::Weekday));
+    if !x.is_subset(&y) && !y.is_subset(&x) {
+        return Some(Conflict::Weekdays);
     }
     let (agree_ab, differ_ab) = values_in_place(a, b);
     let (agree_ba, differ_ba) = values_in_place(b, a);
@@ -184,11 +277,155 @@ mod tests {
         assert_eq!(compare(&a, &b).conflict, None);
     }
 
+    /// A ministry statement quoted whole by two reports, each after a lead of its own.
+    const STATEMENT: &str = "تؤكد الوزارة أن جميع المدارس ستبقى مغلقة حتى نهاية الأسبوع وأن \
+        الدراسة ستستأنف عن بعد عبر المنصة الرسمية وتدعو أولياء الأمور إلى متابعة التعليمات \
+        الصادرة عنها تباعا";
+
+    #[test]
+    fn two_reports_quoting_one_statement_after_leads_of_their_own_are_not_copies() {
+        let a = tokens(&format!(
+            "شهدت العاصمة أمطارا غزيرة منذ ساعات الفجر الأولى أغرقت عددا من الشوارع \
+             الرئيسية وعطلت حركة السير في أحياء كثيرة وقالت وزارة التربية في بيان {STATEMENT}"
+        ));
+        let b = tokens(&format!(
+            "قررت السلطات تعليق الدوام في المؤسسات التعليمية بعد تحذيرات من عاصفة قوية \
+             تضرب البلاد منذ مساء أمس وجاء في بيان الوزارة {STATEMENT}"
+        ));
+        let c = compare(&a, &b);
+        assert!(c.similarity >= 0.5, "{c:?}");
+        assert!(c.lead <= LEAD_SHARE, "{c:?}");
+        assert!(!c.confirms(0.5));
+    }
+
+    #[test]
+    fn a_copy_with_a_lead_of_its_own_above_the_text_is_still_a_copy() {
+        let original = tokens(LEAD);
+        let copy = tokens(&format!(
+            "نقلت وكالة الأنباء الرسمية مساء اليوم عن مصدر مسؤول ما يلي {LEAD}"
+        ));
+        let c = compare(&original, &copy);
+        assert!((c.lead - 1.0).abs() < 1e-9, "{c:?}");
+        assert!(c.confirms(0.9));
+    }
+
+    /// A report of its own, several sentences long, that ends with the text of a short
+    /// dispatch as background.
+    const OWN_REPORT: &str = "استقبل رئيس الحكومة صباح اليوم في مكتبه وفدا من رجال الأعمال \
+        القادمين من الخارج وبحث معهم فرص الاستثمار في قطاعي الطاقة والزراعة وأكد الرئيس أن \
+        الحكومة ماضية في تبسيط الإجراءات أمام المستثمرين وأن قانونا جديدا سيعرض على البرلمان \
+        قبل نهاية الدورة الحالية وعبر أعضاء الوفد عن رغبتهم في توسيع أعمالهم خلال السنوات \
+        المقبلة وفي سياق آخر";
+
+    #[test]
+    fn a_report_that_ends_with_the_other_text_as_background_is_another_report() {
+        let dispatch = tokens(LEAD);
+        let report = tokens(&format!("{OWN_REPORT} {LEAD}"));
+        let c = compare(&dispatch, &report);
+        assert!((c.similarity - 1.0).abs() < 1e-9, "{c:?}");
+        assert!(c.lead > LEAD_SHARE, "{c:?}");
+        assert!(c.window < WINDOW_SHARE, "{c:?}");
+        assert!(!c.confirms(0.6));
+    }
+
+    #[test]
+    fn what_each_copy_adds_after_the_text_does_not_count_against_it() {
+        let a = tokens(&format!(
+            "{LEAD} وفي خبر آخر افتتح المحافظ معرضا للكتاب يستمر أسبوعا كاملا"
+        ));
+        let b = tokens(&format!(
+            "{LEAD} ويذكر أن الطريق شهد حوادث مماثلة خلال الشهور الماضية دفعت السكان إلى \
+             المطالبة بإنارته وتوسيعه"
+        ));
+        let c = compare(&a, &b);
+        assert!(c.similarity < 0.8, "{c:?}");
+        assert!((c.window - 1.0).abs() < 1e-9, "{c:?}");
+        assert!(c.confirms(0.5));
+    }
+
+    #[test]
+    fn a_stock_phrase_shared_late_does_not_stretch_the_window() {
+        let run = |from: Token, n: Token| (from..from + n).collect::<Vec<Token>>();
+        let other = [
+            run(1, 10),
+            run(100, 7),
+            run(200, 4),
+            run(900, 1),
+            run(300, 4),
+            run(400, 8),
+        ]
+        .concat();
+        let body = |tail: Vec<Token>| [run(1, 10), run(500, 30), tail].concat();
+        let short_phrase = shared(&body(run(100, 7)), &other);
+        assert!((window(&short_phrase) - 1.0).abs() < 1e-9);
+        // Two phrases from two places of the other body, side by side: no run either.
+        let touching = [run(200, 4), run(300, 4)].concat();
+        assert!((window(&shared(&body(touching), &other)) - 1.0).abs() < 1e-9);
+        let long_phrase = shared(&body(run(400, 8)), &other);
+        assert!(window(&long_phrase) < WINDOW_SHARE);
+        assert_eq!(window(&shared(&run(700, 12), &other)), 0.0);
+        assert_eq!(window(&shared(&run(1, 2), &other)), 1.0);
+        assert_eq!(window(&shared(&[], &other)), 0.0);
+    }
+
+    #[test]
+    fn a_copy_may_add_a_weekday_but_not_name_another_one() {
+        let call = |days: &str| {
+            tokens(&format!(
+                "دعت المحكمة العليا عموم المسلمين إلى تحري رؤية الهلال {days} وإبلاغ أقرب محكمة"
+            ))
+        };
+        let friday = call("مساء يوم الجمعة");
+        let added = call("اليوم الأربعاء مساء يوم الجمعة");
+        assert_eq!(compare(&friday, &added).conflict, None);
+        let sunday = call("الجمعة مساء يوم الأحد");
+        assert_eq!(compare(&added, &sunday).conflict, Some(Conflict::Weekdays));
+    }
+
+    #[test]
+    fn hundred_kilobyte_bodies_are_compared_on_their_first_tokens() {
+        use crate::stories::record::{Fingerprint, MAX_TOKENS};
+        use crate::stories::Shape;
+        let words: Vec<String> = (0..20_000).map(|i| format!("{LEAD} {i}")).collect();
+        let body = words.join(" ");
+        assert!(body.len() > 100_000);
+        let other_tail = format!(
+            "{} {}",
+            words[..10_000].join(" "),
+            "خاتمة مختلفة ".repeat(500)
+        );
+        let (a, b) = (
+            Fingerprint::of(&body, Shape::default()),
+            Fingerprint::of(&other_tail, Shape::default()),
+        );
+        assert_eq!(a.tokens.len(), MAX_TOKENS);
+        assert!(compare(&a.tokens, &b.tokens).confirms(0.99));
+    }
+
     #[test]
     fn empty_and_tiny_bodies_compare_without_panicking() {
         assert_eq!(compare(&[], &[]).similarity, 0.0);
+        assert!(!compare(&[], &[]).confirms(0.0));
         let one = tokens("غزة");
         assert_eq!(compare(&one, &tokens("في غزة اليوم")).similarity, 1.0);
         assert_eq!(compare(&one, &tokens("في رفح اليوم")).similarity, 0.0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_two_texts_compare_to_shares_between_zero_and_one(
+            a in "[\\PC\u{0600}-\u{06FF}0-9 ]{0,300}",
+            b in "[\\PC\u{0600}-\u{06FF}0-9 ]{0,300}",
+        ) {
+            let (x, y) = (tokens(&a), tokens(&b));
+            let c = compare(&x, &y);
+            proptest::prop_assert!((0.0..=1.0).contains(&c.similarity), "{:?}", c);
+            proptest::prop_assert!((0.0..=1.0).contains(&c.lead), "{:?}", c);
+            proptest::prop_assert!((0.0..=1.0).contains(&c.window), "{:?}", c);
+            proptest::prop_assert_eq!(c.conflict, compare(&y, &x).conflict);
+            if !x.is_empty() {
+                proptest::prop_assert!(compare(&x, &x).confirms(1.0), "{:?}", a);
+            }
+        }
     }
 }

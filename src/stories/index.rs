@@ -5,15 +5,27 @@
 //! near-duplicate, which becomes the article's parent; its story is the parent's story. An
 //! article that claims every key without meeting one is the first of a new story.
 //!
-//! Why in order: an article only creates band `k` after it met no confirmed owner on bands
-//! `0..k`. If A's parent is B, B created the key A lost, at band `k_A`, before B's own first loss
-//! at `k_B`, so `k_A < k_B`: band numbers grow along every chain of parents, chains end, and no
-//! two articles can be each other's parent. Two first articles cannot share a band key (one of
-//! them would have lost it), so copies processed at the same moment by different replicas
-//! still agree on one story. The keys of other bands are then only read (in parallel) to find
-//! the earliest near-duplicate for `duplicate_of`.
+//! Why in order: an article only creates band `k` in this loop after it met no confirmed owner
+//! on bands `0..k`. If A's parent is B and B created the key A lost in its own loop, at band
+//! `k_A`, before its first loss at `k_B`, then `k_A < k_B`: band numbers grow along such chains
+//! of parents, and no two articles wait for each other. Two first articles cannot share a band
+//! key (one of them would have lost it), so copies processed at the same moment by different
+//! replicas still agree on one story.
+//!
+//! The keys of the bands after the parent's are then read (in parallel) to find the earliest
+//! near-duplicate for `duplicate_of`, and the ones still free are claimed too: a later copy that
+//! is closer to this article than to its parent (a copy of a copy, edited the same way) finds it
+//! there, instead of meeting only owners it does not resemble. Such a key is created after the
+//! article has its parent, so whoever meets it waits at most for that article's decision, which
+//! waits for no one; an article that finds its own id as that story ignores it.
+//!
+//! A band key owned by a relative that is not a copy (the same template on another date, a
+//! report quoting the same statement) would hide the article from its own later copies, which
+//! share the same band values: for such an owner the article goes on to the band's next slot
+//! (`b.<band>.<hash>.<slot>`, up to [`SLOTS`]). Slots come after their band's first key in the
+//! claiming order, so the argument above holds with keys ordered by band, then slot.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 
 use futures::future::join_all;
@@ -73,9 +85,20 @@ pub trait Store {
     fn owner(&self, key: &str) -> impl Future<Output = Result<Option<String>, Self::Error>> + Send;
 }
 
-/// The store key of band `index` with hash `hash`.
-pub fn band_key(index: usize, hash: u64) -> String {
-    format!("b.{index}.{hash:016x}")
+/// Keys per band value: the first one and the slots tried after owners that are relatives.
+pub const SLOTS: usize = 3;
+
+/// Share of the shorter body found in the other (trigram containment) that makes an owner that
+/// is not a copy a relative, whose key is not enough to meet the article's own copies.
+pub const RELATIVE_SHARE: f64 = 0.4;
+
+/// The store key of band `index` with hash `hash`, in slot `slot` (0: the band's first key).
+pub fn band_key(index: usize, slot: usize, hash: u64) -> String {
+    if slot == 0 {
+        format!("b.{index}.{hash:016x}")
+    } else {
+        format!("b.{index}.{hash:016x}.{slot}")
+    }
 }
 
 /// A confirmed near-duplicate.
@@ -85,6 +108,15 @@ struct Candidate {
     story: String,
     similarity: f64,
     seen: u64,
+}
+
+/// What comparing the article with a key's owner found.
+#[derive(Debug, Clone)]
+struct Checked {
+    /// The owner, when it is a near-duplicate.
+    candidate: Option<Candidate>,
+    /// Whether the owner, not a near-duplicate, shares [`RELATIVE_SHARE`] of the shorter body.
+    relative: bool,
 }
 
 /// Gives article `id` with fingerprint `fp` its story, recording the decision in `store`.
@@ -110,17 +142,28 @@ pub async fn assign<S: Store>(
     };
     let seen = store.put(id, &pending).await?;
     let mut met: HashMap<String, Option<Candidate>> = HashMap::new();
+    let mut relatives: HashSet<String> = HashSet::new();
     let mut parent = None;
-    for (i, &band) in fp.bands.iter().enumerate() {
-        let owner = store.claim(&band_key(i, band), id).await?;
-        if owner == id || met.contains_key(&owner) {
-            continue;
-        }
-        let found = confirm(store, id, fp, &owner, threshold, true).await?;
-        met.insert(owner, found.clone());
-        if let Some(c) = found {
-            parent = Some((i, c));
-            break;
+    'bands: for (i, &band) in fp.bands.iter().enumerate() {
+        for slot in 0..SLOTS {
+            let owner = store.claim(&band_key(i, slot, band), id).await?;
+            if owner == id {
+                continue 'bands;
+            }
+            if !met.contains_key(&owner) {
+                let checked = confirm(store, id, fp, &owner, threshold, true).await?;
+                if let Some(c) = checked.candidate {
+                    parent = Some((i, c));
+                    break 'bands;
+                }
+                if checked.relative {
+                    relatives.insert(owner.clone());
+                }
+                met.insert(owner.clone(), None);
+            }
+            if !relatives.contains(&owner) {
+                continue 'bands;
+            }
         }
     }
     let decision = match parent {
@@ -148,9 +191,9 @@ pub async fn assign<S: Store>(
     Ok(story_of(decision))
 }
 
-/// The story among the parent and the confirmed owners of the bands after `band` (read, not
-/// claimed; only those already decided): the story of the most similar one. Returns the
-/// earliest of them in that story.
+/// The story among the parent and the confirmed owners of the bands after `band` (read, and
+/// claimed when free; only owners already decided count): the story of the most similar one.
+/// Returns the earliest of them in that story.
 async fn earliest_of_story<S: Store>(
     store: &S,
     id: &str,
@@ -165,9 +208,9 @@ async fn earliest_of_story<S: Store>(
         .iter()
         .enumerate()
         .skip(band + 1)
-        .map(|(i, &h)| band_key(i, h))
+        .map(|(i, &h)| band_key(i, 0, h))
         .collect();
-    let owners = join_all(keys.iter().map(|k| store.owner(k))).await;
+    let owners = join_all(keys.iter().map(|k| owner_or_claim(store, k, id))).await;
     let mut fresh: Vec<String> = Vec::new();
     for owner in owners {
         if let Some(o) = owner? {
@@ -184,7 +227,7 @@ async fn earliest_of_story<S: Store>(
     .await;
     let mut found = vec![parent];
     for c in others {
-        found.extend(c?);
+        found.extend(c?.candidate);
     }
     let mut best = &found[0];
     for c in &found {
@@ -201,9 +244,22 @@ async fn earliest_of_story<S: Store>(
     Ok(earliest.clone())
 }
 
+/// The owner of band key `key`, which the article claims when no one owns it yet.
+async fn owner_or_claim<S: Store>(
+    store: &S,
+    key: &str,
+    id: &str,
+) -> Result<Option<String>, S::Error> {
+    match store.owner(key).await? {
+        Some(owner) => Ok(Some(owner)),
+        None => store.claim(key, id).await.map(Some),
+    }
+}
+
 /// Whether `owner` is a near-duplicate of the article: its record confirms the fingerprint, its
 /// story is known (waited for when `wait`, else taken only when already decided), is not the
-/// article's own, and the story's first article states no conflicting facts either.
+/// article's own, and the story's first article states no conflicting facts either. An owner
+/// that is not one, and shares [`RELATIVE_SHARE`] of the shorter body, is a relative.
 async fn confirm<S: Store>(
     store: &S,
     id: &str,
@@ -211,17 +267,40 @@ async fn confirm<S: Store>(
     owner: &str,
     threshold: f64,
     wait: bool,
-) -> Result<Option<Candidate>, S::Error> {
+) -> Result<Checked, S::Error> {
     let Some(stored) = store.record(owner).await? else {
-        return Ok(None);
+        return Ok(Checked {
+            candidate: None,
+            relative: false,
+        });
     };
     let comparison = compare(&fp.tokens, &stored.record.fingerprint.tokens);
-    if !comparison.confirms(threshold) {
-        return Ok(None);
-    }
+    let relative = comparison.similarity >= RELATIVE_SHARE;
+    let candidate = if comparison.confirms(threshold) {
+        candidate(store, id, fp, owner, &stored, comparison.similarity, wait).await?
+    } else {
+        None
+    };
+    Ok(Checked {
+        relative: relative && candidate.is_none(),
+        candidate,
+    })
+}
+
+/// The candidate an owner whose record confirms the fingerprint makes, when its story is known
+/// and is not the article's own, and the story's first article states no conflicting facts.
+async fn candidate<S: Store>(
+    store: &S,
+    id: &str,
+    fp: &Fingerprint,
+    owner: &str,
+    stored: &Stored,
+    similarity: f64,
+    wait: bool,
+) -> Result<Option<Candidate>, S::Error> {
     let seen = stored.seen();
-    let story = match stored.record.decision {
-        Some(d) => d.story,
+    let story = match &stored.record.decision {
+        Some(d) => d.story.clone(),
         None if wait => match store.settled(owner).await? {
             Some(Stored {
                 record: Record {
@@ -246,7 +325,7 @@ async fn confirm<S: Store>(
     Ok(Some(Candidate {
         id: owner.to_string(),
         story,
-        similarity: comparison.similarity,
+        similarity,
         seen,
     }))
 }
@@ -343,10 +422,10 @@ mod tests {
         }
     }
 
-    /// Copy `k` of a 200-word report: a run of eight words dropped and one word changed,
-    /// at places that depend on `k`.
+    /// Copy `k` of a 200-word report: a run of eight words dropped after the opening (which
+    /// copies keep) and one word changed, at places that depend on `k`.
     fn copy(k: usize) -> String {
-        let cut = (k * 37) % 180;
+        let cut = 20 + (k * 37) % 160;
         (0..200)
             .filter(|i| !(cut..cut + 8).contains(i))
             .map(|i| {
@@ -387,6 +466,47 @@ mod tests {
         }
     }
 
+    /// Word `i` of a made-up vocabulary (letters only, so one token per word).
+    fn word(prefix: char, i: usize) -> String {
+        let letters: String = i
+            .to_string()
+            .chars()
+            .map(|d| char::from(b'a' + d.to_digit(10).unwrap_or(0) as u8))
+            .collect();
+        format!("{prefix}{letters}")
+    }
+
+    fn words(prefix: char, range: std::ops::Range<usize>) -> Vec<String> {
+        range.map(|i| word(prefix, i)).collect()
+    }
+
+    #[test]
+    fn a_copy_edited_like_an_earlier_copy_finds_that_copy() {
+        // B keeps 60 of A's 100 words and adds 40; C keeps 40 of them and B's 40: C is too far
+        // from A to confirm it, and close to B. B meets A on band 0, so it claims no key before
+        // finding its parent: C can only meet B on a key B claimed after that.
+        let a = words('u', 0..100).join(" ");
+        let b = [words('u', 0..60), words('y', 0..40)].concat().join(" ");
+        let c = [words('u', 0..40), words('y', 0..40), words('z', 0..20)]
+            .concat()
+            .join(" ");
+        let fp = |text: &str| Fingerprint::of(text, Shape::default());
+        let (fa, fb, fc) = (fp(&a), fp(&b), fp(&c));
+        assert_eq!(fb.bands[0], fa.bands[0]);
+        assert!(
+            (1..fc.bands.len()).any(|j| fc.bands[j] == fb.bands[j] && fc.bands[j] != fa.bands[j])
+        );
+        assert!(!compare(&fc.tokens, &fa.tokens).confirms(0.6));
+        assert!(compare(&fc.tokens, &fb.tokens).confirms(0.6));
+        let store = MemoryStore::new();
+        let run = |id, f| futures::executor::block_on(assign(&store, id, f, 0.6)).unwrap();
+        assert_eq!(run("a", &fa).id, "a");
+        assert_eq!(run("b", &fb).id, "a");
+        let story = run("c", &fc);
+        assert_eq!(story.id, "a", "{story:?}");
+        assert_eq!(story.duplicate_of.as_deref(), Some("b"));
+    }
+
     #[test]
     fn a_copy_of_a_copy_joins_the_first_story() {
         let store = MemoryStore::new();
@@ -402,5 +522,36 @@ mod tests {
             Some("a"),
             "the earliest copy found"
         );
+    }
+
+    #[test]
+    fn a_template_twin_owning_the_band_keys_does_not_hide_the_copies_of_another_date() {
+        // The same announcement in two years: A and B have the same band values and differ in
+        // a fact. B loses every first key to A, which is not its copy; without a slot of its
+        // own, B's copy C would meet only A.
+        let text = |year: &str| {
+            let mut w = words('u', 0..200);
+            w.insert(100, year.to_string());
+            w.join(" ")
+        };
+        let fp = |text: &str| Fingerprint::of(text, Shape::default());
+        let (fa, fb) = (fp(&text("2019")), fp(&text("2020")));
+        assert_eq!(fa.bands, fb.bands);
+        let c = compare(&fb.tokens, &fa.tokens);
+        assert!(c.similarity >= RELATIVE_SHARE && !c.confirms(0.6), "{c:?}");
+        let store = MemoryStore::new();
+        let run = |id, f| futures::executor::block_on(assign(&store, id, f, 0.6)).unwrap();
+        assert_eq!(run("a", &fa).id, "a");
+        let b = run("b", &fb);
+        assert_eq!((b.id.as_str(), b.duplicate_of.as_deref()), ("b", None));
+        let copy = run("c", &fb);
+        assert_eq!(copy.id, "b", "{copy:?}");
+        assert_eq!(copy.duplicate_of.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn slot_keys_follow_the_band_s_first_key() {
+        assert_eq!(band_key(3, 0, 0xab), "b.3.00000000000000ab");
+        assert_eq!(band_key(3, 2, 0xab), "b.3.00000000000000ab.2");
     }
 }

@@ -5,8 +5,10 @@
 //! An article's body becomes typed word tokens ([`tokens`]); MinHash over their bigrams, cut
 //! into bands ([`minhash`]), gives the keys under which near-duplicates meet as candidates; a
 //! candidate is confirmed on the stored tokens ([`confirm`]): containment of the shorter body,
-//! and no conflicting dates or numbers. [`index::assign`] claims the band keys in order and
-//! decides the story ([`record`] is what it stores per article).
+//! an opening that one of the two shares with the other, each body mostly shared text up to
+//! where the shared text ends in it, and no conflicting dates or numbers. [`index::assign`]
+//! claims the band keys in order and decides the story ([`record`] is what it stores per
+//! article).
 
 pub mod confirm;
 pub mod index;
