@@ -532,7 +532,8 @@ fn furniture(
         }
     }
     let caption = (n <= 15 && is_caption(text, key, hits, keys))
-        || (n <= 25 && hits.anywhere(Vocab::CaptionCues.id()));
+        || (n <= FURNITURE_MAX_WORDS
+            && (hits.anywhere(Vocab::CaptionCues.id()) || credited_caption(text, keys)));
     if caption {
         return Some(Furniture::Caption);
     }
@@ -664,6 +665,19 @@ fn is_caption(text: &str, key: &str, hits: &Hits, keys: &TextKeys) -> bool {
             || t.ends_with("(أرشيف)")
             || t.ends_with("(ارشيفية)")
             || bracketed_credit(t, keys))
+}
+
+/// A longer caption: a description closed by a credit in brackets with no sentence stop before
+/// it (`… نحو الانتخابات (AFP)`).
+fn credited_caption(text: &str, keys: &TextKeys) -> bool {
+    let t = text.trim_end();
+    t.ends_with(')')
+        && bracketed_credit(t, keys)
+        && t.rsplit_once('(').is_some_and(|(before, _)| {
+            !before
+                .trim_end()
+                .ends_with(['.', '!', '?', '؟', '…', '،', ',', ':'])
+        })
 }
 
 /// A line closed by a credit in brackets: an agency's name (`… في الرياض (واس)`) or a caption

@@ -244,9 +244,20 @@ fn main_run(units: &[Unit], ev: &[Evidence], runs: &[Run], appended: &[bool]) ->
         }
         eligible.push(*run);
     }
+    // A lone unpunctuated headline with its date line under it is the article's header, not
+    // its body, when prose stands elsewhere.
+    let header = |r: &Run| {
+        r.start == r.end
+            && ev[r.start].end == End::Open
+            && headline_sized(&units[r.start], &ev[r.start])
+            && units.get(r.end + 1).is_some_and(|u| {
+                matches!(u.class, Class::Date(_))
+                    || (u.class == Class::Body && ev[r.end + 1].date.is_some())
+            })
+    };
     eligible
         .into_iter()
-        .max_by_key(|r| (r.chars, std::cmp::Reverse(r.start)))
+        .max_by_key(|r| (!header(r), r.chars, std::cmp::Reverse(r.start)))
 }
 
 /// The next prose line after `from`, up to `end`.
@@ -332,6 +343,7 @@ fn headline_runs(units: &[Unit], ev: &[Evidence]) -> Vec<bool> {
             && (LIST_ITEM_WORDS).contains(&ev[i].words)
             && matches!(ev[i].end, End::Open | End::Ask | End::Trail)
             && ev[i].date.is_none()
+            && ev[i].furniture.is_none()
     };
     let mut out = vec![false; units.len()];
     let mut i = 0;

@@ -64,7 +64,28 @@ pub fn extract(text: &str, markers: &Markers, hook: SiteHook<'_>) -> Result<Draf
             "the text page holds only boilerplate".to_string(),
         ));
     }
+    speak_own_language(&mut draft);
     Ok(draft)
+}
+
+/// The article is in the language of its own text: when the Persian or Urdu letters that made
+/// the page Persian or Urdu stood only in its furniture, the article is Arabic and its stray
+/// letters are mapped as on any Arabic page (so cleaning the article again changes nothing).
+fn speak_own_language(draft: &mut Draft) {
+    if Script::of_lang(draft.lang.as_deref()) != Script::PersianUrdu {
+        return;
+    }
+    let own = normalize::detect_lang(&draft.paragraphs.join("\n\n"));
+    if Script::of_lang(own) != Script::Arabic {
+        return;
+    }
+    for p in &mut draft.paragraphs {
+        *p = normalize::display_in(p, Script::Arabic);
+    }
+    if let Some(title) = draft.title.as_mut() {
+        *title = normalize::display_line_in(title, Script::Arabic);
+    }
+    draft.lang = own.map(str::to_string);
 }
 
 /// A capture may open with the date it was taken, `date YYYY-MM-DD`, before the page's own
