@@ -135,13 +135,16 @@ impl Article {
     }
 }
 
+/// The site of a page that names none and comes without a URL.
+pub const UNKNOWN_SITE: &str = "unknown";
+
 /// An article's site: the name the page gives itself, else the URL's host, else `unknown`.
 pub fn site_of(named: Option<&str>, url: Option<&str>) -> String {
     named
         .filter(|s| !s.trim().is_empty())
         .map(str::to_string)
         .or_else(|| url.and_then(host_of))
-        .unwrap_or_else(|| "unknown".to_string())
+        .unwrap_or_else(|| UNKNOWN_SITE.to_string())
 }
 
 /// The stable article id: first 32 hex digits of SHA-256 over the body's matching key.

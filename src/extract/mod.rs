@@ -129,8 +129,8 @@ fn extract_seen(
         let template = lookup(templates, &site, seen);
         let hook = template::SiteHook {
             template: template.as_deref(),
-            observe: templates.is_some(),
-            texts: templates.is_some_and(|t| t.wants_texts(&site)),
+            observe: seen.site.is_some(),
+            texts: seen.site.is_some() && templates.is_some_and(|t| t.wants_texts(&site)),
         };
         text::extract(&decoded.text, &opts.markers, hook)?
     };
@@ -143,12 +143,14 @@ fn extract_seen(
 }
 
 /// The template `templates` gives for `site`, noted in `seen` (an empty one counts as none).
+/// Pages of no known site are neither cleaned with a template nor learned from: they may come
+/// from any number of portals.
 fn lookup(
     templates: Option<&dyn TemplateSource>,
     site: &str,
     seen: &mut Observation,
 ) -> Option<Arc<SiteTemplate>> {
-    let templates = templates?;
+    let templates = templates.filter(|_| site != article::UNKNOWN_SITE)?;
     seen.site = Some(site.to_string());
     let template = templates.template(site).filter(|t| !t.is_empty());
     seen.template = template.clone();

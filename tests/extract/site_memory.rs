@@ -224,3 +224,26 @@ fn clean_with_site_memory_gives_a_folder_of_one_portal_what_the_stream_gives() {
         }
     }
 }
+
+#[test]
+fn pages_of_no_known_site_teach_nothing_and_keep_their_lines() {
+    let extractor = Extractor::default();
+    let mut memory = Memory::new(Params::default(), 16 << 20);
+    for n in 0..PAGES {
+        let page = portal_page(0, n);
+        let anonymous = PageMeta {
+            url: None,
+            content_type: Some(page.content_type.to_string()),
+        };
+        let templates = |site: &str| memory.peek_template(site);
+        let (article, seen) = extractor.extract_observed(&page.bytes, &anonymous, &templates);
+        let article = article.unwrap_or_else(|e| panic!("page {n}: {e}"));
+        assert_eq!(seen.site, None, "page {n}: no site to learn for");
+        assert!(seen.lines.is_empty(), "page {n}: lines observed");
+        assert!(article.extractor.site_template.is_none(), "page {n}");
+        if let Some(site) = seen.site.as_deref() {
+            memory.learn(site, &article.id, &seen.lines, &seen.texts);
+        }
+    }
+    assert_eq!(memory.sites(), 0);
+}

@@ -64,8 +64,8 @@ pub fn extract(
     let template = super::lookup(templates, &site_name, seen);
     let hook = SiteHook {
         template: template.as_deref(),
-        observe: templates.is_some(),
-        texts: templates.is_some_and(|t| t.wants_texts(&site_name)),
+        observe: seen.site.is_some(),
+        texts: seen.site.is_some() && templates.is_some_and(|t| t.wants_texts(&site_name)),
     };
 
     let verdicts = hints.judge_all(&dom);
