@@ -250,10 +250,7 @@ fn main_run(units: &[Unit], ev: &[Evidence], runs: &[Run], appended: &[bool]) ->
         r.start == r.end
             && ev[r.start].end == End::Open
             && headline_sized(&units[r.start], &ev[r.start])
-            && units.get(r.end + 1).is_some_and(|u| {
-                matches!(u.class, Class::Date(_))
-                    || (u.class == Class::Body && ev[r.end + 1].date.is_some())
-            })
+            && is_date_line(units, ev, r.end + 1)
     };
     eligible
         .into_iter()
@@ -404,13 +401,18 @@ fn lead_start(units: &[Unit], ev: &[Evidence], body: Run) -> usize {
         .unwrap_or(body.start)
 }
 
+/// Whether unit `i` is a date line: a labelled date or an unlabelled line holding only a date.
+fn is_date_line(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
+    units.get(i).is_some_and(|u| {
+        matches!(u.class, Class::Date(_)) || (u.class == Class::Body && ev[i].date.is_some())
+    })
+}
+
 /// A run that opens with a headline and the date line under it (the header of the article, a
 /// lone date line does not end a run): the line after the date, where the prose begins.
 fn dated_headline_at(units: &[Unit], ev: &[Evidence], body: Run) -> Option<usize> {
     let (head, date) = (body.start, body.start + 1);
-    let dated = date < body.end
-        && (matches!(units[date].class, Class::Date(_))
-            || (units[date].class == Class::Body && ev[date].date.is_some()));
+    let dated = date < body.end && is_date_line(units, ev, date);
     (dated && ev[head].end == End::Open && headline_sized(&units[head], &ev[head]))
         .then_some(date + 1)
 }
@@ -476,10 +478,7 @@ fn choose_title(
         let overlap = shared_words(&e.content, &lead);
         // Followed by a date (or, weaker, a byline or a dateline), as headlines are.
         let after = c + 1..(c + 4).min(units.len());
-        let dated = after.clone().any(|j| {
-            matches!(units[j].class, Class::Date(_))
-                || (units[j].class == Class::Body && ev[j].date.is_some())
-        });
+        let dated = after.clone().any(|j| is_date_line(units, ev, j));
         let bylined = after.clone().any(|j| {
             units[j].class == Class::Byline
                 || (units[j].class == Class::Body
@@ -757,10 +756,7 @@ fn without_prose(units: &[Unit], ev: &[Evidence], capture_date: Option<String>) 
     let title = first.filter(|&f| {
         headline_candidate(&units[f], &ev[f])
             && ev[f].words >= 2
-            && (f + 1..(f + 4).min(n)).any(|j| {
-                matches!(units[j].class, Class::Date(_))
-                    || (units[j].class == Class::Body && ev[j].date.is_some())
-            })
+            && (f + 1..(f + 4).min(n)).any(|j| is_date_line(units, ev, j))
     });
     let verdicts = (0..n)
         .map(|i| {
