@@ -113,14 +113,24 @@ pub fn run(args: CleanArgs) -> anyhow::Result<i32> {
 fn learn_sites(extractor: &Extractor, files: &[PathBuf], meta: &PageMeta) -> Memory {
     let cfg = SiteMemoryConfig::default();
     let mut memory = Memory::new(cfg.params(), cfg.memory_mib.saturating_mul(1 << 20));
+    let mut siteless = 0usize;
     for file in files.iter().filter(|f| f.as_os_str() != "-") {
         let Ok(bytes) = std::fs::read(file) else {
             continue;
         };
         let (article, seen) = extractor.extract_observed(&bytes, meta, &|_: &str| None);
-        if let (Ok(article), Some(site)) = (article, seen.site.as_deref()) {
-            memory.learn(site, &article.id, &seen.lines, &[]);
+        match (article, seen.site.as_deref()) {
+            (Ok(article), Some(site)) => {
+                memory.learn(site, &article.id, &seen.lines, &[]);
+            }
+            (Ok(_), None) => siteless += 1,
+            (Err(_), _) => {}
         }
+    }
+    if siteless > 0 {
+        eprintln!(
+            "site memory: {siteless} page(s) name no site and have no URL (give --url): not learned from"
+        );
     }
     memory
 }

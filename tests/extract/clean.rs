@@ -239,3 +239,21 @@ fn markers_file_extends_the_defaults() {
         vec!["صحيفة المدينة", "وكالة الأنباء"]
     );
 }
+
+#[test]
+fn site_memory_without_a_url_says_the_pages_are_not_learned_from() {
+    let pages = text_fixtures();
+    let page = pages[0].to_str().expect("utf-8");
+    let out = clean(&["--site-memory", page]);
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("1 page(s) name no site and have no URL"),
+        "{stderr}"
+    );
+    let article: Value = serde_json::from_slice(&out.stdout).expect("one article");
+    assert!(article["extractor"].get("site_template").is_none());
+    let with_url = clean(&["--site-memory", "--url", "https://example.com/a", page]);
+    assert!(with_url.status.success());
+    assert!(!String::from_utf8_lossy(&with_url.stderr).contains("name no site"));
+}
