@@ -61,6 +61,9 @@ const COPY_MIN_WORDS: usize = 12;
 /// the lead right under it is prose, a standfirst stands apart from the body.
 const COPY_MIN_DISTANCE: usize = 3;
 
+/// Most lines between two lines cut with three dots (`...`) that make them a list of teasers.
+const DOTTED_LIST_REACH: usize = 2;
+
 /// Fewest lines in a row opening with one date that make a date-stamped list.
 const STAMPED_LIST_MIN_LINES: usize = 3;
 /// Fewest characters of the opening those lines share.
@@ -201,6 +204,7 @@ pub(super) fn judge(
         let first = sorted.partition_point(|x| x < h);
         e.repeated = sorted.get(first + 1) == Some(h);
     }
+    mark_dotted_teasers(units, &mut out);
     mark_crumbed_headlines(units, &mut out);
     mark_embedded_posts(units, &mut out);
     mark_stamped_lists(units, &mut out);
@@ -220,6 +224,32 @@ pub(super) fn judge(
             && !e.copy;
     }
     out
+}
+
+/// Lines cut with three dots (`...`) standing close together are teasers of other stories cut
+/// short by the site (a list of them, or headline and teaser pairs), as with `…`; one such line
+/// alone is a sentence trailing off.
+fn mark_dotted_teasers(units: &[Unit], evidence: &mut [Evidence]) {
+    let dotted: Vec<usize> = units
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| u.class == Class::Body && cut_with_dots(&u.text))
+        .map(|(i, _)| i)
+        .collect();
+    for (k, &i) in dotted.iter().enumerate() {
+        let near = |j: Option<&usize>| j.is_some_and(|&j| j.abs_diff(i) <= DOTTED_LIST_REACH);
+        if near(k.checked_sub(1).and_then(|p| dotted.get(p))) || near(dotted.get(k + 1)) {
+            evidence[i].end = End::Trail;
+        }
+    }
+}
+
+/// A line ending with three dots or more (closing quotes and brackets aside).
+fn cut_with_dots(text: &str) -> bool {
+    let t = text.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '"' | '\'' | '»' | '”' | '’' | ')' | ']' | '}')
+    });
+    t.ends_with("...")
 }
 
 /// A breadcrumb's last crumb is often the article's headline: the line holding it alone is
