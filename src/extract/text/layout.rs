@@ -17,7 +17,8 @@
 //!    the rest is footer, except that a page cut off mid-paragraph keeps its last line.
 //! 5. **Date.** A date line between the title and the body wins; then the nearest just above an
 //!    untitled body; then one inside or after the body; then the capture's date. A date above
-//!    the title (or far above the body) is the masthead's date of the day and never taken.
+//!    the title (or far above the body), or printed twice above the article, is the masthead's
+//!    date of the day and never taken.
 
 use super::evidence::{shared_words, Evidence, Furniture};
 use super::shape::{End, TITLE_MAX_WORDS};
@@ -706,6 +707,9 @@ fn choose_date(
             continue;
         };
         let edition = units[i].key.starts_with("العدد ");
+        if masthead_twice(units, ev, i, title.unwrap_or(start)) {
+            continue;
+        }
         let place = match title {
             Some(t) if i < t && edition => DatePlace::Edition,
             Some(t) if i + TITLE_DATE_REACH >= t && i < t => DatePlace::AboveTitle,
@@ -725,6 +729,18 @@ fn choose_date(
         offer(DatePlace::Capture, 0, d);
     }
     best.map(|(_, _, d)| d)
+}
+
+/// A date line printed twice above the article (`head`, its title or first line): the
+/// masthead's date of the day, repeated by the page's header; an article prints its own date
+/// once there.
+fn masthead_twice(units: &[Unit], ev: &[Evidence], i: usize, head: usize) -> bool {
+    i < head
+        && ev[i].repeated
+        && units[..head]
+            .iter()
+            .enumerate()
+            .any(|(j, u)| j != i && u.key == units[i].key)
 }
 
 /// A plain line holding only a date, no label: at the top of an untitled page it is the
