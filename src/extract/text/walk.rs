@@ -4,7 +4,7 @@
 
 use super::evidence::Evidence;
 use super::layout::{Layout, Verdict};
-use super::shape::{linked_headline, strip_bullet, strip_quotes, words_upto};
+use super::shape::{is_function_word, linked_headline, strip_bullet, strip_quotes, words_upto};
 use super::units::{Class, Unit, TAGS_MAX_WORDS};
 use crate::extract::markers::TextKeys;
 use crate::extract::normalize::match_key;
@@ -107,7 +107,8 @@ pub(super) fn walk(
             Class::Body => match layout.verdicts[i] {
                 Verdict::Keep => body.push(paragraph(&unit.text)),
                 Verdict::Title => {
-                    draft.title = Some(without_byline(&unit.text, &keys.byline_labels));
+                    let title = without_byline(&unit.text, &keys.byline_labels);
+                    draft.title = Some(without_section_suffix(&title).to_string());
                 }
                 Verdict::Related => {
                     draft.count_removed(RemovedKind::Related);
@@ -237,6 +238,29 @@ fn without_byline(title: &str, byline_labels: &[String]) -> String {
     title.to_string()
 }
 
+/// Most words of a section or site name printed after a headline (`عنوان | أخبار`).
+const SUFFIX_MAX_WORDS: usize = 3;
+
+/// A headline without the section or site name a page title prints after a bar
+/// (`… خوفا من القصف | أخبار`, `… – مقال مصور | الأراضي الفلسطينية`): a name of at most
+/// [`SUFFIX_MAX_WORDS`] words, no digit and no function word in it, after a headline of three
+/// words or more. A bar between a speaker and a quote (`ترامب | لن نتراجع`) stays.
+fn without_section_suffix(title: &str) -> &str {
+    let Some((head, tail)) = title.rsplit_once(" | ") else {
+        return title;
+    };
+    let key = match_key(tail);
+    let words: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+    let name = (1..=SUFFIX_MAX_WORDS).contains(&words.len())
+        && !tail.chars().any(char::is_numeric)
+        && !words.iter().any(|w| is_function_word(w));
+    if name && head.split_whitespace().count() >= 3 {
+        head.trim_end()
+    } else {
+        title
+    }
+}
+
 /// Adds a headline to `related` (bullet and spaces stripped); duplicates go in [`dedup_by_key`].
 fn push_related(draft: &mut Draft, headline: &str) {
     let h = strip_bullet(headline).trim();
@@ -300,5 +324,30 @@ fn push_tags(draft: &mut Draft, value: &str) {
         if !t.is_empty() {
             draft.tags.push(t);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_section_suffix;
+
+    #[test]
+    fn a_short_section_name_after_a_bar_leaves_the_title() {
+        assert_eq!(
+            without_section_suffix("وزير المالية يعلن موازنة العام المقبل | اقتصاد"),
+            "وزير المالية يعلن موازنة العام المقبل"
+        );
+    }
+
+    #[test]
+    fn a_bar_between_a_speaker_and_a_quote_stays() {
+        assert_eq!(
+            without_section_suffix("الوزير | لن نرفع الأسعار"),
+            "الوزير | لن نرفع الأسعار"
+        );
+        let long = "المدرب يغادر الفريق | اللاعبون يطالبون بإدارة جديدة قبل نهاية الموسم";
+        assert_eq!(without_section_suffix(long), long);
+        let sentence = "الحكومة تدرس خطة جديدة | في انتظار القرار";
+        assert_eq!(without_section_suffix(sentence), sentence);
     }
 }
