@@ -42,7 +42,8 @@ pub(super) enum Class {
     Similar,
     /// A read-also label alone on its line; `colon` when it ends with `:`.
     ReadAlso { colon: bool },
-    /// A read-also label glued to (or on one line with) the headline it introduces.
+    /// A read-also label glued to (or on one line with) the headline it introduces, or the
+    /// headlines run together after it.
     ReadAlsoGlued(String),
     /// A related-news list heading alone on its line.
     RelatedHeading,
@@ -169,7 +170,11 @@ fn classify(line: &str, key: &str, keys: &TextKeys) -> Class {
             };
         }
         let (_, value) = after_separator(rest);
-        if linked_headline(value) {
+        // One headline, or several run together on the label's line, none ending a sentence.
+        let headlines = linked_headline(value)
+            || (words_upto(value, 3 * HEADLINE_MAX_WORDS) <= 3 * HEADLINE_MAX_WORDS
+                && !ends_sentence(value));
+        if headlines {
             return Class::ReadAlsoGlued(value.to_string());
         }
     }
