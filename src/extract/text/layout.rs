@@ -596,7 +596,8 @@ fn after_body(u: &Unit, e: &Evidence) -> Verdict {
 
 /// A page cut off mid-paragraph (an excerpt) ends with a line too short to be prose: when the
 /// page ends within [`CUT_TAIL_LINES`] plain lines of the body and the last reads like the start
-/// of a sentence, those lines are the article's.
+/// of a sentence (a bulleted one only when it continues a list of the body, see [`stray_item`]),
+/// those lines are the article's.
 fn keep_cut_paragraph(
     units: &[Unit],
     ev: &[Evidence],
@@ -624,11 +625,10 @@ fn keep_cut_paragraph(
             && !ev[i].restarts
     });
     let last = &ev[n - 1];
-    let bullet = |i: usize| units[i].text.trim_start().chars().next();
-    let next_item =
-        last.bulleted && (0..=body_end).any(|i| ev[i].bulleted && bullet(i) == bullet(n - 1));
+    let next_item = last.bulleted && !stray_item(units, ev, n - 1, body_end);
     let opens_sentence = last.words >= 2
         && matches!(last.end, End::Open)
+        && !stray_item(units, ev, n - 1, body_end)
         && (last.function_words >= 1 || units[n - 1].key.starts_with('و') || next_item);
     if plain && opens_sentence {
         for i in tail {
@@ -637,9 +637,17 @@ fn keep_cut_paragraph(
     }
 }
 
+/// A bulleted line after the body that continues no list of the body (no body line opens with
+/// the same bullet): a read-also item, not the article's last words.
+fn stray_item(units: &[Unit], ev: &[Evidence], i: usize, body_end: usize) -> bool {
+    let bullet = |k: usize| units[k].text.trim_start().chars().next();
+    ev[i].bulleted && !(0..=body_end).any(|k| ev[k].bulleted && bullet(k) == bullet(i))
+}
+
 /// The line right after the body, when nothing but widgets and furniture follows it to the end
 /// of the page, is the article's closing line (`مبروك لأبطال مصر .. مبروك`), not another
-/// article's headline: related headlines come in lists or before a page's footer labels.
+/// article's headline: related headlines come in lists or before a page's footer labels. A stray
+/// bulleted item ([`stray_item`]) is no closing line.
 fn keep_closing_line(
     units: &[Unit],
     ev: &[Evidence],
@@ -648,7 +656,11 @@ fn keep_closing_line(
     verdicts: &mut [Verdict],
 ) {
     let next = body_end + 1;
-    if next >= cut || verdicts[next] != Verdict::Related || cut != units.len() {
+    if next >= cut
+        || verdicts[next] != Verdict::Related
+        || cut != units.len()
+        || stray_item(units, ev, next, body_end)
+    {
         return;
     }
     let only_furniture_after = (next + 1..units.len()).all(|i| {
