@@ -705,6 +705,8 @@ fn choose_date(
     cut: usize,
     capture_date: Option<String>,
 ) -> Option<String> {
+    let head = title.unwrap_or(start);
+    let twice_above = masthead_dates(units, ev, head);
     let mut best: Option<(DatePlace, usize, String)> = None;
     let mut offer = |place: DatePlace, rank: usize, date: String| {
         if best
@@ -719,7 +721,7 @@ fn choose_date(
             continue;
         };
         let edition = units[i].key.starts_with("العدد ");
-        if masthead_twice(units, ev, i, title.unwrap_or(start)) {
+        if twice_above.binary_search(&i).is_ok() {
             continue;
         }
         let place = match title {
@@ -743,16 +745,26 @@ fn choose_date(
     best.map(|(_, _, d)| d)
 }
 
-/// A date line printed twice above the article (`head`, its title or first line): the
-/// masthead's date of the day, repeated by the page's header; an article prints its own date
-/// once there.
-fn masthead_twice(units: &[Unit], ev: &[Evidence], i: usize, head: usize) -> bool {
-    i < head
-        && ev[i].repeated
-        && units[..head]
-            .iter()
-            .enumerate()
-            .any(|(j, u)| j != i && u.key == units[i].key)
+/// The date lines printed twice above the article (`head`, its title or first line), sorted:
+/// the masthead's date of the day, repeated by the page's header; an article prints its own
+/// date once there.
+fn masthead_dates(units: &[Unit], ev: &[Evidence], head: usize) -> Vec<usize> {
+    let mut dated: Vec<(&str, usize)> = (0..head.min(units.len()))
+        .filter(|&i| ev[i].repeated && ev[i].date.is_some())
+        .map(|i| (units[i].key.as_str(), i))
+        .collect();
+    dated.sort_unstable();
+    let mut twice: Vec<usize> = dated
+        .iter()
+        .enumerate()
+        .filter(|&(k, &(key, _))| {
+            dated.get(k + 1).is_some_and(|n| n.0 == key)
+                || k.checked_sub(1).is_some_and(|p| dated[p].0 == key)
+        })
+        .map(|(_, &(_, i))| i)
+        .collect();
+    twice.sort_unstable();
+    twice
 }
 
 /// A plain line holding only a date, no label: at the top of an untitled page it is the
