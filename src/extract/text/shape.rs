@@ -13,7 +13,8 @@ pub(super) enum End {
     Stop,
     /// A question or exclamation mark: prose or a headline.
     Ask,
-    /// The ellipsis character `…`: where a site cut a teaser short.
+    /// The ellipsis character `…` (or `...` on lines of a teaser list, set by the evidence):
+    /// where a site cut a teaser short.
     Trail,
     /// No punctuation.
     Open,
