@@ -16,6 +16,13 @@
 //! each body, up to where the last run of eight shared words ends (what follows may be cut or
 //! added by either), at least half the words must be shared.
 //!
+//! Sentence by sentence ([`super::sentences`]): a copy reworded with synonyms keeps few
+//! trigrams but each sentence's content words, in the same order from the first sentence, so
+//! such a pair passes instead of containment and the window. And one of the two bodies must be
+//! the other's sentences, apart from a lead and a tail: two announcements written from one
+//! template share their formula sentences and all the names, but each has a sentence of its own
+//! between them, while a copy that drops a passage leaves the other body whole in it.
+//!
 //! Announcements written from one template on different days share nearly all their words;
 //! what differs is the facts, so a pair is refused when its years have nothing in common, when
 //! each names a weekday the other does not (a copy may add `اليوم الثلاثاء` or drop it, not
@@ -25,6 +32,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::sentences::{found, Found};
 use super::tokens::{kind, Kind, Token};
 
 /// Opening words of a body compared for the lead: about the first sentence of a report.
@@ -66,16 +74,43 @@ pub struct Comparison {
     pub window: f64,
     /// The facts that tell the two apart, if any.
     pub conflict: Option<Conflict>,
+    /// How each body's sentences are found in the other (a's in b, b's in a), when both
+    /// bodies have their sentence starts.
+    pub sentences: Option<[Found; 2]>,
 }
 
 impl Comparison {
     /// Whether the two bodies are one story at `threshold`.
     pub fn confirms(&self, threshold: f64) -> bool {
-        self.conflict.is_none()
-            && self.similarity >= threshold
-            && self.lead > LEAD_SHARE
-            && self.window >= WINDOW_SHARE
+        if self.conflict.is_some() || self.lead <= LEAD_SHARE {
+            return false;
+        }
+        let contained = self.similarity >= threshold && self.window >= WINDOW_SHARE;
+        let Some(found) = &self.sentences else {
+            return contained;
+        };
+        let reworded = found
+            .iter()
+            .all(|f| f.lead == 0 && f.few_gaps() && f.coverage() >= threshold);
+        (contained || reworded) && found.iter().any(Found::copied)
     }
+}
+
+/// Compares two bodies by their tokens and sentence starts (either empty, as in a record of the
+/// first version: compared without sentences).
+pub fn compare_sentences(
+    a: &[Token],
+    a_starts: &[u16],
+    b: &[Token],
+    b_starts: &[u16],
+) -> Comparison {
+    let mut c = compare(a, b);
+    if !a_starts.is_empty() && !b_starts.is_empty() {
+        let xs: Vec<usize> = a_starts.iter().map(|&s| usize::from(s)).collect();
+        let ys: Vec<usize> = b_starts.iter().map(|&s| usize::from(s)).collect();
+        c.sentences = Some([found(a, &xs, b, &ys), found(b, &ys, a, &xs)]);
+    }
+    c
 }
 
 /// Compares two token sequences.
@@ -89,6 +124,7 @@ pub fn compare(a: &[Token], b: &[Token]) -> Comparison {
         lead: opening(&in_short).max(opening(&in_long)),
         window: window(&in_short).min(window(&in_long)),
         conflict: conflict(a, b),
+        sentences: None,
     }
 }
 
@@ -409,6 +445,71 @@ mod tests {
         let one = tokens("غزة");
         assert_eq!(compare(&one, &tokens("في غزة اليوم")).similarity, 1.0);
         assert_eq!(compare(&one, &tokens("في رفح اليوم")).similarity, 0.0);
+    }
+
+    fn with_sentences(a: &str, b: &str) -> Comparison {
+        use super::super::tokens::sentences_up_to;
+        let starts = |s: Vec<usize>| s.into_iter().map(|x| x as u16).collect::<Vec<u16>>();
+        let ((x, xs), (y, ys)) = (sentences_up_to(a, 512), sentences_up_to(b, 512));
+        compare_sentences(&x, &starts(xs), &y, &starts(ys))
+    }
+
+    /// Two pardon announcements written from one template: the same opening and closing
+    /// formulas, a sentence of its own in the middle of each.
+    #[test]
+    fn two_announcements_from_one_template_are_not_one_story() {
+        let opening = "تنفيذا لتوجيهات الأمير بدأت الجهات المختصة تطبيق إجراءات العفو عن \
+            السجناء المحكوم عليهم في قضايا الحق العام ليعودوا إلى عائلاتهم قبل حلول العيد.";
+        let closing = "وأكد أن هذه المبادرة الكريمة ستترك أثرا طيبا في نفوس المستفيدين وأسرهم \
+            بعد خروجهم ولم شملهم.";
+        let a = format!(
+            "{opening} ورفع وزير العدل سالم بن راشد الشكر للأمير على رعايته الدائمة لنزلاء \
+             الإصلاحيات وحرصه الدائم على دمجهم في المجتمع من جديد. {closing}"
+        );
+        let b = format!(
+            "{opening} وأوضح مدير الإصلاحيات أن وزير العدل سالم بن راشد وجه بإنهاء \
+             ملفات المشمولين بالعفو خلال يومين وتسليمهم إلى ذويهم عند بوابات السجون. {closing}"
+        );
+        let c = with_sentences(&a, &b);
+        assert!(compare(&tokens(&a), &tokens(&b)).confirms(0.6), "{c:?}");
+        assert!(!c.confirms(0.6), "{c:?}");
+    }
+
+    #[test]
+    fn a_copy_dropping_a_sentence_of_the_original_is_still_a_copy() {
+        let dropped = "وأوضحت الوزارة أن الفرق الطبية ما زالت تتابع الحالات على مدار الساعة.";
+        let original = format!("{LEAD}. {dropped} وتدعو الوزارة المواطنين إلى توخي الحذر.");
+        let copy = format!("{LEAD}. وتدعو الوزارة المواطنين إلى توخي الحذر.");
+        let c = with_sentences(&original, &copy);
+        assert!(c.confirms(0.6), "{c:?}");
+    }
+
+    /// A spinner site's copy: every sentence kept in its place, words swapped for synonyms.
+    #[test]
+    fn a_copy_reworded_sentence_by_sentence_is_one_story() {
+        let original = "أعلن وزير الزراعة اليوم إطلاق برنامج وطني لدعم صغار المزارعين في \
+            المناطق الجبلية بقيمة عشرين مليون دينار. وأوضح الوزير أن البرنامج يشمل توزيع \
+            البذور المحسنة والأسمدة مجانا على الأسر الريفية. وأضاف أن التسجيل يبدأ الأسبوع \
+            المقبل عبر مكاتب الإرشاد الزراعي في المحافظات.";
+        let spun = "أعلن وزير الزراعة اليوم إطلاق برنامج قومي لمساندة صغار المزارعين في \
+            الأقاليم الجبلية بقيمة عشرين مليون دينار. وبين الوزير أن البرنامج يتضمن توزيع \
+            البذور المحسنة والأسمدة بالمجان على العائلات الريفية. وتابع أن التسجيل ينطلق \
+            الأسبوع القادم عبر مكاتب الإرشاد الزراعي بالمحافظات.";
+        let c = with_sentences(original, spun);
+        assert!(
+            !compare(&tokens(original), &tokens(spun)).confirms(0.6),
+            "{c:?}"
+        );
+        assert!(c.confirms(0.6), "{c:?}");
+    }
+
+    #[test]
+    fn bodies_without_sentence_starts_compare_as_before() {
+        let a = tokens(&format!("{LEAD} وفي خبر آخر افتتح المحافظ معرضا للكتاب"));
+        let b = tokens(LEAD);
+        let c = compare_sentences(&a, &[], &b, &[0]);
+        assert_eq!(c, compare(&a, &b));
+        assert!(c.sentences.is_none() && c.confirms(0.6));
     }
 
     proptest::proptest! {

@@ -30,7 +30,7 @@ use std::future::Future;
 
 use futures::future::join_all;
 
-use super::confirm::{compare, conflict};
+use super::confirm::{compare_sentences, conflict};
 use super::record::{Decision, Fingerprint, Record};
 use crate::extract::Story;
 
@@ -274,7 +274,8 @@ async fn confirm<S: Store>(
             relative: false,
         });
     };
-    let comparison = compare(&fp.tokens, &stored.record.fingerprint.tokens);
+    let theirs = &stored.record.fingerprint;
+    let comparison = compare_sentences(&fp.tokens, &fp.starts, &theirs.tokens, &theirs.starts);
     let relative = comparison.similarity >= RELATIVE_SHARE;
     let candidate = if comparison.confirms(threshold) {
         candidate(store, id, fp, owner, &stored, comparison.similarity, wait).await?
@@ -496,8 +497,8 @@ mod tests {
         assert!(
             (1..fc.bands.len()).any(|j| fc.bands[j] == fb.bands[j] && fc.bands[j] != fa.bands[j])
         );
-        assert!(!compare(&fc.tokens, &fa.tokens).confirms(0.6));
-        assert!(compare(&fc.tokens, &fb.tokens).confirms(0.6));
+        assert!(!compare_sentences(&fc.tokens, &fc.starts, &fa.tokens, &fa.starts).confirms(0.6));
+        assert!(compare_sentences(&fc.tokens, &fc.starts, &fb.tokens, &fb.starts).confirms(0.6));
         let store = MemoryStore::new();
         let run = |id, f| futures::executor::block_on(assign(&store, id, f, 0.6)).unwrap();
         assert_eq!(run("a", &fa).id, "a");
@@ -537,7 +538,7 @@ mod tests {
         let fp = |text: &str| Fingerprint::of(text, Shape::default());
         let (fa, fb) = (fp(&text("2019")), fp(&text("2020")));
         assert_eq!(fa.bands, fb.bands);
-        let c = compare(&fb.tokens, &fa.tokens);
+        let c = compare_sentences(&fb.tokens, &fb.starts, &fa.tokens, &fa.starts);
         assert!(c.similarity >= RELATIVE_SHARE && !c.confirms(0.6), "{c:?}");
         let store = MemoryStore::new();
         let run = |id, f| futures::executor::block_on(assign(&store, id, f, 0.6)).unwrap();

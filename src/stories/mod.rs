@@ -2,11 +2,13 @@
 //! I/O: the service keeps the index in a JetStream key-value bucket (`service/stories.rs`), the
 //! command line in memory ([`memory`]).
 //!
-//! An article's body becomes typed word tokens ([`tokens`]); MinHash over their bigrams, cut
-//! into bands ([`minhash`]), gives the keys under which near-duplicates meet as candidates; a
-//! candidate is confirmed on the stored tokens ([`confirm`]): containment of the shorter body,
-//! an opening that one of the two shares with the other, each body mostly shared text up to
-//! where the shared text ends in it, and no conflicting dates or numbers. [`index::assign`]
+//! An article's body becomes typed word tokens and sentences ([`tokens`]); MinHash over their
+//! bigrams, cut into bands ([`minhash`]), gives the keys under which near-duplicates meet as
+//! candidates; a candidate is confirmed on the stored tokens and sentences ([`confirm`],
+//! [`sentences`]): containment of the shorter body, an opening that one of the two shares with
+//! the other, each body mostly shared text up to where the shared text ends in it (or, for a
+//! reworded copy, every sentence found in order), one of the two made of the other's sentences,
+//! and no conflicting dates or numbers. [`index::assign`]
 //! claims the band keys in order and decides the story ([`record`] is what it stores per
 //! article).
 
@@ -15,6 +17,7 @@ pub mod index;
 pub mod memory;
 pub mod minhash;
 pub mod record;
+pub mod sentences;
 pub mod tokens;
 
 pub use index::{assign, Store, Stored};

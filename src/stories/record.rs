@@ -9,8 +9,9 @@ use super::tokens::{self, Token};
 /// not grow with its length.
 pub const MAX_TOKENS: usize = 512;
 
-/// Format version written first in every record.
-const VERSION: u8 = 1;
+/// Format version written first in every record. Version 2 added the sentence starts; a
+/// version 1 record is still read (without them).
+const VERSION: u8 = 2;
 
 /// What the index needs of one article's body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,14 +20,25 @@ pub struct Fingerprint {
     pub bands: Vec<u64>,
     /// The first [`MAX_TOKENS`] tokens of the body.
     pub tokens: Vec<Token>,
+    /// Where the sentences of those tokens start (ascending indices into `tokens`); empty in a
+    /// record of the first version, whose bodies are compared without sentences.
+    pub starts: Vec<u16>,
 }
 
 impl Fingerprint {
     /// The fingerprint of a body.
     pub fn of(body: &str, shape: Shape) -> Fingerprint {
-        let tokens = tokens::tokens_up_to(body, MAX_TOKENS);
+        let (tokens, starts) = tokens::sentences_up_to(body, MAX_TOKENS);
         let bands = minhash::bands(&tokens, shape);
-        Fingerprint { bands, tokens }
+        let starts = starts
+            .into_iter()
+            .filter_map(|s| u16::try_from(s).ok())
+            .collect();
+        Fingerprint {
+            bands,
+            tokens,
+            starts,
+        }
     }
 }
 
@@ -79,6 +91,11 @@ impl Record {
         for t in tokens {
             out.extend_from_slice(&t.to_le_bytes());
         }
+        let starts = &fp.starts[..fp.starts.len().min(usize::from(u16::MAX))];
+        out.extend_from_slice(&(starts.len() as u16).to_le_bytes());
+        for s in starts {
+            out.extend_from_slice(&s.to_le_bytes());
+        }
         match &self.decision {
             None => out.push(0),
             Some(d) => {
@@ -108,7 +125,7 @@ impl Record {
     pub fn decode(bytes: &[u8]) -> Result<Record, RecordError> {
         let mut r = Reader(bytes);
         let version = r.u8()?;
-        if version != VERSION {
+        if version != VERSION && version != 1 {
             return Err(RecordError::Version(version));
         }
         let n = usize::from(r.u8()?);
@@ -120,6 +137,14 @@ impl Record {
         let mut tokens = Vec::with_capacity(n);
         for _ in 0..n {
             tokens.push(u32::from_le_bytes(r.array()?));
+        }
+        let mut starts = Vec::new();
+        if version >= 2 {
+            let n = usize::from(u16::from_le_bytes(r.array()?));
+            starts.reserve(n);
+            for _ in 0..n {
+                starts.push(u16::from_le_bytes(r.array()?));
+            }
         }
         let decision = if r.flag()? {
             let story = r.string()?;
@@ -143,7 +168,11 @@ impl Record {
             return Err(RecordError::Damaged("bytes after the last field"));
         }
         Ok(Record {
-            fingerprint: Fingerprint { bands, tokens },
+            fingerprint: Fingerprint {
+                bands,
+                tokens,
+                starts,
+            },
             decision,
         })
     }
@@ -226,6 +255,33 @@ mod tests {
             let r = sample(decision);
             assert_eq!(Record::decode(&r.encode()), Ok(r));
         }
+    }
+
+    #[test]
+    fn records_keep_their_sentence_starts() {
+        let record = Record {
+            fingerprint: Fingerprint::of(
+                "قال المتحدث. وأضاف أن الاجتماع انتهى؟ نعم",
+                Shape::default(),
+            ),
+            decision: None,
+        };
+        assert_eq!(record.fingerprint.starts, vec![0, 2, 6]);
+        assert_eq!(Record::decode(&record.encode()), Ok(record));
+    }
+
+    #[test]
+    fn a_first_version_record_is_read_without_sentence_starts() {
+        let mut record = sample(None);
+        let bytes = record.encode();
+        let fp = &record.fingerprint;
+        let starts_at = 2 + fp.bands.len() * 8 + 2 + fp.tokens.len() * 4;
+        let starts_len = 2 + fp.starts.len() * 2;
+        let mut v1 = bytes[..starts_at].to_vec();
+        v1.extend_from_slice(&bytes[starts_at + starts_len..]);
+        v1[0] = 1;
+        record.fingerprint.starts.clear();
+        assert_eq!(Record::decode(&v1), Ok(record));
     }
 
     #[test]

@@ -77,43 +77,61 @@ pub fn tokens(text: &str) -> Vec<Token> {
 
 /// The first `max` tokens of a text (the rest of the text is not even read).
 pub fn tokens_up_to(text: &str, max: usize) -> Vec<Token> {
+    sentences_up_to(text, max).0
+}
+
+/// The first `max` tokens of a text, and where its sentences start among them (token
+/// indices, ascending, the first one 0 when there is a token). A sentence ends at `.`, `!`,
+/// `?`, `؟`, `؛`, `…` or a line break; a full stop between two digits (`3.5`) ends none.
+pub fn sentences_up_to(text: &str, max: usize) -> (Vec<Token>, Vec<usize>) {
     // Two words more than asked for: a month (of up to two words) is only a month next to a
     // number.
     // Twice as many words: courtesies are skipped.
-    let words = words(text, max.saturating_mul(2).saturating_add(3));
+    let (words, opens) = words(text, max.saturating_mul(2).saturating_add(3));
     let mut out = Vec::with_capacity(words.len().min(max));
+    let mut starts = Vec::new();
+    let mut opening = true;
     let mut i = 0;
     while i < words.len() && out.len() < max {
         let w = words[i].as_str();
         let courtesy = courtesy_len(&words, i);
-        if courtesy > 0 {
-            i += courtesy;
-            continue;
-        }
-        if is_digits(w) {
+        let len = if courtesy > 0 {
+            courtesy
+        } else if is_digits(w) {
             out.push(number(w));
-            i += 1;
-            continue;
-        }
-        let next = words.get(i + 1).map(String::as_str);
-        let number_before = i > 0 && is_digits(&words[i - 1]);
-        let number_within = |len: usize| words.get(i + len).is_some_and(|n| is_digits(n));
-        if number_before || number_within(1) || number_within(2) {
-            if let Some((kind, month, len)) = month_at(w, next) {
-                if number_before || number_within(len) {
+            1
+        } else {
+            let next = words.get(i + 1).map(String::as_str);
+            let number_before = i > 0 && is_digits(&words[i - 1]);
+            let number_within = |len: usize| words.get(i + len).is_some_and(|n| is_digits(n));
+            let month = (number_before || number_within(1) || number_within(2))
+                .then(|| month_at(w, next))
+                .flatten()
+                .filter(|&(_, _, len)| number_before || number_within(len));
+            match month {
+                Some((kind, month, len)) => {
                     out.push(token(kind, u64::from(month)));
-                    i += len;
-                    continue;
+                    len
+                }
+                None => {
+                    out.push(match weekday(w) {
+                        Some(day) => token(Kind::Weekday, u64::from(day)),
+                        None => token(Kind::Word, fnv(stem(w).as_bytes())),
+                    });
+                    1
                 }
             }
+        };
+        opening |= opens[i..(i + len).min(opens.len())].iter().any(|&o| o);
+        if courtesy == 0 {
+            if opening {
+                starts.push(out.len() - 1);
+            }
+            opening = false;
         }
-        out.push(match weekday(w) {
-            Some(day) => token(Kind::Weekday, u64::from(day)),
-            None => token(Kind::Word, fnv(stem(w).as_bytes())),
-        });
-        i += 1;
+        i += len;
     }
-    out
+    (out, starts)
 }
 
 /// Honorific titles, as sequences of folded, stemmed words (longest first where one begins
@@ -270,13 +288,15 @@ fn stem(w: &str) -> &str {
     w
 }
 
-/// The first `max` folded words of a text: letters and digits kept (digits apart from
-/// letters), everything else a boundary, but punctuation glued to a tatweel dropped (`غـ.ـزة`
-/// is one word).
-fn words(text: &str, max: usize) -> Vec<String> {
+/// The first `max` folded words of a text, and for each whether a sentence ends before it:
+/// letters and digits kept (digits apart from letters), everything else a boundary, but
+/// punctuation glued to a tatweel dropped (`غـ.ـزة` is one word).
+fn words(text: &str, max: usize) -> (Vec<String>, Vec<bool>) {
     let mut out = Vec::new();
+    let mut opens = Vec::new();
     let mut word = String::new();
     let mut digits = false;
+    let mut stop = true;
     let mut prev = ' ';
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -284,6 +304,8 @@ fn words(text: &str, max: usize) -> Vec<String> {
             break;
         }
         let glued = prev == TATWEEL || chars.peek() == Some(&TATWEEL);
+        let decimal =
+            c == '.' && prev.is_ascii_digit() && chars.peek().is_some_and(char::is_ascii_digit);
         prev = c;
         let folded = match normalize::key_char(c) {
             KeyChar::Sep if !c.is_whitespace() && glued => KeyChar::Drop,
@@ -291,11 +313,14 @@ fn words(text: &str, max: usize) -> Vec<String> {
         };
         match folded {
             KeyChar::Drop => {}
-            KeyChar::Sep => flush(&mut out, &mut word),
+            KeyChar::Sep => {
+                flush(&mut out, &mut opens, &mut word, &mut stop);
+                stop |= SENTENCE_ENDS.contains(&c) && !decimal;
+            }
             KeyChar::Keep(k) => {
                 let is_digit = k.is_ascii_digit();
                 if !word.is_empty() && is_digit != digits {
-                    flush(&mut out, &mut word);
+                    flush(&mut out, &mut opens, &mut word, &mut stop);
                 }
                 digits = is_digit;
                 match k {
@@ -307,16 +332,20 @@ fn words(text: &str, max: usize) -> Vec<String> {
         }
     }
     if out.len() < max {
-        flush(&mut out, &mut word);
+        flush(&mut out, &mut opens, &mut word, &mut stop);
     }
-    out
+    (out, opens)
 }
+
+/// Characters that end a sentence.
+const SENTENCE_ENDS: [char; 8] = ['.', '!', '?', '؟', '؛', '…', '\n', '\r'];
 
 const TATWEEL: char = '\u{0640}';
 
-fn flush(out: &mut Vec<String>, word: &mut String) {
+fn flush(out: &mut Vec<String>, opens: &mut Vec<bool>, word: &mut String, stop: &mut bool) {
     if !word.is_empty() {
         out.push(std::mem::take(word));
+        opens.push(std::mem::take(stop));
     }
 }
 
@@ -395,6 +424,25 @@ mod tests {
         for max in 0..=8 {
             assert_eq!(tokens_up_to(text, max), all[..max.min(7)], "{max}");
         }
+    }
+
+    #[test]
+    fn sentences_start_after_stops_and_line_breaks_but_not_inside_a_decimal() {
+        let (t, starts) = sentences_up_to(
+            "أعلنت الوزارة اليوم. وقال الوزير 3.5 مليون؟ نعم\nثم انتهى",
+            512,
+        );
+        assert_eq!(t.len(), 11);
+        assert_eq!(starts, vec![0, 3, 8, 9]);
+        assert_eq!(sentences_up_to("", 512), (Vec::new(), Vec::new()));
+        assert_eq!(sentences_up_to("...؟!\n", 512).1, Vec::<usize>::new());
+    }
+
+    #[test]
+    fn a_sentence_opening_with_a_title_starts_at_its_next_word() {
+        let (t, starts) = sentences_up_to("قال الوزير. معالي الوزير أكد ذلك", 512);
+        assert_eq!(t, tokens("قال الوزير الوزير أكد ذلك"));
+        assert_eq!(starts, vec![0, 2]);
     }
 
     #[test]
