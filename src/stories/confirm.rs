@@ -33,7 +33,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::sentences::{found, Found};
-use super::tokens::{kind, Kind, Token};
+use super::tokens::{kind, tokens, Kind, Token};
 
 /// Opening words of a body compared for the lead: about the first sentence of a report.
 pub const LEAD_TOKENS: usize = 20;
@@ -58,6 +58,9 @@ pub enum Conflict {
     Weekdays,
     /// Numbers in the same place differ more often than they agree.
     Numbers,
+    /// One opens as background retold from an earlier report (`وكانت الوزارة قد أعلنت`), the
+    /// other does not.
+    Retold,
 }
 
 /// The outcome of comparing two bodies.
@@ -211,7 +214,30 @@ pub fn conflict(a: &[Token], b: &[Token]) -> Option<Conflict> {
     }
     let (agree_ab, differ_ab) = values_in_place(a, b);
     let (agree_ba, differ_ba) = values_in_place(b, a);
-    (differ_ab + differ_ba > agree_ab + agree_ba).then_some(Conflict::Numbers)
+    if differ_ab + differ_ba > agree_ab + agree_ba {
+        return Some(Conflict::Numbers);
+    }
+    (retold(a) != retold(b)).then_some(Conflict::Retold)
+}
+
+/// Words after `كان`/`كانت` within which `قد` makes the opening a retold background.
+const RETOLD_WITHIN: usize = 5;
+
+/// Whether a body opens as background retold from an earlier report: `(و)كان` or `(و)كانت`,
+/// then `قد` within [`RETOLD_WITHIN`] words (`وكانت الوزارة قد نعت …`). A report does not open
+/// that way; the tail of one, captured apart, does, retelling in indirect speech what an
+/// earlier report said.
+fn retold(t: &[Token]) -> bool {
+    static WORDS: std::sync::OnceLock<[Vec<Token>; 3]> = std::sync::OnceLock::new();
+    let [kana, kanat, qad] = WORDS.get_or_init(|| [tokens("كان"), tokens("كانت"), tokens("قد")]);
+    let Some(first) = t.first() else {
+        return false;
+    };
+    (kana.contains(first) || kanat.contains(first))
+        && t.iter()
+            .skip(1)
+            .take(RETOLD_WITHIN)
+            .any(|w| qad.contains(w))
 }
 
 /// The place of a value: the token just before it, or the one just after it.
@@ -510,6 +536,29 @@ mod tests {
         let c = compare_sentences(&a, &[], &b, &[0]);
         assert_eq!(c, compare(&a, &b));
         assert!(c.sentences.is_none() && c.confirms(0.6));
+    }
+
+    #[test]
+    fn a_statement_retold_as_background_is_not_a_copy_of_it() {
+        let statement = "تعلن الهيئة العامة للأرصاد عن تعطيل الدراسة في جميع المدارس يوم غد \
+            بسبب العاصفة الرملية المتوقعة وتدعو السكان إلى البقاء في منازلهم";
+        let report = format!("أصدرت الهيئة العامة للأرصاد بيانا جاء فيه: {statement}");
+        let tail = "وكانت الهيئة العامة للأرصاد قد أعلنت عن تعطيل الدراسة في جميع المدارس يوم \
+            غد بسبب العاصفة الرملية المتوقعة وتدعو السكان إلى البقاء في منازلهم";
+        let c = compare(&tokens(&report), &tokens(tail));
+        assert_eq!(c.conflict, Some(Conflict::Retold), "{c:?}");
+        assert!(c.similarity >= 0.6 && !c.confirms(0.6), "{c:?}");
+        let copy = compare(&tokens(tail), &tokens(&format!("{tail} في بيان رسمي")));
+        assert!(copy.confirms(0.6), "two captures of one tail: {copy:?}");
+        assert_eq!(
+            compare(&tokens("وكان الجو باردا أمس"), &tokens(&report)).conflict,
+            compare(&tokens("كان الجو باردا أمس"), &tokens(&report)).conflict,
+        );
+        let none = compare(
+            &tokens("وكان الجو باردا جدا أمس في العاصمة"),
+            &tokens(&report),
+        );
+        assert_ne!(none.conflict, Some(Conflict::Retold));
     }
 
     proptest::proptest! {
