@@ -448,6 +448,7 @@ fn date_at(toks: &[Tok], i: usize) -> Option<Found> {
         });
     }
     let (date, end) = numeric_at(toks, i)
+        .map(|(d, end)| (by_weekday(toks, i, d), end))
         .or_else(|| jalali_at(toks, i))
         .or_else(|| named_at(toks, i))?;
     if !valid(date) {
@@ -599,38 +600,50 @@ fn is_filler(tok: &Tok) -> bool {
 }
 
 fn is_weekday(w: &str) -> bool {
+    weekday_of(w).is_some()
+}
+
+/// The day of the week a word names, 0 for Sunday.
+fn weekday_of(w: &str) -> Option<u32> {
     let w = w.strip_prefix("يوم").unwrap_or(w);
-    matches!(
-        w,
-        "الاحد"
-            | "الاثنين"
-            | "الثلاثاء"
-            | "الاربعاء"
-            | "الخميس"
-            | "الجمعه"
-            | "السبت"
-            | "احد"
-            | "اثنين"
-            | "ثلاثاء"
-            | "اربعاء"
-            | "خميس"
-            | "جمعه"
-            | "سبت"
-            | "sunday"
-            | "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sun"
-            | "mon"
-            | "tue"
-            | "wed"
-            | "thu"
-            | "fri"
-            | "sat"
-    )
+    let w = w.strip_prefix("ال").unwrap_or(w);
+    Some(match w {
+        "احد" | "sunday" | "sun" => 0,
+        "اثنين" | "monday" | "mon" => 1,
+        "ثلاثاء" | "tuesday" | "tue" => 2,
+        "اربعاء" | "wednesday" | "wed" => 3,
+        "خميس" | "thursday" | "thu" => 4,
+        "جمعه" | "friday" | "fri" => 5,
+        "سبت" | "saturday" | "sat" => 6,
+        _ => return None,
+    })
+}
+
+/// The day of the week of a date, 0 for Sunday.
+fn weekday(d: Ymd) -> u32 {
+    const T: [u32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+    let y = if d.m < 3 { d.y.saturating_sub(1) } else { d.y };
+    (y + y / 4 - y / 100 + y / 400 + T[(d.m.clamp(1, 12) - 1) as usize] + d.d) % 7
+}
+
+/// A numeric date whose day and month could trade places, read in the order that gives the
+/// weekday printed just before it (`أحد, 07/02/2023` is the 2nd of July).
+fn by_weekday(toks: &[Tok], i: usize, d: Ymd) -> Ymd {
+    if d.m > 12 || d.d > 12 || d.m == d.d {
+        return d;
+    }
+    let named = (i.saturating_sub(3)..i)
+        .rev()
+        .find_map(|j| word(toks, j).and_then(weekday_of));
+    let swapped = Ymd {
+        y: d.y,
+        m: d.d,
+        d: d.m,
+    };
+    match named {
+        Some(w) if weekday(d) != w && weekday(swapped) == w => swapped,
+        _ => d,
+    }
 }
 
 /// A time after the date, possibly behind a few fillers (`- الساعة 10:30 م`), or a bare zone
@@ -818,6 +831,9 @@ mod tests {
             ("12 ماي 2024", "2024-05-12"),
             ("12 جوان 2024", "2024-06-12"),
             ("2 حزيران (يونيو - جوان)، 2018", "2018-06-02"),
+            ("أحد, 07/02/2023", "2023-07-02"),
+            ("الثلاثاء 07/02/2023", "2023-02-07"),
+            ("الأحد 12/11/2023", "2023-11-12"),
             ("12 جويلية 2024", "2024-07-12"),
             ("12 يوليوز 2024", "2024-07-12"),
             ("12 أوت 2024", "2024-08-12"),

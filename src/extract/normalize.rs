@@ -136,7 +136,7 @@ impl Script {
 
 /// Guesses a page's language from its letters: `ar`, `fa`, `ur` for Arabic-script pages (Persian
 /// when its own yeh and keheh outnumber the Arabic ones, Urdu when Urdu-only letters are common
-/// too), `en` for mostly Latin text, `None` without letters. Reads at most the first 20,000
+/// too), `en` when Latin letters outnumber the Arabic-script ones twice, `None` without letters. Reads at most the first 20,000
 /// characters.
 pub fn detect_lang(text: &str) -> Option<&'static str> {
     let mut end = text.len().min(LANG_SAMPLE_BYTES);
@@ -159,7 +159,9 @@ pub fn detect_lang(text: &str) -> Option<&'static str> {
     if arabic_script == 0 && latin == 0 {
         return None;
     }
-    if arabic_script < latin {
+    // Arabic letters carry more of a text than Latin ones (short vowels unwritten, words
+    // shorter): a page is Latin-script only when its Latin letters outnumber them twice.
+    if arabic_script * 2 < latin {
         return Some("en");
     }
     // Persian and Urdu letters (U+0680–06FF) are led by DA or DB: rare on Arabic pages.

@@ -220,6 +220,7 @@ pub(super) fn judge(
             && (e.words >= 2 || u.text.trim_end().ends_with(':'))
             && e.date.is_none()
             && e.furniture.is_none()
+            && !e.foreign
             && !e.teaser
             && !e.copy;
     }
