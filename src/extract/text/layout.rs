@@ -27,6 +27,8 @@ use crate::extract::dates::find_date;
 use crate::extract::markers::TextKeys;
 use crate::extract::RemovedKind;
 
+/// Subheadings joined like headlines (`x: y`) a body needs before such lines count as its own.
+const MIN_JOINT_SUBHEADS: usize = 2;
 /// Lines from a body run's first line within which a headline printed twice opens the article.
 const HEADLINE_REACH: usize = 3;
 /// Most words of a caption standing above a headline printed twice.
@@ -124,6 +126,11 @@ pub(super) fn plan(
     };
     let start = with_leading_item(units, ev, start, body.end, title);
     let start = with_leading_weak_line(ev, start, title);
+    let subheads = joint_subheads(units, ev, start, body.end);
+    let start = match start.checked_sub(1) {
+        Some(prev) if subheads && Some(prev) != title && joint_subhead_at(units, ev, prev) => prev,
+        _ => start,
+    };
     let mut verdicts = vec![Verdict::Drop(RemovedKind::Header); n];
     for i in 0..cut {
         if units[i].class != Class::Body {
@@ -134,7 +141,11 @@ pub(super) fn plan(
         } else if i < start {
             above_body(&units[i], &ev[i])
         } else if i <= body.end {
-            inside_body(&ev[i])
+            if subheads && joint_subhead_at(units, ev, i) {
+                Verdict::Keep
+            } else {
+                inside_body(&ev[i])
+            }
         } else {
             after_body(&units[i], &ev[i])
         };
@@ -572,6 +583,31 @@ fn inside_body(e: &Evidence) -> Verdict {
         return Verdict::Related;
     }
     Verdict::Keep
+}
+
+/// A line joined like a headline (`أسباب الحادث: …`, four words or more: a dateline's two
+/// parts are shorter) with a paragraph right under it.
+fn joint_subhead_at(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
+    let e = &ev[i];
+    units[i].class == Class::Body
+        && e.headline_joint
+        && e.words >= 4
+        && !e.prose
+        && e.end != End::Trail
+        && matches!(e.furniture, None | Some(Furniture::Dateline))
+        && e.date.is_none()
+        && units.get(i + 1).is_some_and(|u| u.class == Class::Body)
+        && ev.get(i + 1).is_some_and(|next| next.prose)
+}
+
+/// Whether the body is cut into sections by such lines (two or more, each over a paragraph):
+/// then they are its subheadings, not other articles' headlines, which stand alone.
+fn joint_subheads(units: &[Unit], ev: &[Evidence], start: usize, end: usize) -> bool {
+    (start..=end)
+        .filter(|&i| joint_subhead_at(units, ev, i))
+        .take(MIN_JOINT_SUBHEADS)
+        .count()
+        >= MIN_JOINT_SUBHEADS
 }
 
 /// A headline of another article standing between paragraphs: a speaker's quote headline
