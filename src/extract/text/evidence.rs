@@ -4,7 +4,7 @@
 //! a cut teaser of a later paragraph. The layout model ([`super::layout`]) weighs these with the
 //! line's position.
 
-use super::shape::{end_of, strip_bullet, word_count, End};
+use super::shape::{end_of, strip_bullet, without_closers, word_count, End};
 use super::units::{Class, Unit};
 use crate::extract::dates::{find_date, parse_date};
 use crate::extract::markers::{is_function_word, is_function_word_hash, TextKeys, Vocab};
@@ -247,10 +247,7 @@ fn mark_dotted_teasers(units: &[Unit], evidence: &mut [Evidence]) {
 
 /// A line ending with three dots or more (closing quotes and brackets aside).
 fn cut_with_dots(text: &str) -> bool {
-    let t = text.trim_end_matches(|c: char| {
-        c.is_whitespace() || matches!(c, '"' | '\'' | '»' | '”' | '’' | ')' | ']' | '}')
-    });
-    t.ends_with("...")
+    without_closers(text).ends_with("...")
 }
 
 /// A breadcrumb's last crumb is often the article's headline: the line holding it alone is
@@ -431,11 +428,12 @@ fn alone<'u>(
         headline_joint: headline_joint(&u.text),
         weak: false,
         restarts: false,
-        foreign: arabic_page && !u.text.bytes().any(|b| (0xD8..=0xDB).contains(&b)),
+        foreign: false,
     };
     if u.class != Class::Body {
         return e;
     }
+    e.foreign = arabic_page && !u.text.bytes().any(|b| (0xD8..=0xDB).contains(&b));
     let mut content = Vec::new();
     let hashes = &mut scratch.hashes;
     hashes.clear();

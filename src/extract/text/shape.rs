@@ -20,11 +20,16 @@ pub(super) enum End {
     Open,
 }
 
+/// `text` without the spaces, closing quotes and brackets after its last word.
+pub(super) fn without_closers(text: &str) -> &str {
+    text.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '"' | '\'' | '»' | '”' | '’' | ')' | ']' | '}')
+    })
+}
+
 /// How `text` ends ([`End`]).
 pub(super) fn end_of(text: &str) -> End {
-    let t = text.trim_end_matches(|c: char| {
-        c.is_whitespace() || matches!(c, '"' | '\'' | '»' | '”' | '’' | ')' | ']' | '}')
-    });
+    let t = without_closers(text);
     let asked = t
         .strip_suffix('.')
         .is_some_and(|u| u.ends_with(['!', '?', '؟']));
