@@ -1,5 +1,5 @@
 //! `akhbar clean`: raw pages from files (or stdin) in, article events out, no NATS involved;
-//! stories among the inputs (near-duplicates, in the order given) annotated in memory. With
+//! stories among the inputs (near-duplicates, joined across the whole set) annotated in memory. With
 //! `--site-memory`, two passes: the first learns each site's template from all the pages given,
 //! the second cleans every page with it, as the service does once it has seen a site's pages.
 
@@ -34,7 +34,9 @@ pub struct CleanArgs {
     /// Largest page accepted, in bytes (after gzip inflation).
     #[arg(long = "max-bytes", default_value_t = DEFAULT_MAX_BYTES)]
     pub max_bytes: usize,
-    /// Do not annotate stories (near-duplicates among the inputs, in the order given).
+    /// Do not annotate stories (near-duplicates among the inputs). With stories, the articles
+    /// are written once every input was read (a story may join copies met only later);
+    /// without, each as soon as it is cleaned.
     #[arg(long = "no-stories")]
     pub no_stories: bool,
     /// Learn each site's template from all the pages given (a first pass), then clean every
@@ -68,6 +70,7 @@ pub fn run(args: CleanArgs) -> anyhow::Result<i32> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut failed = 0usize;
+    let mut held: Vec<(&PathBuf, Article)> = Vec::new();
     for file in &args.files {
         let shown = file.display().to_string();
         let bytes = match read_input(file) {
@@ -91,17 +94,19 @@ pub fn run(args: CleanArgs) -> anyhow::Result<i32> {
                 continue;
             }
         };
-        if let Some(index) = &stories {
-            index.annotate(&mut article);
-        }
-        let json = serde_json::to_string(&article).context("serialising the article")?;
-        match &args.out_dir {
-            Some(dir) => {
-                let path = dir.join(format!("{}.json", output_name(file)));
-                std::fs::write(&path, format!("{json}\n"))
-                    .with_context(|| format!("writing {}", path.display()))?;
+        match &stories {
+            Some(index) => {
+                index.annotate(&mut article);
+                held.push((file, article));
             }
-            None => writeln!(out, "{json}").context("writing to stdout")?,
+            None => write_article(&mut out, args.out_dir.as_deref(), file, &article)?,
+        }
+    }
+    if let Some(index) = &stories {
+        let settled = index.settled();
+        for (file, article) in &mut held {
+            settled.apply(article);
+            write_article(&mut out, args.out_dir.as_deref(), file, article)?;
         }
     }
     out.flush().context("writing to stdout")?;
@@ -144,6 +149,25 @@ fn clean_with(
 ) -> Result<Article, Rejection> {
     let templates = |site: &str| memory.peek_template(site);
     extractor.extract_observed(bytes, meta, &templates).0
+}
+
+/// Writes one article: `NAME.json` in `out_dir`, else a JSON line on `out`.
+fn write_article(
+    out: &mut impl Write,
+    out_dir: Option<&Path>,
+    file: &Path,
+    article: &Article,
+) -> anyhow::Result<()> {
+    let json = serde_json::to_string(article).context("serialising the article")?;
+    match out_dir {
+        Some(dir) => {
+            let path = dir.join(format!("{}.json", output_name(file)));
+            std::fs::write(&path, format!("{json}\n"))
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        None => writeln!(out, "{json}").context("writing to stdout")?,
+    }
+    Ok(())
 }
 
 fn read_input(file: &Path) -> std::io::Result<Vec<u8>> {

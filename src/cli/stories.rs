@@ -1,5 +1,6 @@
 //! `akhbar stories`: clean pages from files and print which of them are one story (near-duplicate
-//! copies of one report), as the service would group them arriving in the order given.
+//! copies of one report): each article compared with the ones before it, as the service would
+//! see them arriving in the order given, then the stories of copies that met only later joined.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -78,6 +79,10 @@ pub fn run(args: StoriesArgs) -> anyhow::Result<i32> {
                 failed += 1;
             }
         }
+    }
+    let settled = index.settled();
+    for s in &mut seen {
+        settled.apply(&mut s.article);
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

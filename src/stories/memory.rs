@@ -1,11 +1,12 @@
 //! The index in memory: for `akhbar clean` and `akhbar stories` over files, and for tests. Its
 //! answers are immediate, so every decision is settled by the time another article asks.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 use std::future::{ready, Future};
 use std::sync::{Mutex, MutexGuard};
 
+use super::groups::{join, Joined, Member};
 use super::index::{assign, Store, Stored};
 use super::minhash::Shape;
 use super::record::{Fingerprint, Record};
@@ -87,12 +88,52 @@ impl Store for MemoryStore {
 }
 
 /// Stories among articles seen one after another, offline: each article is compared with the
-/// ones before it, as the service would see them arriving in this order.
+/// ones before it, as the service would see them arriving in this order; once all were seen,
+/// [`Offline::settled`] joins the stories of copies that met only later ([`super::groups`]).
 #[derive(Debug)]
 pub struct Offline {
     store: MemoryStore,
     threshold: f64,
     shape: Shape,
+    seen: Mutex<Log>,
+}
+
+/// The articles annotated, in order, each once.
+#[derive(Debug, Default)]
+struct Log {
+    list: Vec<Seen>,
+    ids: HashSet<String>,
+}
+
+/// An article as annotated on arrival.
+#[derive(Debug)]
+struct Seen {
+    id: String,
+    fingerprint: Fingerprint,
+    story: String,
+    duplicate_of: Option<(String, f64)>,
+}
+
+/// The stories of a finished set of articles, by article id.
+#[derive(Debug, Default)]
+pub struct Settled {
+    joined: HashMap<String, Joined>,
+}
+
+impl Settled {
+    /// Gives an annotated article its story in the whole set: the joined story's id, and the
+    /// earliest article before it found to be its copy.
+    pub fn apply(&self, article: &mut Article) {
+        let (Some(story), Some(joined)) = (article.story.as_mut(), self.joined.get(&article.id))
+        else {
+            return;
+        };
+        story.id.clone_from(&joined.story);
+        if let Some((id, similarity)) = &joined.earlier {
+            story.duplicate_of = Some(id.clone());
+            story.similarity = Some((similarity * 1000.0).round() / 1000.0);
+        }
+    }
 }
 
 impl Offline {
@@ -102,6 +143,26 @@ impl Offline {
             store: MemoryStore::new(),
             threshold,
             shape: Shape::default(),
+            seen: Mutex::new(Log::default()),
+        }
+    }
+
+    /// The stories of all the articles annotated so far, joined across the whole set.
+    pub fn settled(&self) -> Settled {
+        let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let members: Vec<Member<'_>> = seen
+            .list
+            .iter()
+            .map(|s| Member {
+                id: &s.id,
+                fingerprint: &s.fingerprint,
+                story: &s.story,
+                duplicate_of: s.duplicate_of.as_ref().map(|(id, v)| (id.as_str(), *v)),
+            })
+            .collect();
+        let joined = join(&members, self.threshold);
+        Settled {
+            joined: seen.list.iter().map(|s| s.id.clone()).zip(joined).collect(),
         }
     }
 
@@ -110,10 +171,20 @@ impl Offline {
         let fp = Fingerprint::of(&article.body, self.shape);
         let assigned =
             futures::executor::block_on(assign(&self.store, &article.id, &fp, self.threshold));
-        article.story = match assigned {
-            Ok(story) => Some(story),
+        let story = match assigned {
+            Ok(story) => story,
             Err(never) => match never {},
         };
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        if seen.ids.insert(article.id.clone()) {
+            seen.list.push(Seen {
+                id: article.id.clone(),
+                fingerprint: fp,
+                story: story.id.clone(),
+                duplicate_of: story.duplicate_of.clone().zip(story.similarity),
+            });
+        }
+        article.story = Some(story);
     }
 }
 

@@ -10,9 +10,11 @@
 //! reworded copy, every sentence found in order), one of the two made of the other's sentences,
 //! and no conflicting dates or numbers. [`index::assign`]
 //! claims the band keys in order and decides the story ([`record`] is what it stores per
-//! article).
+//! article). Offline, with the whole set of articles at hand, [`groups`] joins the stories of
+//! copies that met only after both were decided.
 
 pub mod confirm;
+pub mod groups;
 pub mod index;
 pub mod memory;
 pub mod minhash;
