@@ -6,10 +6,15 @@
 //!    end-of-article label (tags, source, a similar-articles heading, an appended article's
 //!    `إقرأ أيضاً:`, a date line, a comment prompt) does. The body is the run holding the most
 //!    prose; runs that begin after an end-of-article label (or restart with the page's own
-//!    dateline) are another article's.
+//!    dateline) are another article's. The rows of a table of figures (short lines, most of
+//!    them pairing a figure with words: `عيار 21`, `6950 جنيهًا للبيع`) do not part two prose
+//!    lines. A short line ending with a colon at the run's end opens nothing (`شارك المقال:`)
+//!    and is not the article's.
 //! 2. **Inside the body** short lines between prose paragraphs are subheadings and stay, unless
 //!    they show furniture on their own (a date, a caption, a widget, a call to action …), repeat
-//!    elsewhere on the page, or read as another article's headline (`قائل: …`, `… ..`).
+//!    elsewhere on the page, or read as another article's headline (`قائل: …`, `… ..`); a
+//!    table's figure lines stay even when repeated. A paragraph printed twice in a row is kept
+//!    once.
 //! 3. **Title.** Headline-shaped lines above the body are candidates; each is scored by the
 //!    content words it shares with the lead, by being printed twice, by a date line right after
 //!    it and by nearness to the body. Everything above the chosen title is the page's header.
@@ -17,8 +22,8 @@
 //!    the rest is footer, except that a page cut off mid-paragraph keeps its last line.
 //! 5. **Date.** A date line between the title and the body wins; then the nearest just above an
 //!    untitled body; then one inside or after the body; then the capture's date. A date above
-//!    the title (or far above the body), or printed twice above the article, is the masthead's
-//!    date of the day and never taken.
+//!    the title (or far above the body), or a day printed twice above the article (alone, then
+//!    with a time), is the masthead's date of the day and never taken.
 
 use super::evidence::{shared_words, Evidence, Furniture};
 use super::shape::{End, TITLE_MAX_WORDS};
@@ -58,6 +63,12 @@ const DATE_REACH: usize = 4;
 /// A date line right above a title (at most this many lines) dates it; higher up it is the
 /// masthead's.
 const TITLE_DATE_REACH: usize = 2;
+/// Words of a row of a table of figures.
+const FIGURE_ROW_WORDS: std::ops::RangeInclusive<usize> = 2..=5;
+/// Figure lines in a row that make a table.
+const MIN_TABLE_ROWS: usize = 4;
+/// Most words of a label ending with a colon that can close a body run (`شارك المقال:`).
+const CLOSING_LABEL_MAX_WORDS: usize = 4;
 /// Most trailing lines kept as the end of a page cut off mid-paragraph.
 const CUT_TAIL_LINES: usize = 2;
 
@@ -111,10 +122,12 @@ pub(super) fn plan(
 ) -> Layout {
     let n = units.len();
     let appended = appended_markers(units);
-    let runs = runs(units, ev, &appended);
+    let table = table_rows(units, ev);
+    let runs = runs(units, ev, &appended, &table);
     let Some(body) = main_run(units, ev, &runs, &appended) else {
         return without_prose(units, ev, capture_date);
     };
+    let body = without_closing_label(units, ev, body);
     let cut = (body.end + 1..n)
         .find(|&i| units[i].class == Class::Similar || appended[i])
         .unwrap_or(n);
@@ -141,7 +154,7 @@ pub(super) fn plan(
         } else if i < start {
             above_body(&units[i], &ev[i])
         } else if i <= body.end {
-            if subheads && joint_subhead_at(units, ev, i) {
+            if (subheads && joint_subhead_at(units, ev, i)) || figure_line(&units[i], &ev[i]) {
                 Verdict::Keep
             } else {
                 inside_body(&ev[i])
@@ -150,6 +163,7 @@ pub(super) fn plan(
             after_body(&units[i], &ev[i])
         };
     }
+    drop_doubled_paragraphs(units, ev, start, body.end, &mut verdicts);
     keep_cut_paragraph(units, ev, body.end, cut, &mut verdicts);
     keep_closing_line(units, ev, body.end, cut, &mut verdicts);
     let date = choose_date(units, ev, title, start, cut, capture_date);
@@ -197,7 +211,7 @@ fn breaks_run(unit: &Unit, e: &Evidence, appended: bool) -> bool {
 
 /// The runs of prose lines, in page order. A weak line ([`Evidence::weak`]) extends the run
 /// before it but starts none; a line that restarts with the page's dateline starts a new one.
-fn runs(units: &[Unit], ev: &[Evidence], appended: &[bool]) -> Vec<Run> {
+fn runs(units: &[Unit], ev: &[Evidence], appended: &[bool], table: &[bool]) -> Vec<Run> {
     let mut out: Vec<Run> = Vec::new();
     let mut gap = 0usize;
     let mut broken = true;
@@ -233,9 +247,51 @@ fn runs(units: &[Unit], ev: &[Evidence], appended: &[bool]) -> Vec<Run> {
             broken = true;
         } else if matches!(u.class, Class::Date(_) | Class::Source(_)) {
             labelled = true;
-        } else if u.class == Class::Body {
+        } else if u.class == Class::Body && !table[i] {
             gap += 1;
         }
+    }
+    out
+}
+
+/// A row of a table of figures set out in the body (`عيار 21`, `6950 جنيهًا للبيع`, `الأهلي
+/// 45 نقطة`): a short line, not a date, that pairs a figure with words.
+fn figure_line(u: &Unit, e: &Evidence) -> bool {
+    u.class == Class::Body
+        && !e.prose
+        && e.date.is_none()
+        && matches!(e.furniture, None | Some(Furniture::Outlet))
+        && FIGURE_ROW_WORDS.contains(&e.words)
+        && u.text.chars().any(char::is_numeric)
+        && u.text.chars().any(char::is_alphabetic)
+}
+
+/// For each unit: is it a row of a table of figures? A table is a block of short lines (row
+/// labels, figure lines, a heading) holding [`MIN_TABLE_ROWS`] figure lines or more, at least
+/// half of its lines. A table between two paragraphs does not part them.
+fn table_rows(units: &[Unit], ev: &[Evidence]) -> Vec<bool> {
+    let row = |i: usize| {
+        let e = &ev[i];
+        units[i].class == Class::Body
+            && !e.prose
+            && e.date.is_none()
+            && matches!(e.furniture, None | Some(Furniture::Outlet))
+            && (1..=*FIGURE_ROW_WORDS.end()).contains(&e.words)
+    };
+    let mut out = vec![false; units.len()];
+    let mut i = 0;
+    while i < units.len() {
+        let start = i;
+        while i < units.len() && row(i) {
+            i += 1;
+        }
+        let figures = (start..i)
+            .filter(|&k| figure_line(&units[k], &ev[k]))
+            .count();
+        if figures >= MIN_TABLE_ROWS && figures * 2 >= i - start {
+            out[start..i].iter_mut().for_each(|x| *x = true);
+        }
+        i = i.max(start + 1);
     }
     out
 }
@@ -267,6 +323,30 @@ fn main_run(units: &[Unit], ev: &[Evidence], runs: &[Run], appended: &[bool]) ->
     eligible
         .into_iter()
         .max_by_key(|r| (!header(r), r.chars, std::cmp::Reverse(r.start)))
+}
+
+/// A run ending with a short line that opens with a colon what never follows (`شارك المقال:`,
+/// `فيديو قد يعجبك:`, an empty list's heading) ends on the line before it.
+fn without_closing_label(units: &[Unit], ev: &[Evidence], body: Run) -> Run {
+    let mut run = body;
+    while run.end > run.start {
+        let (u, e) = (&units[run.end], &ev[run.end]);
+        let label = !e.prose
+            && !e.bulleted
+            && e.words <= CLOSING_LABEL_MAX_WORDS
+            && u.text.trim_end().ends_with([':', '：']);
+        if !label {
+            break;
+        }
+        match (run.start..run.end)
+            .rev()
+            .find(|&i| ev[i].prose || ev[i].weak)
+        {
+            Some(prev) => run.end = prev,
+            None => break,
+        }
+    }
+    run
 }
 
 /// The next prose line after `from`, up to `end`.
@@ -630,6 +710,27 @@ fn after_body(u: &Unit, e: &Evidence) -> Verdict {
     }
 }
 
+/// A paragraph printed twice in a row (a standfirst repeating the lead word for word, a
+/// paragraph doubled by the page's template) is the article's once: the first copy goes.
+fn drop_doubled_paragraphs(
+    units: &[Unit],
+    ev: &[Evidence],
+    start: usize,
+    end: usize,
+    verdicts: &mut [Verdict],
+) {
+    for i in start + 1..=end.min(units.len().saturating_sub(1)) {
+        let doubled = ev[i].prose
+            && verdicts[i] == Verdict::Keep
+            && verdicts[i - 1] == Verdict::Keep
+            && !units[i].key.is_empty()
+            && units[i - 1].key == units[i].key;
+        if doubled {
+            verdicts[i - 1] = Verdict::Drop(RemovedKind::Standfirst);
+        }
+    }
+}
+
 /// A page cut off mid-paragraph (an excerpt) ends with a line too short to be prose: when the
 /// page ends within [`CUT_TAIL_LINES`] plain lines of the body and the last reads like the start
 /// of a sentence (a bulleted one only when it continues a list of the body, see [`stray_item`]),
@@ -781,13 +882,12 @@ fn choose_date(
     best.map(|(_, _, d)| d)
 }
 
-/// The date lines printed twice above the article (`head`, its title or first line), sorted:
-/// the masthead's date of the day, repeated by the page's header; an article prints its own
-/// date once there.
+/// The date lines above the article (`head`, its title or first line) whose day is printed
+/// twice there (alone or with a time), sorted: the masthead's date of the day, repeated by the
+/// page's header; an article prints its own date once there.
 fn masthead_dates(units: &[Unit], ev: &[Evidence], head: usize) -> Vec<usize> {
     let mut dated: Vec<(&str, usize)> = (0..head.min(units.len()))
-        .filter(|&i| ev[i].repeated && ev[i].date.is_some())
-        .map(|i| (units[i].key.as_str(), i))
+        .filter_map(|i| ev[i].date.as_deref().map(|d| (d.get(..10).unwrap_or(d), i)))
         .collect();
     dated.sort_unstable();
     let mut twice: Vec<usize> = dated

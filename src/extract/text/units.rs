@@ -227,6 +227,11 @@ fn classify(line: &str, key: &str, keys: &TextKeys) -> Class {
     }
     if let Some((lk, rest)) = label(line, key, &keys.byline_labels) {
         let (sep, value) = after_separator(rest);
+        // A colon after the name hands over to the article (`كتب - فلان الفلاني:`).
+        let value = match value.strip_suffix([':', '：']) {
+            Some(name) if sep => name.trim_end(),
+            _ => value,
+        };
         let words = words_upto(value, BYLINE_MAX_WORDS);
         let name_like = || !match_key(value).split(' ').any(is_function_word);
         if key != lk
