@@ -196,7 +196,7 @@ impl PageInfo {
 }
 
 /// Normalises a date string to RFC 3339 (via the shared date parser, ISO as a fallback).
-fn to_rfc3339(v: &str) -> Option<String> {
+pub(super) fn to_rfc3339(v: &str) -> Option<String> {
     if let Some(d) = parse_date(v) {
         return Some(d);
     }

@@ -5,13 +5,16 @@
 //! paragraphs, and runs of loose text between `<br>`s, vote for their containers ([`score`]);
 //! the winner is cleaned of widgets and cut into paragraphs ([`blocks`]), whose lines are then
 //! judged one by one for captions, credits, bylines and notices ([`lines`]); a lead or a
-//! standfirst printed apart from the body is settled ([`lead`]); metadata comes from
+//! standfirst printed apart from the body is settled ([`lead`]); on Arabic-script pages the
+//! paragraphs are then read as the lines of a text page, which drops the masthead, tickers and
+//! lists of a page set out as one container's lines ([`flat`]); metadata comes from
 //! meta tags and JSON-LD ([`meta`], [`jsonld`]), the headline loses the site's name
 //! ([`title`]), and labelled link lists give related headlines and tags ([`lists`]).
 
 pub mod blocks;
 pub mod clean;
 pub mod dom;
+pub mod flat;
 pub mod hints;
 pub mod jsonld;
 pub mod lang;
@@ -101,10 +104,12 @@ pub fn extract(
         }
     }
     meta::fill(&info, &site, &mut draft);
-    if draft.published_at.is_none() {
+    let meta_date = info.dates.iter().any(|d| meta::to_rfc3339(d).is_some());
+    let flat = base.lead_opens_body && flat::settle(&mut draft, markers, meta_date);
+    if draft.published_at.is_none() && !flat {
         date_from_body(&mut draft);
     }
-    if draft.published_at.is_none() {
+    if draft.published_at.is_none() && !flat {
         draft.published_at = date_from_page(&dom);
     }
     if let Some(title) = draft.title.as_deref() {

@@ -134,19 +134,22 @@ pub fn choose(
         i += 1;
     }
     let mut best: Option<usize> = None;
+    let mut body: Option<usize> = None;
     for a in 0..n {
         if !is_cand[a] {
             continue;
         }
         scores[a] *= 1.0 - stats.link_density(a);
-        if matches!(dom.nodes[a].tag(), "html" | "body") || is_heading(dom.nodes[a].tag()) {
-            continue;
-        }
-        if best.is_none_or(|b| scores[a] > scores[b]) {
-            best = Some(a);
+        match dom.nodes[a].tag() {
+            "body" => body = Some(a),
+            "html" => {}
+            t if is_heading(t) => {}
+            _ if best.is_none_or(|b| scores[a] > scores[b]) => best = Some(a),
+            _ => {}
         }
     }
-    let mut top = best?;
+    // Paragraphs set straight in `<body>`, with no block around them: the body is the article.
+    let mut top = best.or(body)?;
 
     // When several near-best candidates share an ancestor, the article is that ancestor (one
     // wrapper per paragraph).

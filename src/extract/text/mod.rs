@@ -122,6 +122,15 @@ mod tests {
     const P2: &str = "وأضاف أن الجولة المقبلة ستعقد في القاهرة خلال الأسبوع المقبل.";
 
     #[test]
+    fn a_subheading_opened_by_a_share_word_stays_while_share_bars_go() {
+        let page = format!(
+            "{P1}\n\nمشاركة واسعة من المتطوعين\n\n{P2}\n\nمشاركة\n\nشارك عبر فيسبوك\n\nشارك: واتساب"
+        );
+        let d = run(&page);
+        assert_eq!(d.paragraphs, vec![P1, "مشاركة واسعة من المتطوعين", P2]);
+    }
+
+    #[test]
     fn inline_read_also_block_moves_its_headline_to_related() {
         let page =
             format!("{P1}\n\nإقرأ ايضاً\n\nوزير الخارجية يصل إلى عمان في زيارة رسمية\n\n{P2}");

@@ -18,6 +18,8 @@ pub(super) const TAGS_MAX_WORDS: usize = 60;
 const DATE_MAX_WORDS: usize = 12;
 /// Longest furniture line, in words.
 const FURNITURE_MAX_WORDS: usize = 10;
+/// Most words after a one-word drop label (`شارك عبر فيسبوك`) on a furniture line.
+const DROP_LINE_TAIL_WORDS: usize = 2;
 /// Longest name after a byline label, in words.
 const BYLINE_MAX_WORDS: usize = 5;
 
@@ -242,11 +244,18 @@ fn classify(line: &str, key: &str, keys: &TextKeys) -> Class {
             return Class::Byline;
         }
     }
-    if !ends_sentence(line)
-        && words_upto(line, FURNITURE_MAX_WORDS) <= FURNITURE_MAX_WORDS
-        && label(line, key, &keys.drop_lines).is_some()
-    {
-        return Class::Furniture;
+    if !ends_sentence(line) && words_upto(line, FURNITURE_MAX_WORDS) <= FURNITURE_MAX_WORDS {
+        if let Some((lk, rest)) = label(line, key, &keys.drop_lines) {
+            // One word (`مشاركة`, `شارك`) opens a subheading as well as a share bar: past it,
+            // a bar holds a separator or a channel or two, a subheading more words.
+            let (sep, value) = after_separator(rest);
+            if lk.contains(' ')
+                || sep
+                || words_upto(value, DROP_LINE_TAIL_WORDS + 1) <= DROP_LINE_TAIL_WORDS
+            {
+                return Class::Furniture;
+            }
+        }
     }
     ad_class(line, key, keys)
 }
