@@ -359,8 +359,9 @@ mod tests {
     #[test]
     fn source_lines_leave_the_body_and_arabic_is_detected() {
         let ar = "قال وزير المالية إن الحكومة ستخفض الضرائب على الشركات الصغيرة، وتزيد الإنفاق على التعليم والصحة في العام المقبل.";
+        let more = "وأضاف أن الموازنة الجديدة ستعرض على البرلمان الشهر المقبل بعد استكمال مناقشتها في مجلس الوزراء.";
         let html = format!(
-            "<html><body><div class=\"content\"><p>{ar}</p><p>{ar}</p><p>المصدر: وكالة الأنباء</p></div></body></html>"
+            "<html><body><div class=\"content\"><p>{ar}</p><p>{more}</p><p>المصدر: وكالة الأنباء</p></div></body></html>"
         );
         let d = run(&html);
         assert_eq!(d.paragraphs.len(), 2);
