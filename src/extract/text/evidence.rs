@@ -724,8 +724,20 @@ fn bracketed_credit(text: &str, keys: &TextKeys) -> bool {
 }
 
 /// A breadcrumb: parts joined by `»`, `›` or `>` standing as words, two joins or more (one
-/// when the trail starts at the home page), no sentence.
+/// when the trail starts at the home page), no sentence; or the home crumb with the next
+/// crumbs glued to it.
 fn is_breadcrumb(text: &str) -> bool {
+    let trimmed = text.trim_start();
+    let home = trimmed.starts_with("الرئيسية") || trimmed.starts_with("Home");
+    // Crumbs glued together once their separators (icons) are gone: `الرئيسيةالأخبار…`; no
+    // word begins with the home crumb and goes on.
+    let glued = trimmed
+        .strip_prefix("الرئيسية")
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(|c| ('\u{0621}'..='\u{064A}').contains(&c));
+    if glued {
+        return word_count(text) <= 30;
+    }
     // `»` and `«` are C2 BB and C2 AB, `›` is E2 80 BA.
     if memchr::memchr3(b'>', b'/', 0xC2, text.as_bytes()).is_none()
         && memchr::memchr(0xBA, text.as_bytes()).is_none()
@@ -736,13 +748,13 @@ fn is_breadcrumb(text: &str) -> bool {
         .split_whitespace()
         .filter(|w| matches!(*w, "»" | "›" | ">" | "<" | "«" | "/"))
         .count();
-    let home = text.trim_start().starts_with("الرئيسية") || text.trim_start().starts_with("Home");
-    // From the home page down, the last crumb is the article's own headline, which may ask or
-    // exclaim.
+    // From the home page down, the last crumb is the article's own headline, which may ask,
+    // exclaim or trail off with dots; two separators after the home crumb make a trail
+    // whatever its last crumb ends with.
     let limit = if home { 30 } else { 20 };
     (seps >= 2 || (home && seps >= 1))
         && word_count(text) <= limit
-        && (end_of(text) == End::Open || (home && end_of(text) != End::Stop))
+        && (end_of(text) == End::Open || (home && end_of(text) != End::Stop) || (home && seps >= 2))
 }
 
 /// A dateline or byline alone: a place and an outlet (or a name) joined by a dash, a slash, a

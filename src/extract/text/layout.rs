@@ -7,23 +7,30 @@
 //!    `إقرأ أيضاً:`, a date line, a comment prompt) does. The body is the run holding the most
 //!    prose; runs that begin after an end-of-article label (or restart with the page's own
 //!    dateline) are another article's. The rows of a table of figures (short lines, most of
-//!    them pairing a figure with words: `عيار 21`, `6950 جنيهًا للبيع`) do not part two prose
-//!    lines. A short line ending with a colon at the run's end opens nothing (`شارك المقال:`)
-//!    and is not the article's.
+//!    them pairing a figure with words: `عيار 21`, `6950 جنيهًا للبيع`) and of a table set
+//!    out with bars (`| النوع | الكمية |`) do not part two prose lines. A short line ending
+//!    with a colon at the run's end opens nothing (`شارك المقال:`) and is not the article's.
 //! 2. **Inside the body** short lines between prose paragraphs are subheadings and stay, unless
 //!    they show furniture on their own (a date, a caption, a widget, a call to action …), repeat
 //!    elsewhere on the page, or read as another article's headline (`قائل: …`, `… ..`); a
-//!    table's figure lines stay even when repeated. A paragraph printed twice in a row is kept
-//!    once.
+//!    table's figure lines and bar rows (and the line heading them) stay even when repeated;
+//!    a topic and a colon over the paragraph that tells it (`الجوائز النقدية: …`, sharing two
+//!    content words with it) is its subheading. A paragraph printed twice in a row is kept
+//!    once; a bulleted line right after a body ending with a colon is its list's first item.
 //! 3. **Title.** Headline-shaped lines above the body are candidates; each is scored by the
 //!    content words it shares with the lead, by being printed twice, by a date line right after
-//!    it and by nearness to the body. Everything above the chosen title is the page's header.
+//!    it (the nearest: a kicker or caption whose words all recur in the headline under it is
+//!    not dated by the headline's date) and by nearness to the body. On a body cut into
+//!    sections by short headings, the best candidate right above the lead is the first
+//!    section's heading when another headline stands above it. Everything above the chosen
+//!    title is the page's header.
 //! 4. **After the body** headline-shaped lines are other articles' headlines (to `related`),
 //!    the rest is footer, except that a page cut off mid-paragraph keeps its last line.
 //! 5. **Date.** A date line between the title and the body wins; then the nearest just above an
 //!    untitled body; then one inside or after the body; then the capture's date. A date above
-//!    the title (or far above the body), or a day printed twice above the article (alone, then
-//!    with a time), is the masthead's date of the day and never taken.
+//!    the title (or far above the body, or above a breadcrumb over the title), or a day printed
+//!    twice above the article (alone, then with a time), is the masthead's date of the day and
+//!    never taken.
 
 use super::evidence::{shared_words, Evidence, Furniture};
 use super::shape::{End, TITLE_MAX_WORDS};
@@ -67,6 +74,12 @@ const TITLE_DATE_REACH: usize = 2;
 const FIGURE_ROW_WORDS: std::ops::RangeInclusive<usize> = 2..=5;
 /// Figure lines in a row that make a table.
 const MIN_TABLE_ROWS: usize = 4;
+/// Words of a section heading over a paragraph.
+const SECTION_HEADING_WORDS: std::ops::RangeInclusive<usize> = 2..=6;
+/// Bar rows in a row that make a table.
+const MIN_BAR_ROWS: usize = 2;
+/// Content words a subheading shares with the paragraph under it.
+const SUBHEAD_MIN_SHARED: usize = 2;
 /// Most words of a label ending with a colon that can close a body run (`شارك المقال:`).
 const CLOSING_LABEL_MAX_WORDS: usize = 4;
 /// Most trailing lines kept as the end of a page cut off mid-paragraph.
@@ -132,8 +145,10 @@ pub(super) fn plan(
         .find(|&i| units[i].class == Class::Similar || appended[i])
         .unwrap_or(n);
     let lead = lead_start(units, ev, body);
-    let title = choose_title(units, ev, lead, body, &keys.promos);
+    let choice = choose_title(units, ev, lead, body, &keys.promos);
+    let title = choice.title;
     let start = match title {
+        Some(_) if choice.section_above_lead => lead - 1,
         Some(t) => past_standfirst(units, ev, t, lead, body),
         None => lead,
     };
@@ -154,7 +169,15 @@ pub(super) fn plan(
         } else if i < start {
             above_body(&units[i], &ev[i])
         } else if i <= body.end {
-            if (subheads && joint_subhead_at(units, ev, i)) || figure_line(&units[i], &ev[i]) {
+            // A plain line right above a table set out with bars is the table's heading.
+            let table_heading = table.get(i + 1) == Some(&true)
+                && bar_row(&units[i + 1])
+                && matches!(ev[i].furniture, None | Some(Furniture::Dateline))
+                && ev[i].date.is_none();
+            let subhead = (subheads && joint_subhead_at(units, ev, i))
+                || heads_next_paragraph(units, ev, i)
+                || table_heading;
+            if subhead || figure_line(&units[i], &ev[i]) || (table[i] && bar_row(&units[i])) {
                 Verdict::Keep
             } else {
                 inside_body(&ev[i])
@@ -266,9 +289,23 @@ fn figure_line(u: &Unit, e: &Evidence) -> bool {
         && u.text.chars().any(char::is_alphabetic)
 }
 
+/// A row of a table set out with bars (`| المؤشر | 2025 | الاتجاه |`), as crawlers render
+/// tables: it opens and closes with a bar and holds two cells or more.
+fn bar_row(u: &Unit) -> bool {
+    let t = u.text.trim();
+    u.class == Class::Body
+        && t.len() > 2
+        && t.starts_with('|')
+        && t.ends_with('|')
+        && t.bytes().filter(|&b| b == b'|').count() >= 3
+        && t.chars().any(char::is_alphanumeric)
+}
+
 /// For each unit: is it a row of a table of figures? A table is a block of short lines (row
 /// labels, figure lines, a heading) holding [`MIN_TABLE_ROWS`] figure lines or more, at least
-/// half of its lines. A table between two paragraphs does not part them.
+/// half of its lines, or a block of [`MIN_BAR_ROWS`] bar rows or more ([`bar_row`]; the
+/// rule line under the header, `|---|---|`, is furniture and does not part them). A table
+/// between two paragraphs does not part them.
 fn table_rows(units: &[Unit], ev: &[Evidence]) -> Vec<bool> {
     let row = |i: usize| {
         let e = &ev[i];
@@ -290,6 +327,23 @@ fn table_rows(units: &[Unit], ev: &[Evidence]) -> Vec<bool> {
             .count();
         if figures >= MIN_TABLE_ROWS && figures * 2 >= i - start {
             out[start..i].iter_mut().for_each(|x| *x = true);
+        }
+        i = i.max(start + 1);
+    }
+    let mut i = 0;
+    while i < units.len() {
+        let start = i;
+        let mut rows = 0;
+        while i < units.len()
+            && (bar_row(&units[i]) || (rows > 0 && units[i].class == Class::Furniture))
+        {
+            rows += usize::from(bar_row(&units[i]));
+            i += 1;
+        }
+        if rows >= MIN_BAR_ROWS {
+            (start..i)
+                .filter(|&k| bar_row(&units[k]))
+                .for_each(|k| out[k] = true);
         }
         i = i.max(start + 1);
     }
@@ -365,7 +419,7 @@ fn past_standfirst(units: &[Unit], ev: &[Evidence], title: usize, lead: usize, b
         return lead;
     };
     let metadata = (lead + 1..next).any(|i| {
-        matches!(units[i].class, Class::Date(_) | Class::Byline)
+        (matches!(units[i].class, Class::Date(_) | Class::Byline)
             || (units[i].class == Class::Body
                 && (ev[i].date.is_some()
                     || matches!(
@@ -376,7 +430,8 @@ fn past_standfirst(units: &[Unit], ev: &[Evidence], title: usize, lead: usize, b
                                 | Furniture::Widget
                                 | Furniture::Foreign
                         )
-                    )))
+                    ))))
+            && !heads_next_paragraph(units, ev, i)
     });
     if metadata {
         next
@@ -536,14 +591,16 @@ fn headline_candidate(u: &Unit, e: &Evidence) -> bool {
 }
 
 /// The title among the lines above the body (and the body's first line when it is
-/// headline-shaped on a punctuated page); see the module notes.
+/// headline-shaped on a punctuated page); see the module notes. The best candidate, when it
+/// is the first section's heading right above the lead ([`section_heading`]), yields to the
+/// next best.
 fn choose_title(
     units: &[Unit],
     ev: &[Evidence],
     lead_start: usize,
     body: Run,
     promos: &[String],
-) -> Option<usize> {
+) -> TitleChoice {
     let prose = (lead_start..=body.end).filter(|&i| ev[i].prose);
     let mut lead_lines: Vec<usize> = prose
         .clone()
@@ -564,13 +621,25 @@ fn choose_title(
         .collect();
     let first_candidate = candidates.iter().copied().find(|&c| ev[c].words >= 3);
     let in_list = headline_runs(units, ev);
-    let mut best: Option<(f32, usize)> = None;
+    let mut scored: Vec<(f32, usize)> = Vec::new();
     for (rank, &c) in candidates.iter().enumerate() {
         let e = &ev[c];
         let overlap = shared_words(&e.content, &lead);
         // Followed by a date (or, weaker, a byline or a dateline), as headlines are.
         let after = c + 1..(c + 4).min(units.len());
-        let dated = after.clone().any(|j| is_date_line(units, ev, j));
+        // A date line dates the headline right above it: a kicker, a caption or a section
+        // label over that headline (its words all found in it) is not dated by its date.
+        let over_headline = |j: usize| {
+            (c + 1..j).any(|k| {
+                candidates.contains(&k)
+                    && ev[k].words > e.words
+                    && !e.content.is_empty()
+                    && shared_words(&e.content, &ev[k].content) == e.content.len()
+            })
+        };
+        let dated = after
+            .clone()
+            .any(|j| is_date_line(units, ev, j) && !over_headline(j));
         let bylined = after.clone().any(|j| {
             units[j].class == Class::Byline
                 || (units[j].class == Class::Body
@@ -615,11 +684,66 @@ fn choose_title(
             + if dated { 1.0 } else { 0.0 }
             + if e.words >= 4 { 0.3 } else { 0.0 }
             - 0.05 * distance;
-        if best.is_none_or(|(s, _)| score > s) {
-            best = Some((score, c));
-        }
+        scored.push((score, c));
     }
-    best.map(|(_, c)| c)
+    // The first section's heading right above the lead, on a page whose body is cut into
+    // sections by such lines, is no title when another headline stands above it.
+    let first_section = lead_start
+        .checked_sub(1)
+        .filter(|&s| section_heading(units, ev, s, lead_start, body.end));
+    let best = |skip: Option<usize>| {
+        scored
+            .iter()
+            .filter(|&&(_, c)| Some(c) != skip)
+            .fold(None, |best: Option<(f32, usize)>, &(score, c)| {
+                if best.is_none_or(|(s, _)| score > s) {
+                    Some((score, c))
+                } else {
+                    best
+                }
+            })
+            .map(|(_, c)| c)
+    };
+    match best(None) {
+        Some(top) if Some(top) == first_section => match best(first_section) {
+            Some(other) => TitleChoice {
+                title: Some(other),
+                section_above_lead: true,
+            },
+            None => TitleChoice {
+                title: Some(top),
+                section_above_lead: false,
+            },
+        },
+        title => TitleChoice {
+            title,
+            section_above_lead: false,
+        },
+    }
+}
+
+/// The title chosen, and whether the line right above the lead was passed over as the first
+/// section's heading (then the body starts there).
+struct TitleChoice {
+    title: Option<usize>,
+    section_above_lead: bool,
+}
+
+/// A short unpunctuated line over a paragraph (unit `i`, above `lead`) shaped like a
+/// subheading the body itself holds between two of its paragraphs: a section heading.
+fn section_heading(units: &[Unit], ev: &[Evidence], i: usize, lead: usize, end: usize) -> bool {
+    let heading = |k: usize| {
+        let e = &ev[k];
+        units[k].class == Class::Body
+            && !e.prose
+            && !e.repeated
+            && e.furniture.is_none()
+            && e.date.is_none()
+            && e.end == End::Open
+            && SECTION_HEADING_WORDS.contains(&e.words)
+            && ev.get(k + 1).is_some_and(|n| n.prose)
+    };
+    heading(i) && ev[lead].prose && (lead + 1..end).any(|k| heading(k) && ev[k - 1].prose)
 }
 
 /// A line above the body (or between the title and the body): header furniture.
@@ -688,6 +812,20 @@ fn joint_subheads(units: &[Unit], ev: &[Evidence], start: usize, end: usize) -> 
         .take(MIN_JOINT_SUBHEADS)
         .count()
         >= MIN_JOINT_SUBHEADS
+}
+
+/// A topic and a colon (two words or more before it, `الجوائز النقدية: فلانة تتألق`; a
+/// speaker's quote headline names one person, `بايدن: …`) over a paragraph that tells it (two
+/// content words or more in common): that paragraph's subheading, even alone in the body and
+/// shaped like a dateline.
+fn heads_next_paragraph(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
+    let topic = units[i]
+        .text
+        .split_once(':')
+        .is_some_and(|(label, _)| label.split_whitespace().count() >= 2);
+    topic
+        && joint_subhead_at(units, ev, i)
+        && shared_words(&ev[i].content, &ev[i + 1].content) >= SUBHEAD_MIN_SHARED
 }
 
 /// A headline of another article standing between paragraphs: a speaker's quote headline
@@ -775,10 +913,12 @@ fn keep_cut_paragraph(
 }
 
 /// A bulleted line after the body that continues no list of the body (no body line opens with
-/// the same bullet): a read-also item, not the article's last words.
+/// the same bullet) and is not the first item of a list the body's last line opens with a
+/// colon: a read-also item, not the article's last words.
 fn stray_item(units: &[Unit], ev: &[Evidence], i: usize, body_end: usize) -> bool {
     let bullet = |k: usize| units[k].text.trim_start().chars().next();
-    ev[i].bulleted && !(0..=body_end).any(|k| ev[k].bulleted && bullet(k) == bullet(i))
+    let opened = i == body_end + 1 && units[body_end].text.trim_end().ends_with([':', '：']);
+    ev[i].bulleted && !opened && !(0..=body_end).any(|k| ev[k].bulleted && bullet(k) == bullet(i))
 }
 
 /// The line right after the body, when nothing but widgets and furniture follows it to the end
@@ -863,7 +1003,9 @@ fn choose_date(
         }
         let place = match title {
             Some(t) if i < t && edition => DatePlace::Edition,
-            Some(t) if i + TITLE_DATE_REACH >= t && i < t => DatePlace::AboveTitle,
+            Some(t) if i + TITLE_DATE_REACH >= t && i < t && !crumbs_between(ev, i, t) => {
+                DatePlace::AboveTitle
+            }
             Some(t) if i < t => continue,
             Some(_) if i < start => DatePlace::UnderTitle,
             None if i + DATE_REACH < start || (i == 0 && bare_date_line(&units[i])) => continue,
@@ -880,6 +1022,12 @@ fn choose_date(
         offer(DatePlace::Capture, 0, d);
     }
     best.map(|(_, _, d)| d)
+}
+
+/// Whether a breadcrumb stands between units `a` and `b`: a date above the page's navigation
+/// is the masthead's date of the day, not the headline's under it.
+fn crumbs_between(ev: &[Evidence], a: usize, b: usize) -> bool {
+    (a + 1..b).any(|k| ev[k].furniture == Some(Furniture::Breadcrumb))
 }
 
 /// The date lines above the article (`head`, its title or first line) whose day is printed
