@@ -408,12 +408,20 @@ fn next_prose(ev: &[Evidence], from: usize, end: usize) -> Option<usize> {
     (from + 1..=end).find(|&i| ev[i].prose)
 }
 
-/// The body's first line when a title stands above it: past a standfirst, the summary printed
-/// under the title and set apart from the body by metadata lines (a date, a byline, a
-/// dateline, `Published on`).
+/// The body's first line when a title stands above it: past the headline's copy printed under
+/// it, and past a standfirst, the summary printed under the title and set apart from the body
+/// by metadata lines (a date, a byline, a dateline, `Published on`).
 fn past_standfirst(units: &[Unit], ev: &[Evidence], title: usize, lead: usize, body: Run) -> usize {
     if lead != title + 1 {
         return lead;
+    }
+    // The headline printed again under itself (closed by a full stop) is no lead.
+    let mut lead = lead;
+    while units[lead].key == units[title].key {
+        match next_prose(ev, lead, body.end) {
+            Some(n) => lead = n,
+            None => return lead,
+        }
     }
     let Some(next) = next_prose(ev, lead, body.end) else {
         return lead;

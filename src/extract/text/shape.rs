@@ -6,6 +6,9 @@ pub(super) const HEADLINE_MAX_WORDS: usize = 25;
 /// Longest line (in words) taken for a title: portals print long headlines.
 pub(super) const TITLE_MAX_WORDS: usize = 32;
 
+/// Longest line (in words) whose closing two dots make it a headline.
+const DOTTED_HEADLINE_MAX_WORDS: usize = 14;
+
 /// How a line ends, closing quotes and brackets aside.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum End {
@@ -16,7 +19,7 @@ pub(super) enum End {
     /// The ellipsis character `…` (or `...` on lines of a teaser list, set by the evidence):
     /// where a site cut a teaser short.
     Trail,
-    /// No punctuation.
+    /// No punctuation, or the two dots that close a short headline (`..`, `….`).
     Open,
 }
 
@@ -33,8 +36,18 @@ pub(super) fn end_of(text: &str) -> End {
     let asked = t
         .strip_suffix('.')
         .is_some_and(|u| u.ends_with(['!', '?', '؟']));
+    // Two dots (or an ellipsis and a dot) close a short headline, not a sentence: `… الأطفال..`
+    // (a paragraph may trail off so, and a chain of phrases joined by `..` is a ticker's).
+    let closing = t
+        .strip_suffix("..")
+        .filter(|u| !u.ends_with('.'))
+        .or_else(|| t.strip_suffix("…."));
+    let headline_dots = closing.is_some_and(|u| !u.contains("..") && !u.contains('…'))
+        && words_upto(t, DOTTED_HEADLINE_MAX_WORDS) <= DOTTED_HEADLINE_MAX_WORDS;
     if t.ends_with('…') {
         End::Trail
+    } else if headline_dots {
+        End::Open
     } else if asked {
         End::Ask
     } else if t.ends_with(['.', '۔', '؛', ':', '،', ',', ';']) {
@@ -153,6 +166,8 @@ mod tests {
         assert_eq!(end_of("هل تنجح الوساطة؟"), End::Ask);
         assert_eq!(end_of("وقال الوزير إن الحكومة…"), End::Trail);
         assert_eq!(end_of("هي العشق....."), End::Stop);
+        assert_eq!(end_of("الوزارة تطلق حملة التطعيم.."), End::Open);
+        assert_eq!(end_of("الغلاء يطال الأعراس…."), End::Open);
         assert_eq!(end_of("«الصحة» تعلن حصيلة جديدة"), End::Open);
         assert_eq!(end_of("قال: «نعم.»"), End::Stop);
     }
