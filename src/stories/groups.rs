@@ -135,20 +135,8 @@ impl Sets {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stories::made_up::words;
     use crate::stories::Shape;
-
-    fn words(prefix: char, range: std::ops::Range<usize>) -> Vec<String> {
-        range
-            .map(|i| {
-                let letters: String = i
-                    .to_string()
-                    .chars()
-                    .map(|d| char::from(b'a' + d.to_digit(10).unwrap_or(0) as u8))
-                    .collect();
-                format!("{prefix}{letters}")
-            })
-            .collect()
-    }
 
     fn fp(text: &str) -> Fingerprint {
         Fingerprint::of(text, Shape::default())

@@ -467,19 +467,7 @@ mod tests {
         }
     }
 
-    /// Word `i` of a made-up vocabulary (letters only, so one token per word).
-    fn word(prefix: char, i: usize) -> String {
-        let letters: String = i
-            .to_string()
-            .chars()
-            .map(|d| char::from(b'a' + d.to_digit(10).unwrap_or(0) as u8))
-            .collect();
-        format!("{prefix}{letters}")
-    }
-
-    fn words(prefix: char, range: std::ops::Range<usize>) -> Vec<String> {
-        range.map(|i| word(prefix, i)).collect()
-    }
+    use crate::stories::made_up::words;
 
     #[test]
     fn a_copy_edited_like_an_earlier_copy_finds_that_copy() {

@@ -29,3 +29,22 @@ pub use record::{Decision, Fingerprint, Record};
 
 /// Default similarity threshold: the share of the shorter body that must be found in the other.
 pub const DEFAULT_THRESHOLD: f64 = 0.6;
+
+/// Made-up vocabularies for the tests: bodies whose overlaps are set word by word.
+#[cfg(test)]
+pub(crate) mod made_up {
+    /// Words `prefix` + the digits of each number in letters (one token each; two prefixes
+    /// share no word).
+    pub(crate) fn words(prefix: char, range: std::ops::Range<usize>) -> Vec<String> {
+        range
+            .map(|i| {
+                let letters: String = i
+                    .to_string()
+                    .chars()
+                    .map(|d| char::from(b'a' + d.to_digit(10).unwrap_or(0) as u8))
+                    .collect();
+                format!("{prefix}{letters}")
+            })
+            .collect()
+    }
+}
