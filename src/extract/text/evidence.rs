@@ -592,7 +592,7 @@ fn furniture(
             .count()
     };
     let dateline = e.function_words <= 1 && !e.bulleted && n <= 8;
-    if dateline && grammar() == 0 && is_dateline(text, n, keys) {
+    if dateline && grammar() == 0 && is_dateline(text, n, Some(keys)) {
         return Some(Furniture::Dateline);
     }
     if arabic_page && n <= 8 && is_foreign(text) {
@@ -760,7 +760,7 @@ fn is_breadcrumb(text: &str) -> bool {
 /// A dateline or byline alone: a place and an outlet (or a name) joined by a dash, a slash, a
 /// bar or a colon, or an outlet in brackets: `بغداد - وكالات`, `مسقط/ الأناضول-`,
 /// `القاهرة (الاتحاد)`, `أخبار الآن | دبي – الإمارات (وكالات)`.
-fn is_dateline(text: &str, words: usize, keys: &TextKeys) -> bool {
+pub(super) fn is_dateline(text: &str, words: usize, keys: Option<&TextKeys>) -> bool {
     let t = text.trim().trim_end_matches('.');
     if t.ends_with(':') {
         return false;
@@ -776,7 +776,7 @@ fn is_dateline(text: &str, words: usize, keys: &TextKeys) -> bool {
         .and_then(|u| u.rsplit_once('('))
         .is_some_and(|(_, inside)| {
             let k = match_key(inside);
-            k.split(' ').count() <= 2 || keys.agencies.contains(&k)
+            k.split(' ').count() <= 2 || keys.is_some_and(|keys| keys.agencies.contains(&k))
         });
     if words > 6 && !(words <= 8 && (credited || t.contains('|'))) {
         return false;

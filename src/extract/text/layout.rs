@@ -10,6 +10,9 @@
 //!    them pairing a figure with words: `عيار 21`, `6950 جنيهًا للبيع`) and of a table set
 //!    out with bars (`| النوع | الكمية |`) do not part two prose lines. A short line ending
 //!    with a colon at the run's end opens nothing (`شارك المقال:`) and is not the article's.
+//!    A table set out one cell per line (figures alone, row labels with their unit in
+//!    brackets) does not part them either, and all its lines stay; an agency's end mark alone
+//!    (`انتهى`) closes the article as an appended article's label does.
 //! 2. **Inside the body** short lines between prose paragraphs are subheadings and stay, unless
 //!    they show furniture on their own (a date, a caption, a widget, a call to action …), repeat
 //!    elsewhere on the page, or read as another article's headline (`قائل: …`, `… ..`); a
@@ -23,20 +26,26 @@
 //!    not dated by the headline's date) and by nearness to the body. On a body cut into
 //!    sections by short headings, the best candidate right above the lead is the first
 //!    section's heading when another headline stands above it. Everything above the chosen
-//!    title is the page's header.
+//!    title is the page's header. A line right under a byline is the author's role; a line
+//!    printed twice in a row under a headline's clock or date line is its photo's caption;
+//!    labels of one or two words do not compete with the one headline-sized line. A heading of
+//!    four words or more between the title and the lead, shaped like the body's own section
+//!    headings, opens the first section; a dateline ending with a colon right above the lead
+//!    (`الساحل/المرفأ نت/خاص:`, or the site's dateline that also opens its teasers) is not body.
 //! 4. **After the body** headline-shaped lines are other articles' headlines (to `related`),
 //!    the rest is footer, except that a page cut off mid-paragraph keeps its last line.
 //! 5. **Date.** A date line between the title and the body wins; then the nearest just above an
 //!    untitled body; then one inside or after the body; then the capture's date. A date above
 //!    the title (or far above the body, or above a breadcrumb over the title), or a day printed
-//!    twice above the article (alone, then with a time), is the masthead's date of the day and
-//!    never taken.
+//!    twice above the article (alone, then with a time), or a date beside another day's date (a
+//!    list of days), is the masthead's date of the day and never taken.
 
-use super::evidence::{shared_words, Evidence, Furniture};
+use super::evidence::{is_dateline, shared_words, Evidence, Furniture};
 use super::shape::{End, TITLE_MAX_WORDS};
 use super::units::{Class, Unit};
 use crate::extract::dates::find_date;
 use crate::extract::markers::TextKeys;
+use crate::extract::normalize::match_key;
 use crate::extract::RemovedKind;
 
 /// Subheadings joined like headlines (`x: y`) a body needs before such lines count as its own.
@@ -82,6 +91,17 @@ const MIN_BAR_ROWS: usize = 2;
 const SUBHEAD_MIN_SHARED: usize = 2;
 /// Most words of a label ending with a colon that can close a body run (`شارك المقال:`).
 const CLOSING_LABEL_MAX_WORDS: usize = 4;
+/// Most words of a dateline ending with a colon over the lead (`الساحل/المرفأ نت/خاص:`).
+const COLON_DATELINE_MAX_WORDS: usize = 4;
+/// An agency's end mark standing alone under the last paragraph: nothing after it is the
+/// article's.
+const END_MARK: &str = "انتهى";
+/// Lines above a caption printed twice within which a clock or date line shows it stands
+/// under the headline's metadata.
+const CAPTION_STAMP_REACH: usize = 2;
+/// Fewest words of a first section's heading between the title and the lead (a shorter line
+/// there is a kicker or a label).
+const FIRST_HEADING_MIN_WORDS: usize = 4;
 /// Most trailing lines kept as the end of a page cut off mid-paragraph.
 const CUT_TAIL_LINES: usize = 2;
 
@@ -134,7 +154,12 @@ pub(super) fn plan(
     capture_date: Option<String>,
 ) -> Layout {
     let n = units.len();
-    let appended = appended_markers(units);
+    let mut appended = appended_markers(units);
+    let end_key = match_key(END_MARK);
+    // An agency's end mark closes the article as an appended article's label does.
+    for (mark, u) in appended.iter_mut().zip(units) {
+        *mark |= u.class == Class::Body && u.key == end_key;
+    }
     let table = table_rows(units, ev);
     let runs = runs(units, ev, &appended, &table);
     let Some(body) = main_run(units, ev, &runs, &appended) else {
@@ -149,11 +174,22 @@ pub(super) fn plan(
     let title = choice.title;
     let start = match title {
         Some(_) if choice.section_above_lead => lead - 1,
-        Some(t) => past_standfirst(units, ev, t, lead, body),
+        // A short heading between the title and the lead shaped like the body's own section
+        // headings opens the first section.
+        Some(t) => match past_standfirst(units, ev, t, lead, body) {
+            s if s == lead
+                && lead > t + 1
+                && ev[lead - 1].words >= FIRST_HEADING_MIN_WORDS
+                && section_heading(units, ev, lead - 1, lead, body.end) =>
+            {
+                lead - 1
+            }
+            s => s,
+        },
         None => lead,
     };
     let start = with_leading_item(units, ev, start, body.end, title);
-    let start = with_leading_weak_line(ev, start, title);
+    let start = with_leading_weak_line(units, ev, start, title);
     let subheads = joint_subheads(units, ev, start, body.end);
     let start = match start.checked_sub(1) {
         Some(prev) if subheads && Some(prev) != title && joint_subhead_at(units, ev, prev) => prev,
@@ -177,7 +213,11 @@ pub(super) fn plan(
             let subhead = (subheads && joint_subhead_at(units, ev, i))
                 || heads_next_paragraph(units, ev, i)
                 || table_heading;
-            if subhead || figure_line(&units[i], &ev[i]) || (table[i] && bar_row(&units[i])) {
+            // Every line of a table stays: a row label with its unit in brackets (`عدد الصفقات
+            // (صفقة)`) reads as a dateline alone, a figure alone as a counter, a one-word column
+            // heading (`الفرق`) as a control.
+            let table_cell = table[i];
+            if subhead || figure_line(&units[i], &ev[i]) || table_cell {
                 Verdict::Keep
             } else {
                 inside_body(&ev[i])
@@ -289,6 +329,16 @@ fn figure_line(u: &Unit, e: &Evidence) -> bool {
         && u.text.chars().any(char::is_alphabetic)
 }
 
+/// A cell of a table set out one cell per line: a figure alone, with its sign, decimals or
+/// percent (`11240`, `- 24`, `98.75`). Alone on a line it is a counter; in a table it is data.
+fn number_cell(u: &Unit) -> bool {
+    let t = u.text.trim();
+    u.class == Class::Body
+        && t.chars().any(char::is_numeric)
+        && t.chars()
+            .all(|c| c.is_numeric() || matches!(c, ' ' | '+' | '-' | '−' | '.' | ',' | '٫' | '%'))
+}
+
 /// A row of a table set out with bars (`| المؤشر | 2025 | الاتجاه |`), as crawlers render
 /// tables: it opens and closes with a bar and holds two cells or more.
 fn bar_row(u: &Unit) -> bool {
@@ -309,11 +359,15 @@ fn bar_row(u: &Unit) -> bool {
 fn table_rows(units: &[Unit], ev: &[Evidence]) -> Vec<bool> {
     let row = |i: usize| {
         let e = &ev[i];
-        units[i].class == Class::Body
-            && !e.prose
-            && e.date.is_none()
-            && matches!(e.furniture, None | Some(Furniture::Outlet))
-            && (1..=*FIGURE_ROW_WORDS.end()).contains(&e.words)
+        number_cell(&units[i])
+            || (units[i].class == Class::Body
+                && !e.prose
+                && e.date.is_none()
+                && matches!(
+                    e.furniture,
+                    None | Some(Furniture::Outlet | Furniture::Dateline)
+                )
+                && (1..=*FIGURE_ROW_WORDS.end()).contains(&e.words))
     };
     let mut out = vec![false; units.len()];
     let mut i = 0;
@@ -323,7 +377,7 @@ fn table_rows(units: &[Unit], ev: &[Evidence]) -> Vec<bool> {
             i += 1;
         }
         let figures = (start..i)
-            .filter(|&k| figure_line(&units[k], &ev[k]))
+            .filter(|&k| figure_line(&units[k], &ev[k]) || number_cell(&units[k]))
             .count();
         if figures >= MIN_TABLE_ROWS && figures * 2 >= i - start {
             out[start..i].iter_mut().for_each(|x| *x = true);
@@ -476,11 +530,50 @@ fn with_leading_item(
 
 /// A short punctuated line right above the body (the first words of the article set on a line
 /// of their own): the body starts there.
-fn with_leading_weak_line(ev: &[Evidence], start: usize, title: Option<usize>) -> usize {
+fn with_leading_weak_line(
+    units: &[Unit],
+    ev: &[Evidence],
+    start: usize,
+    title: Option<usize>,
+) -> usize {
     match start.checked_sub(1) {
-        Some(prev) if ev[prev].weak && ev[prev].words >= 3 && Some(prev) != title => prev,
+        Some(prev)
+            if ev[prev].weak
+                && ev[prev].words >= 3
+                && Some(prev) != title
+                && !colon_dateline(units, ev, prev) =>
+        {
+            prev
+        }
         _ => start,
     }
+}
+
+/// A short line ending with a colon right above the lead that names where the story comes
+/// from, not what follows: a dateline with a colon (`الساحل/المرفأ نت/خاص:`, `(الساحل
+/// اليوم)متابعات:`) or the site's own dateline, which also opens other items on the page
+/// (`شبكة أخبار الواحة:` over the lead and again on each teaser of the latest-news list).
+fn colon_dateline(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
+    let e = &ev[i];
+    let t = units[i].text.trim();
+    let Some(head) = t.strip_suffix([':', '：']) else {
+        return false;
+    };
+    if e.words > COLON_DATELINE_MAX_WORDS || e.function_words > 0 || e.bulleted {
+        return false;
+    }
+    if is_dateline(head, e.words, None) {
+        return true;
+    }
+    let key = &units[i].key;
+    units.iter().enumerate().any(|(k, u)| {
+        k != i
+            && u.text.trim_start().starts_with(head)
+            && u.text.trim_start()[head.len()..]
+                .trim_start()
+                .starts_with([':', '：'])
+            && u.key.len() > key.len()
+    })
 }
 
 /// For each unit: does it stand in a list of three or more different headline-shaped lines in
@@ -598,6 +691,40 @@ fn headline_candidate(u: &Unit, e: &Evidence) -> bool {
         && !e.bulleted
 }
 
+/// A line printed twice in a row (an image's caption and its alt text) under a clock or date
+/// line that itself stands under a headline-shaped line: the photo's caption, not the title.
+fn caption_under_dated_headline(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
+    let key = &units[i].key;
+    let first = if i > 0 && units[i - 1].key == *key {
+        i - 1
+    } else if units.get(i + 1).is_some_and(|u| u.key == *key) {
+        i
+    } else {
+        return false;
+    };
+    let stamped = |j: usize| {
+        is_date_line(units, ev, j)
+            || ev[j].furniture == Some(Furniture::Clock)
+            || opens_with_clock(&units[j].text)
+    };
+    (first.saturating_sub(CAPTION_STAMP_REACH)..first)
+        .rev()
+        .find(|&j| stamped(j))
+        .is_some_and(|j| {
+            (0..j).any(|h| headline_candidate(&units[h], &ev[h]) && ev[h].words > ev[i].words)
+        })
+}
+
+/// A line opening with a time of day (`02:48 م (بتوقيت الرياض) نبض السوق - خاص`): a headline's stamp.
+fn opens_with_clock(text: &str) -> bool {
+    let first = text.split_whitespace().next().unwrap_or("");
+    let digits =
+        |p: &str| (1..=2).contains(&p.chars().count()) && p.chars().all(|c| c.is_ascii_digit());
+    first.split_once(':').is_some_and(|(h, m)| {
+        digits(h) && m.chars().count() == 2 && m.chars().all(|c| c.is_ascii_digit())
+    })
+}
+
 /// The title among the lines above the body (and the body's first line when it is
 /// headline-shaped on a punctuated page); see the module notes. The best candidate, when it
 /// is the first section's heading right above the lead ([`section_heading`]), yields to the
@@ -624,9 +751,14 @@ fn choose_title(
         .collect();
     lead.sort_unstable();
     lead.dedup();
+    // A line right under a byline is the author's role or bio (`منسق مشروع …`), not a headline.
     let candidates: Vec<usize> = (0..lead_start)
         .filter(|&i| headline_candidate(&units[i], &ev[i]))
+        .filter(|&i| i == 0 || units[i - 1].class != Class::Byline)
+        .filter(|&i| !caption_under_dated_headline(units, ev, i))
         .collect();
+    // Section labels of one or two words do not compete with the one headline-sized line.
+    let sized = candidates.iter().filter(|&&c| ev[c].words >= 3).count();
     let first_candidate = candidates.iter().copied().find(|&c| ev[c].words >= 3);
     let in_list = headline_runs(units, ev);
     let mut scored: Vec<(f32, usize)> = Vec::new();
@@ -659,7 +791,7 @@ fn choose_title(
         let nearest = rank + 1 == candidates.len();
         let opens_page = Some(c) == first_candidate;
         let promo = keys_open(&units[c].key, promos);
-        let sole = candidates.len() == 1 && e.words >= 4;
+        let sole = sized == 1 && e.words >= 4;
         let accepted = if in_list[c] {
             overlap >= LIST_TITLE_OVERLAP
         } else if promo {
@@ -1011,7 +1143,12 @@ fn choose_date(
         }
         let place = match title {
             Some(t) if i < t && edition => DatePlace::Edition,
-            Some(t) if i + TITLE_DATE_REACH >= t && i < t && !crumbs_between(ev, i, t) => {
+            Some(t)
+                if i + TITLE_DATE_REACH >= t
+                    && i < t
+                    && !crumbs_between(ev, i, t)
+                    && !in_day_list(ev, i) =>
+            {
                 DatePlace::AboveTitle
             }
             Some(t) if i < t => continue,
@@ -1030,6 +1167,21 @@ fn choose_date(
         offer(DatePlace::Capture, 0, d);
     }
     best.map(|(_, _, d)| d)
+}
+
+/// Whether date line `i` stands beside another date line of another day (`2026/03/11` over
+/// `2026/03/10`): a list of days to pick from in the page's header, not the headline's date.
+fn in_day_list(ev: &[Evidence], i: usize) -> bool {
+    let day = |k: usize| {
+        ev.get(k)
+            .and_then(|e| e.date.as_deref())
+            .map(|d| d.get(..10).unwrap_or(d))
+    };
+    let own = day(i);
+    [i.checked_sub(1), Some(i + 1)]
+        .into_iter()
+        .flatten()
+        .any(|k| day(k).is_some_and(|d| Some(d) != own))
 }
 
 /// Whether a breadcrumb stands between units `a` and `b`: a date above the page's navigation
