@@ -38,11 +38,14 @@
 //!    untitled body; then one inside or after the body; then the capture's date. A date above
 //!    the title (or far above the body, or above a breadcrumb over the title), or a day printed
 //!    twice above the article (alone, then with a time), or a date beside another day's date (a
-//!    list of days), is the masthead's date of the day and never taken.
+//!    list of days), is the masthead's date of the day and never taken. A numeric date whose
+//!    day and month could be swapped is read the way the lead's `اليوم` + weekday confirms
+//!    ([`super::weekday`]).
 
 use super::evidence::{is_dateline, shared_words, Evidence, Furniture};
 use super::shape::{End, TITLE_MAX_WORDS};
 use super::units::{Class, Unit};
+use super::weekday;
 use crate::extract::dates::find_date;
 use crate::extract::markers::TextKeys;
 use crate::extract::normalize::match_key;
@@ -1124,13 +1127,13 @@ fn choose_date(
 ) -> Option<String> {
     let head = title.unwrap_or(start);
     let twice_above = masthead_dates(units, ev, head);
-    let mut best: Option<(DatePlace, usize, String)> = None;
-    let mut offer = |place: DatePlace, rank: usize, date: String| {
+    let mut best: Option<(DatePlace, usize, String, Option<usize>)> = None;
+    let mut offer = |place: DatePlace, rank: usize, date: String, at: Option<usize>| {
         if best
             .as_ref()
-            .is_none_or(|(p, r, _)| (place, rank) < (*p, *r))
+            .is_none_or(|(p, r, _, _)| (place, rank) < (*p, *r))
         {
-            best = Some((place, rank, date));
+            best = Some((place, rank, date, at));
         }
     };
     for i in 0..cut {
@@ -1161,12 +1164,20 @@ fn choose_date(
             DatePlace::AboveBody => start - i,
             _ => i,
         };
-        offer(place, rank, date);
+        offer(place, rank, date, Some(i));
     }
     if let Some(d) = capture_date {
-        offer(DatePlace::Capture, 0, d);
+        offer(DatePlace::Capture, 0, d, None);
     }
-    best.map(|(_, _, d)| d)
+    let (_, _, date, at) = best?;
+    let Some(at) = at else {
+        return Some(date);
+    };
+    let lead = (start..cut.min(units.len()))
+        .filter(|&k| ev[k].prose)
+        .take(LEAD_LINES)
+        .map(|k| units[k].key.as_str());
+    Some(weekday::confirmed(date, &units[at].text, lead))
 }
 
 /// Whether date line `i` stands beside another date line of another day (`2026/03/11` over

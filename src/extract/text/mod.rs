@@ -25,6 +25,7 @@ mod layout;
 mod shape;
 mod units;
 mod walk;
+mod weekday;
 
 use super::dates::parse_date;
 use super::normalize::{self, Script};

@@ -1,0 +1,139 @@
+//! A numeric date whose day and month could be swapped (`09/08/2021`: the ninth of August or
+//! the eighth of September) read the way the lead's weekday confirms (`… اليوم الأربعاء …`):
+//! portals print either order, and the weekday the lead names for "today" tells them apart.
+
+/// Weekday names as matching keys (alef folded, teh marbuta as heh), Monday first.
+const WEEKDAYS: [&str; 7] = [
+    "الاثنين",
+    "الثلاثاء",
+    "الاربعاء",
+    "الخميس",
+    "الجمعه",
+    "السبت",
+    "الاحد",
+];
+
+/// `date` (RFC 3339, read from `stamp`) with its day and month swapped when `stamp` prints it
+/// as two numbers up to 12 and a four-digit year, and only the swapped reading falls on the
+/// weekday the lead gives for "today" (`اليوم الأربعاء`, found in `lead_keys`).
+pub(super) fn confirmed<'k>(
+    date: String,
+    stamp: &str,
+    lead_keys: impl IntoIterator<Item = &'k str>,
+) -> String {
+    let Some((a, b, year)) = ambiguous_numbers(stamp) else {
+        return date;
+    };
+    let Some(today) = lead_keys.into_iter().find_map(stated_weekday) else {
+        return date;
+    };
+    let (Some(y), Some(m), Some(d)) = (
+        date.get(..4).and_then(|s| s.parse::<i64>().ok()),
+        date.get(5..7).and_then(|s| s.parse::<u32>().ok()),
+        date.get(8..10).and_then(|s| s.parse::<u32>().ok()),
+    ) else {
+        return date;
+    };
+    if y != year || !((m, d) == (a, b) || (m, d) == (b, a)) {
+        return date;
+    }
+    if weekday(y, m, d) == today || weekday(y, d, m) != today {
+        return date;
+    }
+    let rest = date.get(10..).unwrap_or("");
+    format!("{y:04}-{d:02}-{m:02}{rest}")
+}
+
+/// The first `n/n/yyyy` (or with `-` or `.`) in `text` whose first two numbers are both
+/// between 1 and 12 and differ: the pair and the year.
+fn ambiguous_numbers(text: &str) -> Option<(u32, u32, i64)> {
+    let mut nums: Vec<&str> = Vec::with_capacity(3);
+    let mut last_sep: Option<char> = None;
+    let mut start: Option<usize> = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if c.is_ascii_digit() {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            nums.push(&text[s..i]);
+            if nums.len() == 3 {
+                let (a, b) = (nums[0].parse::<u32>().ok()?, nums[1].parse::<u32>().ok()?);
+                let y = nums[2].parse::<i64>().ok()?;
+                let fits = (1..=12).contains(&a) && (1..=12).contains(&b) && a != b;
+                if nums[2].len() == 4 && fits {
+                    return Some((a, b, y));
+                }
+                nums.remove(0);
+            }
+            if matches!(c, '/' | '-' | '.') && last_sep.is_none_or(|s| s == c) {
+                last_sep = Some(c);
+                continue;
+            }
+        }
+        nums.clear();
+        last_sep = None;
+    }
+    None
+}
+
+/// The weekday (0 = Monday) a key names right after `اليوم` (`اليوم الاربعاء`).
+fn stated_weekday(key: &str) -> Option<u32> {
+    let mut words = key.split(' ');
+    while let Some(w) = words.next() {
+        if w == "اليوم" {
+            if let Some(day) = words
+                .clone()
+                .next()
+                .and_then(|n| WEEKDAYS.iter().position(|d| *d == n))
+            {
+                return u32::try_from(day).ok();
+            }
+        }
+    }
+    None
+}
+
+/// The weekday (0 = Monday) of a proleptic Gregorian date (month 1 to 12).
+fn weekday(y: i64, m: u32, d: u32) -> u32 {
+    let (y, m) = if m <= 2 { (y - 1, m + 12) } else { (y, m) };
+    let (k, j) = (y.rem_euclid(100), y.div_euclid(100));
+    // Zeller's congruence: 0 = Saturday.
+    let h =
+        (i64::from(d) + (13 * (i64::from(m) + 1)) / 5 + k + k / 4 + j / 4 + 5 * j).rem_euclid(7);
+    u32::try_from((h + 5) % 7).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weekdays_of_known_days() {
+        assert_eq!(weekday(2021, 9, 8), 2, "8 September 2021 was a Wednesday");
+        assert_eq!(weekday(2024, 2, 29), 3, "29 February 2024 was a Thursday");
+        assert_eq!(weekday(2000, 1, 1), 5, "1 January 2000 was a Saturday");
+    }
+
+    #[test]
+    fn the_lead_weekday_swaps_an_ambiguous_day_and_month() {
+        let lead = ["ذكرت مصادر ان مجلس الوزراء المنعقد اليوم الاربعاء صادق"];
+        let got = confirmed("2021-08-09T17:10:00Z".into(), "09/08/2021 - 17:10", lead);
+        assert_eq!(got, "2021-09-08T17:10:00Z");
+    }
+
+    #[test]
+    fn a_matching_or_unambiguous_date_is_left_alone() {
+        let wed = ["اجتمع المجلس اليوم الاربعاء"];
+        // 11 August 2021 was a Wednesday: the day-first reading already agrees.
+        let same = confirmed("2021-08-11T00:00:00Z".into(), "11/08/2021", wed);
+        assert_eq!(same, "2021-08-11T00:00:00Z");
+        let wide = confirmed("2021-08-25T00:00:00Z".into(), "25/08/2021", wed);
+        assert_eq!(wide, "2021-08-25T00:00:00Z");
+        let none = confirmed("2021-08-09T00:00:00Z".into(), "09/08/2021", ["بلا يوم"]);
+        assert_eq!(none, "2021-08-09T00:00:00Z");
+    }
+}
