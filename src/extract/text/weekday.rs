@@ -1,5 +1,5 @@
-//! A numeric date whose day and month could be swapped (`09/08/2021`: the ninth of August or
-//! the eighth of September) read the way the lead's weekday confirms (`… اليوم الأربعاء …`):
+//! A numeric date whose day and month could be swapped (`03/11/2025`: the third of November
+//! or the eleventh of March) read the way the lead's weekday confirms (`… اليوم الثلاثاء …`):
 //! portals print either order, and the weekday the lead names for "today" tells them apart.
 
 /// Weekday names as matching keys (alef folded, teh marbuta as heh), Monday first.
@@ -120,9 +120,10 @@ mod tests {
 
     #[test]
     fn the_lead_weekday_swaps_an_ambiguous_day_and_month() {
-        let lead = ["ذكرت مصادر ان مجلس الوزراء المنعقد اليوم الاربعاء صادق"];
-        let got = confirmed("2021-08-09T17:10:00Z".into(), "09/08/2021 - 17:10", lead);
-        assert_eq!(got, "2021-09-08T17:10:00Z");
+        // 11 March 2025 was a Tuesday, 3 November 2025 a Monday.
+        let lead = ["وافقت الحكومة في جلستها اليوم الثلاثاء على النص"];
+        let got = confirmed("2025-11-03T10:25:00Z".into(), "03/11/2025 - 10:25", lead);
+        assert_eq!(got, "2025-03-11T10:25:00Z");
     }
 
     #[test]
