@@ -4,7 +4,7 @@
 //! a cut teaser of a later paragraph. The layout model ([`super::layout`]) weighs these with the
 //! line's position.
 
-use super::shape::{end_of, strip_bullet, without_closers, word_count, End};
+use super::shape::{end_of, strip_bullet, without_closers, word_count, End, HEADLINE_MAX_WORDS};
 use super::units::{Class, Unit};
 use crate::extract::dates::{find_date, parse_date};
 use crate::extract::markers::{is_function_word, is_function_word_hash, TextKeys, Vocab};
@@ -60,6 +60,11 @@ const COPY_MIN_WORDS: usize = 12;
 /// Lines between an uncut copy and the paragraph it copies: a second paragraph that restates
 /// the lead right under it is prose, a standfirst stands apart from the body.
 const COPY_MIN_DISTANCE: usize = 3;
+
+/// Words of a line of tags run together with spaces only.
+const TAG_RUN_WORDS: std::ops::RangeInclusive<usize> = 6..=16;
+/// Different words a line of tags run together prints twice.
+const TAG_RUN_MIN_REPEATS: usize = 2;
 
 /// Most lines between two lines cut with three dots (`...`) that make them a list of teasers.
 const DOTTED_LIST_REACH: usize = 2;
@@ -209,10 +214,14 @@ pub(super) fn judge(
     mark_embedded_posts(units, &mut out);
     mark_stamped_lists(units, &mut out);
     mark_teasers(units, &mut out);
+    mark_standfirsts_over_datelines(units, &mut out);
     mark_restarts(units, &mut out);
     let punctuated = punctuated(units, &out);
     for (u, e) in units.iter().zip(out.iter_mut()) {
         e.prose = u.class == Class::Body && is_prose(e, punctuated);
+    }
+    mark_stopped_headline_pair(units, &mut out);
+    for (u, e) in units.iter().zip(out.iter_mut()) {
         let basmala = u.key == BASMALA;
         e.weak = u.class == Class::Body
             && !e.prose
@@ -225,6 +234,23 @@ pub(super) fn judge(
             && !e.copy;
     }
     out
+}
+
+/// The page's first prose line printed again right under itself, of headline length, with
+/// more prose after the pair: the headline printed twice, its closing full stop aside.
+fn mark_stopped_headline_pair(units: &[Unit], evidence: &mut [Evidence]) {
+    let Some(i) = evidence.iter().position(|e| e.prose) else {
+        return;
+    };
+    let paired = units.get(i + 1).is_some_and(|u| u.key == units[i].key)
+        && evidence[i].words <= HEADLINE_MAX_WORDS
+        && evidence.iter().skip(i + 2).any(|e| e.prose);
+    if paired {
+        for e in &mut evidence[i..=i + 1] {
+            e.prose = false;
+            e.end = End::Open;
+        }
+    }
 }
 
 /// Lines cut with three dots (`...`) standing close together are teasers of other stories cut
@@ -879,7 +905,7 @@ fn is_ticker(text: &str, line_words: &[&str]) -> bool {
 /// A comma-separated list of four or more short items, or a line of hashtags, no item a sentence: unlabelled tags.
 fn is_tag_list(text: &str, e: &Evidence) -> bool {
     let hashtags = text.trim_start().starts_with('#') && e.words <= 8 && e.end == End::Open;
-    if hashtags {
+    if hashtags || overlapping_tags(text, e) {
         return true;
     }
     // `،` is D8 8C: count the separators from their bytes.
@@ -901,6 +927,27 @@ fn is_tag_list(text: &str, e: &Evidence) -> bool {
     items.len() >= 4
         && items.iter().all(|i| word_count(i) <= 3)
         && e.function_words * 4 <= items.len()
+}
+
+/// Tags run together with spaces only (`حريق المدينة المحال التجارية بالمدينة حوادث حريق`):
+/// no function word, no punctuation, and two or more words printed twice, as overlapping
+/// tags repeat their words and a headline does not.
+fn overlapping_tags(text: &str, e: &Evidence) -> bool {
+    if !TAG_RUN_WORDS.contains(&e.words) || e.function_words > 0 || e.end != End::Open {
+        return false;
+    }
+    if text.contains(['،', ',', '.', ':', '-', '–', '|', '/', '(', '"', '«']) {
+        return false;
+    }
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    words.sort_unstable();
+    let mut twice: Vec<&str> = words
+        .windows(2)
+        .filter(|w| w[0] == w[1] && w[0].chars().count() > 2)
+        .map(|w| w[0])
+        .collect();
+    twice.dedup();
+    twice.len() >= TAG_RUN_MIN_REPEATS
 }
 
 /// Marks the lines whose content words are mostly found in one later, longer line: the
@@ -939,6 +986,30 @@ fn mark_teasers(units: &[Unit], evidence: &mut [Evidence]) {
             evidence[i].teaser = teaser;
         } else {
             evidence[i].copy = teaser;
+        }
+    }
+}
+
+/// A line standing over a short dateline ending with a colon (`المدينة 24:`) whose words the
+/// paragraph under that dateline mostly restates: the standfirst printed above the article's
+/// own dateline, not its prose (even when it ends its sentence).
+fn mark_standfirsts_over_datelines(units: &[Unit], evidence: &mut [Evidence]) {
+    for i in 0..units.len().saturating_sub(2) {
+        let (line, dateline, lead) = (&units[i], &units[i + 1], &units[i + 2]);
+        let colon_line = dateline.class == Class::Body
+            && dateline.text.trim_end().ends_with([':', '：'])
+            && evidence[i + 1].words <= DATELINE_PART_MAX_WORDS + 1
+            && evidence[i + 1].function_words == 0;
+        if line.class != Class::Body
+            || lead.class != Class::Body
+            || !colon_line
+            || evidence[i].content.len() < TEASER_MIN_WORDS
+            || lead.text.len() < line.text.len()
+        {
+            continue;
+        }
+        if contained(&evidence[i].content, &evidence[i + 2].content) >= TEASER_CONTAINMENT {
+            evidence[i].copy = true;
         }
     }
 }

@@ -19,7 +19,8 @@
 //!    table's figure lines and bar rows (and the line heading them) stay even when repeated;
 //!    a topic and a colon over the paragraph that tells it (`الجوائز النقدية: …`, sharing two
 //!    content words with it) is its subheading. A paragraph printed twice in a row is kept
-//!    once; a bulleted line right after a body ending with a colon is its list's first item.
+//!    once; a bulleted line right after a body ending with a colon is its list's first item;
+//!    a plain line right above a bulleted line heads that list, even when it is one word.
 //! 3. **Title.** Headline-shaped lines above the body are candidates; each is scored by the
 //!    content words it shares with the lead, by being printed twice, by a date line right after
 //!    it (the nearest: a kicker or caption whose words all recur in the headline under it is
@@ -35,15 +36,17 @@
 //! 4. **After the body** headline-shaped lines are other articles' headlines (to `related`),
 //!    the rest is footer, except that a page cut off mid-paragraph keeps its last line.
 //! 5. **Date.** A date line between the title and the body wins; then the nearest just above an
-//!    untitled body; then one inside or after the body; then the capture's date. A date above
-//!    the title (or far above the body, or above a breadcrumb over the title), or a day printed
+//!    untitled body; then one inside or after the body; then the capture's date; then the date
+//!    in the dateline opening the lead (`المدينة 3 فبراير 2026 (وكالة) - …`). A date above
+//!    the title (or far above the body, or above a breadcrumb over the title, or above a
+//!    bulleted line whose last crumb is the headline), or a day printed
 //!    twice above the article (alone, then with a time), or a date beside another day's date (a
 //!    list of days), is the masthead's date of the day and never taken. A numeric date whose
 //!    day and month could be swapped is read the way the lead's `اليوم` + weekday confirms
 //!    ([`super::weekday`]).
 
 use super::evidence::{is_dateline, shared_words, Evidence, Furniture};
-use super::shape::{End, TITLE_MAX_WORDS};
+use super::shape::{word_count, End, TITLE_MAX_WORDS};
 use super::units::{Class, Unit};
 use super::weekday;
 use crate::extract::dates::find_date;
@@ -105,6 +108,8 @@ const CAPTION_STAMP_REACH: usize = 2;
 /// Fewest words of a first section's heading between the title and the lead (a shorter line
 /// there is a kicker or a label).
 const FIRST_HEADING_MIN_WORDS: usize = 4;
+/// Most words of a dateline holding a date at the head of the lead.
+const LEAD_DATELINE_MAX_WORDS: usize = 8;
 /// Most trailing lines kept as the end of a page cut off mid-paragraph.
 const CUT_TAIL_LINES: usize = 2;
 
@@ -215,7 +220,8 @@ pub(super) fn plan(
                 && ev[i].date.is_none();
             let subhead = (subheads && joint_subhead_at(units, ev, i))
                 || heads_next_paragraph(units, ev, i)
-                || table_heading;
+                || table_heading
+                || heads_bulleted_list(units, ev, i);
             // Every line of a table stays: a row label with its unit in brackets (`عدد الصفقات
             // (صفقة)`) reads as a dateline alone, a figure alone as a counter, a one-word column
             // heading (`الفرق`) as a control.
@@ -901,6 +907,20 @@ fn above_body(u: &Unit, e: &Evidence) -> Verdict {
     }
 }
 
+/// A plain line inside the body right above a bulleted line (`المزايا` over `• …`): the
+/// heading of that list, even of one word.
+fn heads_bulleted_list(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
+    let e = &ev[i];
+    e.words >= 1
+        && !e.bulleted
+        && !e.repeated
+        && e.furniture.is_none()
+        && e.date.is_none()
+        && e.end != End::Trail
+        && units.get(i + 1).is_some_and(|u| u.class == Class::Body)
+        && ev.get(i + 1).is_some_and(|next| next.bulleted)
+}
+
 /// A line inside the body run; see the module notes.
 fn inside_body(e: &Evidence) -> Verdict {
     if e.prose {
@@ -1114,6 +1134,8 @@ enum DatePlace {
     Edition,
     /// The capture's own date.
     Capture,
+    /// In the dateline that opens the lead (`المدينة 14 يناير 2026 (وكالة) - …`).
+    LeadDateline,
 }
 
 /// The article's date; see the module notes.
@@ -1149,7 +1171,7 @@ fn choose_date(
             Some(t)
                 if i + TITLE_DATE_REACH >= t
                     && i < t
-                    && !crumbs_between(ev, i, t)
+                    && !crumbs_between(units, ev, i, t)
                     && !in_day_list(ev, i) =>
             {
                 DatePlace::AboveTitle
@@ -1166,6 +1188,11 @@ fn choose_date(
         };
         offer(place, rank, date, Some(i));
     }
+    if let Some(k) = (start..cut.min(units.len())).find(|&k| ev[k].prose) {
+        if let Some(date) = lead_dateline_date(&units[k].text) {
+            offer(DatePlace::LeadDateline, k, date, Some(k));
+        }
+    }
     if let Some(d) = capture_date {
         offer(DatePlace::Capture, 0, d, None);
     }
@@ -1178,6 +1205,18 @@ fn choose_date(
         .take(LEAD_LINES)
         .map(|k| units[k].key.as_str());
     Some(weekday::confirmed(date, &units[at].text, lead))
+}
+
+/// The date in the dateline that opens a lead, before its first dash (`بنغازي 14 يناير 2026 م
+/// (وكالة) - …`): the article's own date when the page prints no date line.
+fn lead_dateline_date(lead: &str) -> Option<String> {
+    let (head, _) = [" - ", " – ", " ـ "]
+        .iter()
+        .filter_map(|dash| lead.split_once(dash))
+        .min_by_key(|(head, _)| head.len())?;
+    (word_count(head) <= LEAD_DATELINE_MAX_WORDS)
+        .then(|| find_date(head))
+        .flatten()
 }
 
 /// Whether date line `i` stands beside another date line of another day (`2026/03/11` over
@@ -1195,10 +1234,15 @@ fn in_day_list(ev: &[Evidence], i: usize) -> bool {
         .any(|k| day(k).is_some_and(|d| Some(d) != own))
 }
 
-/// Whether a breadcrumb stands between units `a` and `b`: a date above the page's navigation
-/// is the masthead's date of the day, not the headline's under it.
-fn crumbs_between(ev: &[Evidence], a: usize, b: usize) -> bool {
-    (a + 1..b).any(|k| ev[k].furniture == Some(Furniture::Breadcrumb))
+/// Whether a breadcrumb stands between units `a` and title `b` (a crumb trail, or a bulleted
+/// line whose last crumb is the headline itself): a date above the page's navigation is the
+/// masthead's date of the day, not the headline's under it.
+fn crumbs_between(units: &[Unit], ev: &[Evidence], a: usize, b: usize) -> bool {
+    let headline = units[b].key.as_str();
+    (a + 1..b).any(|k| {
+        ev[k].furniture == Some(Furniture::Breadcrumb)
+            || (ev[k].bulleted && !headline.is_empty() && units[k].key.ends_with(headline))
+    })
 }
 
 /// The date lines above the article (`head`, its title or first line) whose day is printed
