@@ -6,7 +6,7 @@
 
 use super::shape::{end_of, strip_bullet, without_closers, word_count, End, HEADLINE_MAX_WORDS};
 use super::units::{Class, Unit};
-use crate::extract::dates::{find_date, parse_date};
+use crate::extract::dates::{find_date, month_of, parse_date};
 use crate::extract::markers::{is_function_word, is_function_word_hash, TextKeys, Vocab};
 use crate::extract::normalize::match_key;
 use crate::extract::phrases::{word_hash, Hits};
@@ -61,6 +61,9 @@ const COPY_MIN_WORDS: usize = 12;
 /// the lead right under it is prose, a standfirst stands apart from the body.
 const COPY_MIN_DISTANCE: usize = 3;
 
+/// Fewest words after a dateline that opens a lead (`المدينة – الاسم – …`).
+const LEAD_AFTER_DATELINE_MIN_WORDS: usize = 8;
+
 /// Words of a line of tags run together with spaces only.
 const TAG_RUN_WORDS: std::ops::RangeInclusive<usize> = 6..=16;
 /// Different words a line of tags run together prints twice.
@@ -87,7 +90,8 @@ pub(super) enum Furniture {
     Comment,
     /// An image caption, credit or file name (`صورة أرشيفية`, `Getty Images`, `.jpg`).
     Caption,
-    /// A clock or relative time (`09:10 م`, `منذ 3 ساعات`).
+    /// A clock or relative time (`09:10 م`, `منذ 3 ساعات`), or a day and month with a time of
+    /// day and no year (`- 29 ديسمبر - 3 مساءً`).
     Clock,
     /// A masthead role with its name (`رئيس التحرير`).
     Masthead,
@@ -642,6 +646,9 @@ fn is_widget(words: &[&str], keys: &TextKeys) -> bool {
 
 /// A clock (`09:10 م`, `10:30 PM`) or a relative time (`منذ 3 ساعات`, `قبل ساعتين`).
 fn is_clock(text: &str, words: &[&str]) -> bool {
+    if yearless_stamp(words) {
+        return true;
+    }
     if matches!(words.first(), Some(&("منذ" | "قبل"))) {
         return words.iter().any(|w| {
             matches!(
@@ -822,6 +829,44 @@ pub(super) fn is_dateline(text: &str, words: usize, keys: Option<&TextKeys>) -> 
                 || t.contains('|')
                 || t.ends_with(['-', '–'])
                 || t.contains('ـ'))
+}
+
+/// A day and a month with a time of day and no year (`- 29 ديسمبر - 3 مساءً`): a stamp of
+/// the page, never prose (the date parser wants a year, so it is not a date line).
+fn yearless_stamp(words: &[&str]) -> bool {
+    let digits = |w: &str| w.bytes().all(|b| b.is_ascii_digit());
+    let month = |w: &str| month_of(w, None).is_some();
+    let daypart = |w: &str| {
+        matches!(
+            w,
+            "مساء" | "صباحا" | "ظهرا" | "فجرا" | "م" | "ص" | "am" | "pm"
+        )
+    };
+    words.iter().any(|w| month(w))
+        && words.iter().any(|w| daypart(w))
+        && words.iter().any(|w| digits(w))
+        && words.iter().all(|w| digits(w) || month(w) || daypart(w))
+}
+
+/// A line opening with a dateline of two short parts set off by spaced dashes before its
+/// text (`المدينة – اسم المراسل – فشل الاجتماع …`): a lead paragraph, never a headline.
+pub(super) fn opens_with_dateline(text: &str) -> bool {
+    let mut rest = text.trim_start();
+    for _ in 0..2 {
+        let Some((part, after)) = [" – ", " - ", " — "]
+            .iter()
+            .filter_map(|d| rest.split_once(d))
+            .min_by_key(|(part, _)| part.len())
+        else {
+            return false;
+        };
+        let words = part.split_whitespace().count();
+        if words == 0 || words > DATELINE_PART_MAX_WORDS || part.contains(['.', '،', ':']) {
+            return false;
+        }
+        rest = after;
+    }
+    rest.split_whitespace().count() >= LEAD_AFTER_DATELINE_MIN_WORDS
 }
 
 /// A short line written mostly in Latin letters on an Arabic page.
@@ -1030,7 +1075,7 @@ fn missing_bits(a: &[u64; 4], b: &[u64; 4]) -> u32 {
 }
 
 /// Share of the words of `a` that stand in `b` (both sorted, without repeats).
-fn contained(a: &[u64], b: &[u64]) -> f32 {
+pub(super) fn contained(a: &[u64], b: &[u64]) -> f32 {
     if a.is_empty() {
         return 0.0;
     }

@@ -19,7 +19,9 @@
 //!    table's figure lines and bar rows (and the line heading them) stay even when repeated;
 //!    a topic and a colon over the paragraph that tells it (`الجوائز النقدية: …`, sharing two
 //!    content words with it) is its subheading. A paragraph printed twice in a row is kept
-//!    once; a bulleted line right after a body ending with a colon is its list's first item;
+//!    once; a short line of Arabic and Latin words naming what the paragraph under it names
+//!    (`سلسلة Galaxy S23`) is its heading, not a foreign caption; a bulleted line right after a
+//!    body ending with a colon is its list's first item;
 //!    a plain line right above a bulleted line heads that list, even when it is one word.
 //! 3. **Title.** Headline-shaped lines above the body are candidates; each is scored by the
 //!    content words it shares with the lead, by being printed twice, by a date line right after
@@ -33,6 +35,9 @@
 //!    four words or more between the title and the lead, shaped like the body's own section
 //!    headings, opens the first section; a dateline ending with a colon right above the lead
 //!    (`الساحل/المرفأ نت/خاص:`, or the site's dateline that also opens its teasers) is not body.
+//!    A short sentence under the title that a later paragraph restates is the standfirst; a
+//!    line opening with a two-part dateline (`المدينة – الاسم – …`) is the lead, never a
+//!    headline.
 //! 4. **After the body** headline-shaped lines are other articles' headlines (to `related`),
 //!    the rest is footer, except that a page cut off mid-paragraph keeps its last line.
 //! 5. **Date.** A date line between the title and the body wins; then the nearest just above an
@@ -45,7 +50,9 @@
 //!    day and month could be swapped is read the way the lead's `اليوم` + weekday confirms
 //!    ([`super::weekday`]).
 
-use super::evidence::{is_dateline, shared_words, Evidence, Furniture};
+use super::evidence::{
+    contained, is_dateline, opens_with_dateline, shared_words, Evidence, Furniture,
+};
 use super::shape::{word_count, End, TITLE_MAX_WORDS};
 use super::units::{Class, Unit};
 use super::weekday;
@@ -110,6 +117,13 @@ const CAPTION_STAMP_REACH: usize = 2;
 const FIRST_HEADING_MIN_WORDS: usize = 4;
 /// Most words of a dateline holding a date at the head of the lead.
 const LEAD_DATELINE_MAX_WORDS: usize = 8;
+/// Fewest content words of a standfirst restated further down the body.
+const STANDFIRST_MIN_CONTENT: usize = 5;
+/// Lines between a standfirst and the paragraph restating it (the lead's own second sentence
+/// right under it is prose).
+const STANDFIRST_MIN_DISTANCE: usize = 2;
+/// Share of a standfirst's content words the restating paragraph holds.
+const STANDFIRST_CONTAINMENT: f32 = 0.9;
 /// Most trailing lines kept as the end of a page cut off mid-paragraph.
 const CUT_TAIL_LINES: usize = 2;
 
@@ -220,6 +234,7 @@ pub(super) fn plan(
                 && ev[i].date.is_none();
             let subhead = (subheads && joint_subhead_at(units, ev, i))
                 || heads_next_paragraph(units, ev, i)
+                || mixed_script_heading(units, ev, i, body.end)
                 || table_heading
                 || heads_bulleted_list(units, ev, i);
             // Every line of a table stays: a row label with its unit in brackets (`عدد الصفقات
@@ -489,6 +504,9 @@ fn past_standfirst(units: &[Unit], ev: &[Evidence], title: usize, lead: usize, b
     let Some(next) = next_prose(ev, lead, body.end) else {
         return lead;
     };
+    if restated_standfirst(units, ev, lead, body) {
+        return next;
+    }
     let metadata = (lead + 1..next).any(|i| {
         (matches!(units[i].class, Class::Date(_) | Class::Byline)
             || (units[i].class == Class::Body
@@ -509,6 +527,20 @@ fn past_standfirst(units: &[Unit], ev: &[Evidence], title: usize, lead: usize, b
     } else {
         lead
     }
+}
+
+/// A short sentence under the title whose words a later paragraph of the body restates (`ستكون
+/// اللعبة …` over `… وستكون اللعبة «…» …` further down): the standfirst, not the lead.
+fn restated_standfirst(units: &[Unit], ev: &[Evidence], line: usize, body: Run) -> bool {
+    let e = &ev[line];
+    e.end == End::Stop
+        && e.words < LEAD_MIN_WORDS
+        && e.content.len() >= STANDFIRST_MIN_CONTENT
+        && (line + STANDFIRST_MIN_DISTANCE..=body.end).any(|j| {
+            ev[j].prose
+                && units[j].text.len() > units[line].text.len()
+                && contained(&e.content, &ev[j].content) >= STANDFIRST_CONTAINMENT
+        })
 }
 
 /// On pages whose body is a list of items, each opened by a bulleted subheading (a news
@@ -654,7 +686,12 @@ fn lead_start(units: &[Unit], ev: &[Evidence], body: Run) -> usize {
         .find(|&i| ev[i].repeated && !ev[i].prose && headline_candidate(&units[i], &ev[i]))
         .map_or(body.start, |h| h + 1);
     (from..=body.end)
-        .find(|&i| ev[i].prose && (ev[i].end != End::Open || !headline_sized(&units[i], &ev[i])))
+        .find(|&i| {
+            ev[i].prose
+                && (ev[i].end != End::Open
+                    || !headline_sized(&units[i], &ev[i])
+                    || opens_with_dateline(&units[i].text))
+        })
         .unwrap_or(body.start)
 }
 
@@ -687,6 +724,7 @@ fn headline_sized(unit: &Unit, e: &Evidence) -> bool {
 fn headline_candidate(u: &Unit, e: &Evidence) -> bool {
     u.class == Class::Body
         && !e.weak
+        && !opens_with_dateline(&u.text)
         && (1..=TITLE_MAX_WORDS).contains(&e.words)
         && u.key
             .split(' ')
@@ -988,6 +1026,19 @@ fn heads_next_paragraph(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
         .is_some_and(|(label, _)| label.split_whitespace().count() >= 2);
     topic
         && joint_subhead_at(units, ev, i)
+        && shared_words(&ev[i].content, &ev[i + 1].content) >= SUBHEAD_MIN_SHARED
+}
+
+/// A short line of Arabic and Latin words (`سلسلة Galaxy S23`) over a paragraph that names
+/// the same things: the section's heading, not a foreign caption.
+fn mixed_script_heading(units: &[Unit], ev: &[Evidence], i: usize, end: usize) -> bool {
+    ev[i].furniture == Some(Furniture::Foreign)
+        && i < end
+        && units[i]
+            .text
+            .chars()
+            .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c) && c.is_alphabetic())
+        && ev.get(i + 1).is_some_and(|next| next.prose)
         && shared_words(&ev[i].content, &ev[i + 1].content) >= SUBHEAD_MIN_SHARED
 }
 

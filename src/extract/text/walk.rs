@@ -108,7 +108,8 @@ pub(super) fn walk(
                 Verdict::Keep => body.push(paragraph(&unit.text)),
                 Verdict::Title => {
                     let title = without_byline(&unit.text, &keys.byline_labels);
-                    draft.title = Some(without_section_suffix(&title).to_string());
+                    let title = without_section_suffix(&title);
+                    draft.title = Some(without_printed_suffix(title, units, i).to_string());
                 }
                 Verdict::Related => {
                     draft.count_removed(RemovedKind::Related);
@@ -259,6 +260,35 @@ fn without_section_suffix(title: &str) -> &str {
     } else {
         title
     }
+}
+
+/// Most words of a site or section suffix cut from a title when the page prints it alone.
+const PRINTED_SUFFIX_MAX_WORDS: usize = 4;
+
+/// The title without a suffix set off by a dash or a bar (`… – قسم – اسم الموقع`) that the
+/// page also prints as a line of its own (`قسم – اسم الموقع –`): the site's label, not the
+/// headline's words. `at` is the title's own unit.
+fn without_printed_suffix<'t>(title: &'t str, units: &[Unit], at: usize) -> &'t str {
+    for sep in [" – ", " - ", " | "] {
+        for (pos, _) in title.match_indices(sep) {
+            let (head, tail) = (&title[..pos], &title[pos + sep.len()..]);
+            let key = match_key(tail);
+            let words = key.split(' ').filter(|w| !w.is_empty()).count();
+            if !(1..=PRINTED_SUFFIX_MAX_WORDS).contains(&words)
+                || head.split_whitespace().count() < 3
+            {
+                continue;
+            }
+            let printed = units
+                .iter()
+                .enumerate()
+                .any(|(j, u)| j != at && u.class == Class::Body && u.key == key);
+            if printed {
+                return head.trim_end();
+            }
+        }
+    }
+    title
 }
 
 /// Adds a headline to `related` (bullet and spaces stripped); duplicates go in [`dedup_by_key`].
