@@ -1,6 +1,8 @@
 //! One walk from the top of the page builds the draft: labelled lines do what their label
 //! says (read-also blocks and related lists to `related`, source and tags lines to their
-//! fields, ad labels dropped), plain lines follow the layout's verdicts.
+//! fields, ad labels dropped), plain lines follow the layout's verdicts. A title loses a
+//! site suffix the page also prints alone, and the first paragraph a long headline glued to
+//! its head.
 
 use super::evidence::Evidence;
 use super::layout::{Layout, Verdict};
@@ -105,7 +107,13 @@ pub(super) fn walk(
                 }
             }
             Class::Body => match layout.verdicts[i] {
-                Verdict::Keep => body.push(paragraph(&unit.text)),
+                Verdict::Keep => match without_glued_title(&unit.text, draft, body.is_empty()) {
+                    Some(rest) => {
+                        draft.count_removed(RemovedKind::Title);
+                        body.push(paragraph(rest));
+                    }
+                    None => body.push(paragraph(&unit.text)),
+                },
                 Verdict::Title => {
                     let title = without_byline(&unit.text, &keys.byline_labels);
                     let title = without_section_suffix(&title);
@@ -260,6 +268,25 @@ fn without_section_suffix(title: &str) -> &str {
     } else {
         title
     }
+}
+
+/// Fewest words of a headline cut from the head of the lead it is glued to (a shorter title,
+/// a refrain, may open a poem's lines).
+const GLUED_TITLE_MIN_WORDS: usize = 5;
+/// Fewest words of the lead left after its glued headline.
+const GLUED_LEAD_MIN_WORDS: usize = 8;
+
+/// The first paragraph without the headline printed again at its head (`العنوان تم …`): what
+/// follows it, when the headline is long and the rest is a paragraph on its own.
+fn without_glued_title<'t>(text: &'t str, draft: &Draft, first: bool) -> Option<&'t str> {
+    let title = draft.title.as_deref()?.trim();
+    if !first || title.split_whitespace().count() < GLUED_TITLE_MIN_WORDS {
+        return None;
+    }
+    let rest = text.trim_start().strip_prefix(title)?;
+    let glued = rest.starts_with(char::is_whitespace)
+        && rest.split_whitespace().count() >= GLUED_LEAD_MIN_WORDS;
+    glued.then(|| rest.trim_start())
 }
 
 /// Most words of a site or section suffix cut from a title when the page prints it alone.
