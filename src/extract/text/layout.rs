@@ -126,6 +126,10 @@ const STANDFIRST_MIN_DISTANCE: usize = 2;
 const STANDFIRST_CONTAINMENT: f32 = 0.9;
 /// Most trailing lines kept as the end of a page cut off mid-paragraph.
 const CUT_TAIL_LINES: usize = 2;
+/// Most words of a label opening a headline before its colon (`خبر :`, `عاجل:`).
+const LABEL_MAX_WORDS: usize = 2;
+/// Words that, right after a comma, continue a sentence with a dependent clause.
+const CLAUSE_OPENERS: [&str; 6] = ["حيث", "إذ", "وذلك", "والذي", "والتي", "بحيث"];
 
 /// What the model decided for one line without a label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,6 +216,7 @@ pub(super) fn plan(
     };
     let start = with_leading_item(units, ev, start, body.end, title);
     let start = with_leading_weak_line(units, ev, start, title);
+    let start = with_broken_sentence(units, ev, start, title);
     let subheads = joint_subheads(units, ev, start, body.end);
     let start = match start.checked_sub(1) {
         Some(prev) if subheads && Some(prev) != title && joint_subhead_at(units, ev, prev) => prev,
@@ -590,6 +595,28 @@ fn with_leading_weak_line(
     }
 }
 
+/// The first half of the lead's sentence, broken onto a line of its own above it (an open line
+/// whose comma goes on into a dependent clause): the body starts there.
+fn with_broken_sentence(
+    units: &[Unit],
+    ev: &[Evidence],
+    start: usize,
+    title: Option<usize>,
+) -> usize {
+    match start.checked_sub(1) {
+        Some(prev)
+            if Some(prev) != title
+                && units[prev].class == Class::Body
+                && ev[prev].furniture.is_none()
+                && ev[prev].end == End::Open
+                && clause_after_comma(&units[prev].text) =>
+        {
+            prev
+        }
+        _ => start,
+    }
+}
+
 /// A short line ending with a colon right above the lead that names where the story comes
 /// from, not what follows: a dateline with a colon (`الساحل/المرفأ نت/خاص:`, `(الساحل
 /// اليوم)متابعات:`) or the site's own dateline, which also opens other items on the page
@@ -803,6 +830,7 @@ fn choose_title(
         .filter(|&i| headline_candidate(&units[i], &ev[i]))
         .filter(|&i| i == 0 || units[i - 1].class != Class::Byline)
         .filter(|&i| !caption_under_dated_headline(units, ev, i))
+        .filter(|&i| !clause_after_comma(&units[i].text))
         .collect();
     // Section labels of one or two words do not compete with the one headline-sized line.
     let sized = candidates.iter().filter(|&&c| ev[c].words >= 3).count();
@@ -891,6 +919,7 @@ fn choose_title(
             })
             .map(|(_, c)| c)
     };
+    let best = |skip: Option<usize>| best(skip).map(|c| bare_repeat(units, &candidates, c));
     match best(None) {
         Some(top) if Some(top) == first_section => match best(first_section) {
             Some(other) => TitleChoice {
@@ -907,6 +936,34 @@ fn choose_title(
             section_above_lead: false,
         },
     }
+}
+
+/// A line whose comma opens a dependent clause (`…، حيث …`, `…، إذ …`): the first part of a
+/// sentence broken over two lines, not a headline.
+fn clause_after_comma(text: &str) -> bool {
+    text.split('،').skip(1).any(|part| {
+        part.split_whitespace()
+            .next()
+            .is_some_and(|w| CLAUSE_OPENERS.contains(&w))
+    })
+}
+
+/// The headline `c` printed again without the short label it opens with (`خبر : …` over the
+/// bare headline): the bare line, as the label is the portal's, not the headline's.
+fn bare_repeat(units: &[Unit], candidates: &[usize], c: usize) -> usize {
+    let Some((label, rest)) = units[c].text.split_once(':') else {
+        return c;
+    };
+    let rest = rest.trim();
+    let short_label = (1..=LABEL_MAX_WORDS).contains(&word_count(label));
+    if !short_label || rest.is_empty() {
+        return c;
+    }
+    candidates
+        .iter()
+        .copied()
+        .find(|&k| k != c && units[k].text.trim() == rest)
+        .unwrap_or(c)
 }
 
 /// The title chosen, and whether the line right above the lead was passed over as the first
