@@ -53,7 +53,7 @@
 use super::evidence::{
     contained, is_dateline, opens_with_dateline, shared_words, Evidence, Furniture,
 };
-use super::shape::{word_count, End, TITLE_MAX_WORDS};
+use super::shape::{is_digit, word_count, End, TITLE_MAX_WORDS};
 use super::units::{Class, Unit};
 use super::weekday;
 use crate::extract::dates::find_date;
@@ -354,7 +354,7 @@ fn figure_line(u: &Unit, e: &Evidence) -> bool {
         && e.date.is_none()
         && matches!(e.furniture, None | Some(Furniture::Outlet))
         && FIGURE_ROW_WORDS.contains(&e.words)
-        && u.text.chars().any(char::is_numeric)
+        && u.text.chars().any(is_digit)
         && u.text.chars().any(char::is_alphabetic)
 }
 
@@ -363,9 +363,9 @@ fn figure_line(u: &Unit, e: &Evidence) -> bool {
 fn number_cell(u: &Unit) -> bool {
     let t = u.text.trim();
     u.class == Class::Body
-        && t.chars().any(char::is_numeric)
         && t.chars()
-            .all(|c| c.is_numeric() || matches!(c, ' ' | '+' | '-' | '−' | '.' | ',' | '٫' | '%'))
+            .all(|c| is_digit(c) || matches!(c, ' ' | '+' | '-' | '−' | '.' | ',' | '٫' | '%'))
+        && t.chars().any(is_digit)
 }
 
 /// A row of a table set out with bars (`| المؤشر | 2025 | الاتجاه |`), as crawlers render

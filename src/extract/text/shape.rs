@@ -71,6 +71,12 @@ pub(super) fn linked_headline(text: &str) -> bool {
         && !text.trim_end().ends_with(['.', '،', ',', '؛'])
 }
 
+/// A digit as news pages write them: Western, Arabic-Indic or Persian (`7`, `٧`, `۷`), told
+/// without the Unicode tables (`char::is_numeric` looks every Arabic letter up in them).
+pub(super) fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || matches!(c, '\u{0660}'..='\u{0669}' | '\u{06f0}'..='\u{06f9}')
+}
+
 /// Words separated by Unicode white space (as `split_whitespace`).
 pub(super) fn word_count(text: &str) -> usize {
     words_upto(text, usize::MAX - 1)
