@@ -4,7 +4,9 @@
 //! a cut teaser of a later paragraph. The layout model ([`super::layout`]) weighs these with the
 //! line's position.
 
-use super::shape::{end_of, strip_bullet, without_closers, word_count, End, HEADLINE_MAX_WORDS};
+use super::shape::{
+    end_of, is_digit, strip_bullet, without_closers, word_count, End, HEADLINE_MAX_WORDS,
+};
 use super::units::{Class, Unit};
 use crate::extract::dates::{find_date, month_of, parse_date};
 use crate::extract::markers::{is_function_word, is_function_word_hash, TextKeys, Vocab};
@@ -41,6 +43,8 @@ const WIDGET_MAX_WORDS: usize = 8;
 const FURNITURE_MAX_WORDS: usize = 25;
 /// Longest part of a dateline on either side of its joint, in words.
 const DATELINE_PART_MAX_WORDS: usize = 3;
+/// Most words of the places (`المدينة، البلد`) before the dash of a dated place line.
+const DATED_PLACE_MAX_WORDS: usize = 6;
 /// Longest notice (paywall, comment policy, copyright), in words.
 const NOTICE_MAX_WORDS: usize = 40;
 /// Most function words, in percent of its words, of a ticker line holding a comma.
@@ -495,7 +499,7 @@ fn alone<'u>(
         Hits::default()
     };
     if e.words <= DATE_LINE_MAX_WORDS && could_be_date_line(words) {
-        e.date = date_line(&u.text);
+        e.date = date_line(&u.text).or_else(|| dated_place_line(&u.text));
     }
     let byline = hits.anywhere(Vocab::BylineLabels.id());
     if e.date.is_none() && byline && e.words <= DATE_LINE_MAX_WORDS {
@@ -554,6 +558,25 @@ fn could_be_date_line(words: &[&str]) -> bool {
 /// مكة` or a short label around it).
 pub(super) fn date_line(text: &str) -> Option<String> {
     parse_date(text)
+}
+
+/// The date of a press release's dateline alone on its line: a city and its country set apart
+/// by a comma, a dash, then only a date (`المدينة، البلد – 7 ديسمبر 2025`).
+pub(super) fn dated_place_line(text: &str) -> Option<String> {
+    let (place, date) = [" – ", " - ", " — "]
+        .iter()
+        .filter_map(|d| text.rsplit_once(d))
+        .max_by_key(|(place, _)| place.len())?;
+    let words = place.split_whitespace().count();
+    let places = place
+        .split(['،', ','])
+        .filter(|p| !p.trim().is_empty())
+        .count();
+    let plain =
+        !place.contains(['.', ':', '؟', '?', '!', '(', '"']) && !place.chars().any(is_digit);
+    (places >= 2 && words <= DATED_PLACE_MAX_WORDS && plain)
+        .then(|| date_line(date))
+        .flatten()
 }
 
 /// Typed furniture, judged on the line alone.
@@ -634,14 +657,24 @@ fn furniture(
     None
 }
 
-/// A widget: a listed control, alone or with a count (`1520 مشاهدة`), or digits alone.
+/// A widget: a listed control, alone or with a count (`1520 مشاهدة`), two controls side by
+/// side (`مساحة إعلانية Share`), or digits alone.
 fn is_widget(words: &[&str], keys: &TextKeys) -> bool {
     let digits = |w: &&str| w.bytes().all(|b| b.is_ascii_digit());
     if !words.is_empty() && words.iter().all(digits) {
         return true;
     }
     let letters: Vec<&str> = words.iter().filter(|w| !digits(w)).copied().collect();
-    !letters.is_empty() && keys.vocabulary.scan(&letters).whole(Vocab::Widgets.id())
+    if letters.is_empty() {
+        return false;
+    }
+    let id = Vocab::Widgets.id();
+    let scan = |part: &[&str]| keys.vocabulary.scan(part);
+    let hits = scan(&letters);
+    hits.whole(id)
+        || (hits.opening(id)
+            && (1..letters.len())
+                .any(|k| scan(&letters[..k]).whole(id) && scan(&letters[k..]).whole(id)))
 }
 
 /// A clock (`09:10 م`, `10:30 PM`) or a relative time (`منذ 3 ساعات`, `قبل ساعتين`).

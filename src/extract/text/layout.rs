@@ -46,12 +46,14 @@
 //!    the title (or far above the body, or above a breadcrumb over the title, or above a
 //!    bulleted line whose last crumb is the headline), or a day printed
 //!    twice above the article (alone, then with a time), or a date beside another day's date (a
-//!    list of days), is the masthead's date of the day and never taken. A numeric date whose
+//!    list of days), is the masthead's date of the day and never taken; a press release's
+//!    dated place line (`المدينة، البلد – 7 ديسمبر 2025`) opening the page is the article's. A numeric date whose
 //!    day and month could be swapped is read the way the lead's `اليوم` + weekday confirms
 //!    ([`super::weekday`]).
 
 use super::evidence::{
-    contained, is_dateline, opens_with_dateline, shared_words, Evidence, Furniture,
+    contained, dated_place_line, is_dateline, opens_with_dateline, shared_words, Evidence,
+    Furniture,
 };
 use super::shape::{is_digit, word_count, End, TITLE_MAX_WORDS};
 use super::units::{Class, Unit};
@@ -1375,9 +1377,9 @@ fn masthead_dates(units: &[Unit], ev: &[Evidence], head: usize) -> Vec<usize> {
 }
 
 /// A plain line holding only a date, no label: at the top of an untitled page it is the
-/// masthead's date of the day.
+/// masthead's date of the day. A press release's dated place line is the article's.
 fn bare_date_line(unit: &Unit) -> bool {
-    unit.class == Class::Body && !unit.text.contains(':')
+    unit.class == Class::Body && !unit.text.contains(':') && dated_place_line(&unit.text).is_none()
 }
 
 /// The date unit `i` gives: a labelled date line (its value, or the next line when the label
