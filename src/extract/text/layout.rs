@@ -46,7 +46,8 @@
 //!    the title (or far above the body, or above a breadcrumb over the title, or above a
 //!    bulleted line whose last crumb is the headline), or a day printed
 //!    twice above the article (alone, then with a time), or a date beside another day's date (a
-//!    list of days), is the masthead's date of the day and never taken; a press release's
+//!    list of days), or a bare date line opening an untitled page (unless the lead follows it
+//!    right away and it names no weekday), is the masthead's date of the day and never taken; a press release's
 //!    dated place line (`المدينة، البلد – 7 ديسمبر 2025`) opening the page is the article's. A numeric date whose
 //!    day and month could be swapped is read the way the lead's `اليوم` + weekday confirms
 //!    ([`super::weekday`]).
@@ -1288,7 +1289,13 @@ fn choose_date(
             }
             Some(t) if i < t => continue,
             Some(_) if i < start => DatePlace::UnderTitle,
-            None if i + DATE_REACH < start || (i == 0 && bare_date_line(&units[i])) => continue,
+            None if i + DATE_REACH < start
+                || (i == 0
+                    && (i + 1 < start || weekday::names_weekday(&units[i].key))
+                    && bare_date_line(&units[i])) =>
+            {
+                continue
+            }
             None if i < start => DatePlace::AboveBody,
             _ => DatePlace::InBody,
         };
@@ -1377,7 +1384,8 @@ fn masthead_dates(units: &[Unit], ev: &[Evidence], head: usize) -> Vec<usize> {
 }
 
 /// A plain line holding only a date, no label: at the top of an untitled page it is the
-/// masthead's date of the day. A press release's dated place line is the article's.
+/// masthead's date of the day, unless the lead follows it right away and it names no weekday
+/// (a page that opens on its article's date). A press release's dated place line is the article's.
 fn bare_date_line(unit: &Unit) -> bool {
     unit.class == Class::Body && !unit.text.contains(':') && dated_place_line(&unit.text).is_none()
 }

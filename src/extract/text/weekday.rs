@@ -80,6 +80,13 @@ fn ambiguous_numbers(text: &str) -> Option<(u32, u32, i64)> {
     None
 }
 
+/// Whether a key names a weekday as one of its words (`الثلاثاء 30 سبتمبر 2025`): the way a
+/// masthead prints its date of the day.
+pub(super) fn names_weekday(key: &str) -> bool {
+    key.split(' ')
+        .any(|w| WEEKDAYS.contains(&w.trim_matches(|c: char| c.is_ascii_punctuation() || c == '،')))
+}
+
 /// The weekday (0 = Monday) a key names right after `اليوم` (`اليوم الاربعاء`).
 fn stated_weekday(key: &str) -> Option<u32> {
     let mut words = key.split(' ');
@@ -110,6 +117,13 @@ fn weekday(y: i64, m: u32, d: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_masthead_date_names_its_weekday() {
+        assert!(names_weekday("الثلاثاء _30 _سبتمبر _2025"));
+        assert!(names_weekday("الجمعه، 3 مايو 2024"));
+        assert!(!names_weekday("05 ديسمبر 2025"));
+    }
 
     #[test]
     fn weekdays_of_known_days() {
