@@ -603,8 +603,8 @@ fn is_weekday(w: &str) -> bool {
     weekday_of(w).is_some()
 }
 
-/// The day of the week a word names, 0 for Sunday.
-fn weekday_of(w: &str) -> Option<u32> {
+/// The day of the week a folded word names (`الثلاثاء`, `يومالاحد`, `tuesday`), 0 for Sunday.
+pub fn weekday_of(w: &str) -> Option<u32> {
     let w = w.strip_prefix("يوم").unwrap_or(w);
     let w = w.strip_prefix("ال").unwrap_or(w);
     Some(match w {
@@ -617,6 +617,11 @@ fn weekday_of(w: &str) -> Option<u32> {
         "سبت" | "saturday" | "sat" => 6,
         _ => return None,
     })
+}
+
+/// The day of the week of a Gregorian date (month 1 to 12), 0 for Sunday.
+pub fn day_of_week(y: u32, m: u32, d: u32) -> u32 {
+    weekday(Ymd { y, m, d })
 }
 
 /// The day of the week of a date, 0 for Sunday.
@@ -882,6 +887,21 @@ mod tests {
         assert_eq!(p("٤ نوفمبر ٢٠٢٣"), Some(day("2023-11-04")));
         assert_eq!(p("۴ نوفمبر ۲۰۲۳"), Some(day("2023-11-04")));
         assert_eq!(p("١٥/١١/٢٠٢٣"), Some(day("2023-11-15")));
+    }
+
+    #[test]
+    fn weekdays_of_known_days() {
+        assert_eq!(
+            day_of_week(2021, 9, 8),
+            3,
+            "8 September 2021 was a Wednesday"
+        );
+        assert_eq!(
+            day_of_week(2024, 2, 29),
+            4,
+            "29 February 2024 was a Thursday"
+        );
+        assert_eq!(day_of_week(2000, 1, 1), 6, "1 January 2000 was a Saturday");
     }
 
     #[test]
