@@ -196,7 +196,7 @@ impl PageInfo {
 }
 
 /// Normalises a date string to RFC 3339 (via the shared date parser, ISO as a fallback).
-pub(super) fn to_rfc3339(v: &str) -> Option<String> {
+fn to_rfc3339(v: &str) -> Option<String> {
     if let Some(d) = parse_date(v) {
         return Some(d);
     }
@@ -211,8 +211,9 @@ pub(super) fn to_rfc3339(v: &str) -> Option<String> {
 
 /// Fills the draft's metadata fields from the page info. The headline loses the site's name
 /// ([`PageInfo::site_names`]) wherever a separator sets it apart; a
-/// headline that is the `<h1>` plus a separated suffix becomes the `<h1>`.
-pub fn fill(info: &PageInfo, names: &SiteNames, draft: &mut Draft) {
+/// headline that is the `<h1>` plus a separated suffix becomes the `<h1>`. Returns whether the
+/// page's metadata gave the publication date.
+pub fn fill(info: &PageInfo, names: &SiteNames, draft: &mut Draft) -> bool {
     let display = |s: &str| display_line_in(s, info.script);
     draft.site = info.own_name();
     let (raw, from_tag) = match info
@@ -231,8 +232,10 @@ pub fn fill(info: &PageInfo, names: &SiteNames, draft: &mut Draft) {
             None => t,
         })
         .filter(|t| !t.is_empty());
-    if let Some(d) = info.dates.iter().find_map(|d| to_rfc3339(d)) {
-        draft.published_at = Some(d);
+    let dated = info.dates.iter().find_map(|d| to_rfc3339(d));
+    let meta_date = dated.is_some();
+    if dated.is_some() {
+        draft.published_at = dated;
     }
     draft.canonical_url = info.canonical.clone();
     let mut tags = info.tags.clone();
@@ -250,6 +253,7 @@ pub fn fill(info: &PageInfo, names: &SiteNames, draft: &mut Draft) {
         }
     }
     draft.tags = tags;
+    meta_date
 }
 
 /// The `<h1>` when `title` is the `<h1>` followed (or preceded) by a separated part: the

@@ -103,8 +103,7 @@ pub fn extract(
             draft.count_removed(RemovedKind::JsonldBody);
         }
     }
-    meta::fill(&info, &site, &mut draft);
-    let meta_date = info.dates.iter().any(|d| meta::to_rfc3339(d).is_some());
+    let meta_date = meta::fill(&info, &site, &mut draft);
     let flat = base.lead_opens_body && flat::settle(&mut draft, markers, meta_date);
     if draft.published_at.is_none() && !flat {
         date_from_body(&mut draft);
