@@ -498,7 +498,8 @@ fn alone<'u>(
     } else {
         Hits::default()
     };
-    if e.words <= DATE_LINE_MAX_WORDS && could_be_date_line(words) {
+    if e.words <= DATE_LINE_MAX_WORDS && !listed_sentence(&u.text, &e) && could_be_date_line(words)
+    {
         e.date = date_line(&u.text).or_else(|| dated_place_line(&u.text));
     }
     let byline = hits.anywhere(Vocab::BylineLabels.id());
@@ -536,6 +537,13 @@ struct Scratch<'u> {
     words: Vec<&'u str>,
     /// Their hashes.
     hashes: Vec<u64>,
+}
+
+/// A bulleted line closed by a full stop is an item of a list written as a sentence (a
+/// schedule: `– الصيد الشاطئي: يوم 5 يوليو 2024.`), not a date line, even when its label and
+/// a date are all it says; a date line under a bullet carries no full stop.
+fn listed_sentence(text: &str, e: &Evidence) -> bool {
+    e.bulleted && without_closers(text).ends_with('.') && !text.ends_with("..")
 }
 
 /// A cheap test before the date parser: a digit, and few enough words of letters for a date

@@ -22,7 +22,10 @@
 //!    once; a short line of Arabic and Latin words naming what the paragraph under it names
 //!    (`سلسلة Galaxy S23`) is its heading, not a foreign caption; a bulleted line right after a
 //!    body ending with a colon is its list's first item;
-//!    a plain line right above a bulleted line heads that list, even when it is one word.
+//!    a plain line right above a bulleted line heads that list, even when it is one word; the
+//!    headline printed again inside the body is a picture's, and the first of two short plain
+//!    lines under it before the next paragraph is its caption. A bulleted line closed by a full
+//!    stop is a list item, never a date line (`– الموقع: يوم 5 يوليو 2024.`).
 //! 3. **Title.** Headline-shaped lines above the body are candidates; each is scored by the
 //!    content words it shares with the lead, by being printed twice, by a date line right after
 //!    it (the nearest: a kicker or caption whose words all recur in the headline under it is
@@ -259,6 +262,7 @@ pub(super) fn plan(
         };
     }
     drop_doubled_paragraphs(units, ev, start, body.end, &mut verdicts);
+    drop_caption_under_repeated_title(units, ev, title, start, body.end, &mut verdicts);
     keep_cut_paragraph(units, ev, body.end, cut, &mut verdicts);
     keep_closing_line(units, ev, body.end, cut, &mut verdicts);
     let date = choose_date(units, ev, title, start, cut, capture_date);
@@ -1139,6 +1143,39 @@ fn drop_doubled_paragraphs(
             && units[i - 1].key == units[i].key;
         if doubled {
             verdicts[i - 1] = Verdict::Drop(RemovedKind::Standfirst);
+        }
+    }
+}
+
+/// The headline printed again inside the body is a picture's text; of two short plain lines
+/// between it and the next paragraph, the first is the picture's caption and the second the
+/// section's heading. A single short line there heads the paragraph and stays.
+fn drop_caption_under_repeated_title(
+    units: &[Unit],
+    ev: &[Evidence],
+    title: Option<usize>,
+    start: usize,
+    end: usize,
+    verdicts: &mut [Verdict],
+) {
+    let Some(t) = title else { return };
+    let plain = |i: usize, verdicts: &[Verdict]| {
+        units[i].class == Class::Body
+            && verdicts[i] == Verdict::Keep
+            && !ev[i].prose
+            && !ev[i].bulleted
+            && ev[i].end == End::Open
+            && ev[i].words <= CAPTION_MAX_WORDS
+    };
+    for i in start.max(t + 1)..end.min(units.len().saturating_sub(3)) {
+        let caption = units[i].key == units[t].key
+            && !units[i].key.is_empty()
+            && plain(i + 1, verdicts)
+            && plain(i + 2, verdicts)
+            && units[i + 3].class == Class::Body
+            && ev[i + 3].prose;
+        if caption {
+            verdicts[i + 1] = Verdict::Drop(RemovedKind::Caption);
         }
     }
 }
