@@ -36,13 +36,16 @@
 //!    printed twice in a row under a headline's clock or date line is its photo's caption;
 //!    labels of one or two words do not compete with the one headline-sized line. A heading of
 //!    four words or more between the title and the lead, shaped like the body's own section
-//!    headings, opens the first section; a dateline ending with a colon right above the lead
+//!    headings, opens the first section (unless it is the headline with its last words left
+//!    off); a dateline ending with a colon right above the lead
 //!    (`الساحل/المرفأ نت/خاص:`, or the site's dateline that also opens its teasers) is not body.
 //!    A short sentence under the title that a later paragraph restates is the standfirst; a
 //!    line opening with a two-part dateline (`المدينة – الاسم – …`) is the lead, never a
 //!    headline.
 //! 4. **After the body** headline-shaped lines are other articles' headlines (to `related`),
-//!    the rest is footer, except that a page cut off mid-paragraph keeps its last line.
+//!    the rest is footer, except that a page cut off mid-paragraph keeps its last line (and a
+//!    lead-in closed by a colon right above it), and a lone line right above a read-also or
+//!    related label is the body's last heading or line.
 //! 5. **Date.** A date line between the title and the body wins; then the nearest just above an
 //!    untitled body; then one inside or after the body; then the capture's date; then the date
 //!    in the dateline opening the lead (`المدينة 3 فبراير 2026 (وكالة) - …`). A date above
@@ -212,6 +215,7 @@ pub(super) fn plan(
             s if s == lead
                 && lead > t + 1
                 && ev[lead - 1].words >= FIRST_HEADING_MIN_WORDS
+                && !shortened_headline(&units[lead - 1], &units[t])
                 && section_heading(units, ev, lead - 1, lead, body.end) =>
             {
                 lead - 1
@@ -265,6 +269,7 @@ pub(super) fn plan(
     drop_caption_under_repeated_title(units, ev, title, start, body.end, &mut verdicts);
     keep_cut_paragraph(units, ev, body.end, cut, &mut verdicts);
     keep_closing_line(units, ev, body.end, cut, &mut verdicts);
+    keep_heading_over_list(units, ev, body.end, cut, &mut verdicts);
     let date = choose_date(units, ev, title, start, cut, capture_date);
     Layout {
         verdicts,
@@ -997,6 +1002,16 @@ fn section_heading(units: &[Unit], ev: &[Evidence], i: usize, lead: usize, end: 
     heading(i) && ev[lead].prose && (lead + 1..end).any(|k| heading(k) && ev[k - 1].prose)
 }
 
+/// The headline printed again with its last words left off (`تركيب 120 عداداً` under `تركيب
+/// 120 عداداً يخفض الهدر`): a copy of the title, not a heading of the body.
+fn shortened_headline(line: &Unit, title: &Unit) -> bool {
+    !line.key.is_empty()
+        && title
+            .key
+            .strip_prefix(line.key.as_str())
+            .is_some_and(|rest| rest.starts_with(' '))
+}
+
 /// A line above the body (or between the title and the body): header furniture.
 fn above_body(u: &Unit, e: &Evidence) -> Verdict {
     let aggregator_credit =
@@ -1181,8 +1196,8 @@ fn drop_caption_under_repeated_title(
 }
 
 /// A page cut off mid-paragraph (an excerpt) ends with a line too short to be prose: when the
-/// page ends within [`CUT_TAIL_LINES`] plain lines of the body and the last reads like the start
-/// of a sentence (a bulleted one only when it continues a list of the body, see [`stray_item`]),
+/// page ends within [`CUT_TAIL_LINES`] plain lines of the body (one more when a lead-in closed
+/// by a colon stands right above the last) and the last reads like the start of a sentence (a bulleted one only when it continues a list of the body, see [`stray_item`]),
 /// those lines are the article's.
 fn keep_cut_paragraph(
     units: &[Unit],
@@ -1199,7 +1214,17 @@ fn keep_cut_paragraph(
     let tail: Vec<usize> = (body_end + 1..n)
         .filter(|&i| ev[i].furniture != Some(Furniture::Embed))
         .collect();
-    if tail.is_empty() || tail.len() > CUT_TAIL_LINES || tail.last() != Some(&(n - 1)) {
+    // A lead-in closed by a colon (`البنك يؤكد:`) right above the last line opens it: the two
+    // read as one.
+    let lead_in = tail.len() >= 2 && {
+        let k = tail[tail.len() - 2];
+        k + 1 == n - 1
+            && ev[k].words >= 2
+            && !ev[k].bulleted
+            && units[k].text.trim_end().ends_with([':', '：'])
+    };
+    let most = CUT_TAIL_LINES + usize::from(lead_in);
+    if tail.is_empty() || tail.len() > most || tail.last() != Some(&(n - 1)) {
         return;
     }
     let plain = tail.iter().all(|&i| {
@@ -1262,6 +1287,30 @@ fn keep_closing_line(
                 }))
     });
     if only_furniture_after {
+        verdicts[next] = Verdict::Keep;
+    }
+}
+
+/// A lone headline-shaped line between the body and a read-also or related label (`تطوير
+/// شامل للشبكة` over `اقرأ أيضاً`) is the body's last heading or its short last line, with a
+/// box of links printed under it: other articles' headlines stand under such labels, not
+/// above them.
+fn keep_heading_over_list(
+    units: &[Unit],
+    ev: &[Evidence],
+    body_end: usize,
+    cut: usize,
+    verdicts: &mut [Verdict],
+) {
+    let next = body_end + 1;
+    if next >= cut || verdicts[next] != Verdict::Related {
+        return;
+    }
+    let under_label = units
+        .get(next + 1)
+        .is_some_and(|u| matches!(u.class, Class::ReadAlso { .. } | Class::RelatedHeading));
+    let e = &ev[next];
+    if under_label && !another_headline(e) && !e.bulleted && !e.repeated {
         verdicts[next] = Verdict::Keep;
     }
 }
