@@ -1169,8 +1169,9 @@ fn long_enough(b: &[u8]) -> bool {
     }
 }
 
-/// The word without a leading clitic (`وبال`, `وال`, `بال`, `فال`, `كال`, `لل`, `ال`, `و`, `ف`,
-/// `ب`, `ل`), the longest that leaves three letters; dispatched on the first letter's bytes.
+/// The word without a leading clitic (`وبال`, `وال`, `بال`, `فال`, `كال`, `لل`, `ال`, `وب`,
+/// `ول`, `و`, `ف`, `ب`, `ل`), the longest that leaves three letters; dispatched on the first
+/// letter's bytes.
 fn without_clitic(b: &[u8]) -> &[u8] {
     const WAW: u8 = 0x88; // و = D9 88
     const FA: u8 = 0x81; // ف = D9 81
@@ -1183,6 +1184,8 @@ fn without_clitic(b: &[u8]) -> &[u8] {
         [0xD9, WAW | FA | KAF, 0xD8, ALEF, 0xD9, LAM, ..]
         | [0xD8, BA, 0xD8, ALEF, 0xD9, LAM, ..] => 6,
         [0xD9, LAM, 0xD9, LAM, ..] | [0xD8, ALEF, 0xD9, LAM, ..] => 4,
+        // `وب`, `ول`, `فب`, `فل`: the word as it stands without its `و`, stripped as a bare one.
+        [0xD9, WAW | FA, 0xD8, BA, ..] | [0xD9, WAW | FA, 0xD9, LAM, ..] => 4,
         [0xD9, WAW | FA | LAM, ..] | [0xD8, BA, ..] => 2,
         _ => 0,
     };

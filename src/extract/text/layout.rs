@@ -41,15 +41,17 @@
 //!    (`الساحل/المرفأ نت/خاص:`, or the site's dateline that also opens its teasers) is not body.
 //!    A short sentence under the title that a later paragraph restates is the standfirst; a
 //!    line opening with a two-part dateline (`المدينة – الاسم – …`) is the lead, never a
-//!    headline.
+//!    headline, nor is a line left hanging on a preposition (`… وبإشراف من`): a lead-sized one
+//!    right above the lead is the first half of its sentence, and the body starts there.
 //! 4. **After the body** headline-shaped lines are other articles' headlines (to `related`),
 //!    the rest is footer, except that a page cut off mid-paragraph keeps its last line (and a
-//!    lead-in closed by a colon right above it), and a lone line right above a read-also or
-//!    related label is the body's last heading or line.
+//!    lead-in closed by a colon or a heading that asks right above it), and a lone line right
+//!    above a read-also or related label is the body's last heading or line.
 //! 5. **Date.** A date line between the title and the body wins; then the nearest just above an
 //!    untitled body; then one inside or after the body; then the capture's date; then the date
 //!    in the dateline opening the lead (`المدينة 3 فبراير 2026 (وكالة) - …`). A date above
-//!    the title (or far above the body, or above a breadcrumb over the title, or above a
+//!    the title (unless right above the first copy of a headline printed twice: a blog's date
+//!    header), or far above the body, or above a breadcrumb over the title, or above a
 //!    bulleted line whose last crumb is the headline), or a day printed
 //!    twice above the article (alone, then with a time), or a date beside another day's date (a
 //!    list of days), or a bare date line opening an untitled page (unless the lead follows it
@@ -62,7 +64,7 @@ use super::evidence::{
     contained, dated_place_line, is_dateline, opens_with_dateline, shared_words, Evidence,
     Furniture,
 };
-use super::shape::{is_digit, word_count, End, TITLE_MAX_WORDS};
+use super::shape::{hangs, is_digit, word_count, End, TITLE_MAX_WORDS};
 use super::units::{Class, Unit};
 use super::weekday;
 use crate::extract::dates::find_date;
@@ -608,7 +610,8 @@ fn with_leading_weak_line(
 }
 
 /// The first half of the lead's sentence, broken onto a line of its own above it (an open line
-/// whose comma goes on into a dependent clause): the body starts there.
+/// whose comma goes on into a dependent clause, or a lead-sized one that ends on a preposition
+/// or particle waiting for its complement: `… وبإشراف من`): the body starts there.
 fn with_broken_sentence(
     units: &[Unit],
     ev: &[Evidence],
@@ -621,7 +624,8 @@ fn with_broken_sentence(
                 && units[prev].class == Class::Body
                 && ev[prev].furniture.is_none()
                 && ev[prev].end == End::Open
-                && clause_after_comma(&units[prev].text) =>
+                && (clause_after_comma(&units[prev].text)
+                    || (hangs(&units[prev].text) && ev[prev].words >= LEAD_MIN_WORDS)) =>
         {
             prev
         }
@@ -759,11 +763,13 @@ fn headline_sized(unit: &Unit, e: &Evidence) -> bool {
     e.words <= TITLE_MAX_WORDS && !inner_stop
 }
 
-/// A line that could be a headline: short enough, not closed by a full stop, not furniture.
+/// A line that could be a headline: short enough, not closed by a full stop nor left hanging on
+/// a preposition ([`hangs`]), not furniture.
 fn headline_candidate(u: &Unit, e: &Evidence) -> bool {
     u.class == Class::Body
         && !e.weak
         && !opens_with_dateline(&u.text)
+        && !hangs(&u.text)
         && (1..=TITLE_MAX_WORDS).contains(&e.words)
         && u.key
             .split(' ')
@@ -1197,8 +1203,10 @@ fn drop_caption_under_repeated_title(
 
 /// A page cut off mid-paragraph (an excerpt) ends with a line too short to be prose: when the
 /// page ends within [`CUT_TAIL_LINES`] plain lines of the body (one more when a lead-in closed
-/// by a colon stands right above the last) and the last reads like the start of a sentence (a bulleted one only when it continues a list of the body, see [`stray_item`]),
-/// those lines are the article's.
+/// by a colon stands right above the last) and the last reads like the start of a sentence (a
+/// bulleted one only when it continues a list of the body, see [`stray_item`]; any line right
+/// under a heading that asks a question, as it opens the answer), those lines are the
+/// article's.
 fn keep_cut_paragraph(
     units: &[Unit],
     ev: &[Evidence],
@@ -1237,10 +1245,12 @@ fn keep_cut_paragraph(
     });
     let last = &ev[n - 1];
     let next_item = last.bulleted && !stray_item(units, ev, n - 1, body_end);
+    // A heading that asks (`ما هو المقصود بالقانون؟`) right above the last line: its answer.
+    let answers = tail.len() >= 2 && tail[tail.len() - 2] + 1 == n - 1 && ev[n - 2].end == End::Ask;
     let opens_sentence = last.words >= 2
         && matches!(last.end, End::Open)
         && !stray_item(units, ev, n - 1, body_end)
-        && (last.function_words >= 1 || units[n - 1].key.starts_with('و') || next_item);
+        && (last.function_words >= 1 || units[n - 1].key.starts_with('و') || next_item || answers);
     if plain && opens_sentence {
         for i in tail {
             verdicts[i] = Verdict::Keep;
@@ -1346,6 +1356,13 @@ fn choose_date(
 ) -> Option<String> {
     let head = title.unwrap_or(start);
     let twice_above = masthead_dates(units, ev, head);
+    // A date line right above the first copy of a headline printed twice dates it (a blog's
+    // date header over the headline, a label and the headline again).
+    let first_copy = title.map(|t| {
+        (0..t)
+            .find(|&k| !units[t].key.is_empty() && units[k].key == units[t].key)
+            .unwrap_or(t)
+    });
     let mut best: Option<(DatePlace, usize, String, Option<usize>)> = None;
     let mut offer = |place: DatePlace, rank: usize, date: String, at: Option<usize>| {
         if best
@@ -1366,7 +1383,7 @@ fn choose_date(
         let place = match title {
             Some(t) if i < t && edition => DatePlace::Edition,
             Some(t)
-                if i + TITLE_DATE_REACH >= t
+                if (i + TITLE_DATE_REACH >= t || first_copy == Some(i + 1))
                     && i < t
                     && !crumbs_between(units, ev, i, t)
                     && !in_day_list(ev, i) =>

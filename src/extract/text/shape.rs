@@ -104,8 +104,44 @@ pub(super) fn words_upto(text: &str, limit: usize) -> usize {
     count
 }
 
-/// The text without a leading list bullet (`•`, `-`, `*`, …) and the spaces after it.
+/// Words that leave a sentence waiting for what follows (`… وبإشراف من`): a line ending with
+/// one is the first half of a sentence broken over two lines, never a headline.
+const HANGING_WORDS: [&str; 14] = [
+    "من", "في", "إلى", "الى", "على", "عن", "مع", "و", "أن", "ان", "التي", "الذي", "لدى", "عبر",
+];
+
+/// Whether the line's last word is one that cannot close a sentence or a headline
+/// ([`HANGING_WORDS`]).
+pub(super) fn hangs(text: &str) -> bool {
+    without_closers(text)
+        .rsplit(char::is_whitespace)
+        .next()
+        .is_some_and(|w| HANGING_WORDS.contains(&w))
+}
+
+/// Whether the line is wrapped in emphasis stars (`*عنوان المقال*`, as messaging apps mark
+/// bold): a line set in bold, not a list item.
+pub(super) fn emphasised(text: &str) -> bool {
+    let t = text.trim();
+    t.len() > 2 && t.starts_with('*') && without_closers(t).ends_with('*')
+}
+
+/// The text without the emphasis stars wrapped around it ([`emphasised`]).
+pub(super) fn without_emphasis(text: &str) -> &str {
+    if emphasised(text) {
+        text.trim()
+            .trim_matches(|c: char| c == '*' || c.is_whitespace())
+    } else {
+        text
+    }
+}
+
+/// The text without a leading list bullet (`•`, `-`, `*`, …) and the spaces after it; a line
+/// wrapped in emphasis stars ([`emphasised`]) has none.
 pub(super) fn strip_bullet(text: &str) -> &str {
+    if emphasised(text) {
+        return text;
+    }
     let t = text.trim_start_matches(|c: char| {
         c.is_whitespace()
             || matches!(
@@ -164,6 +200,21 @@ mod tests {
                 assert_eq!(words_upto(t, limit), n.min(limit + 1), "{t:?} {limit}");
             }
         }
+    }
+
+    #[test]
+    fn a_line_hanging_on_a_preposition_is_told_from_a_headline() {
+        assert!(hangs("بالتعاون مع كلية الطب، وبإشراف من"));
+        assert!(!hangs("افتتاح مركز صحي جديد في المدينة"));
+        assert!(!hangs("ما الذي يحمي العامل؟"));
+    }
+
+    #[test]
+    fn emphasis_stars_are_no_bullet() {
+        assert_eq!(strip_bullet("*سوق الماشية*"), "*سوق الماشية*");
+        assert_eq!(without_emphasis("*سوق الماشية*"), "سوق الماشية");
+        assert_eq!(strip_bullet("* بند أول"), "بند أول");
+        assert_eq!(without_emphasis("* بند أول"), "* بند أول");
     }
 
     #[test]

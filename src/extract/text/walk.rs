@@ -6,7 +6,9 @@
 
 use super::evidence::Evidence;
 use super::layout::{Layout, Verdict};
-use super::shape::{is_function_word, linked_headline, strip_bullet, strip_quotes, words_upto};
+use super::shape::{
+    is_function_word, linked_headline, strip_bullet, strip_quotes, without_emphasis, words_upto,
+};
 use super::units::{Class, Unit, TAGS_MAX_WORDS};
 use crate::extract::markers::TextKeys;
 use crate::extract::normalize::match_key;
@@ -116,7 +118,7 @@ pub(super) fn walk(
                 },
                 Verdict::Title => {
                     let title = without_byline(&unit.text, &keys.byline_labels);
-                    let title = without_section_suffix(&title);
+                    let title = without_section_suffix(without_emphasis(&title));
                     draft.title = Some(without_printed_suffix(title, units, i).to_string());
                 }
                 Verdict::Related => {
