@@ -122,6 +122,9 @@ text_lists! {
     /// Phrases of notices, found anywhere in a line: paywalls, comment policies, copyright
     /// (`للمشتركين فقط`, `تعبر عن رأي كتابها`).
     notices,
+    /// Phrases of the site's own dialogs and prompts printed as lines of the page (`تسجيل
+    /// الخروج`, `تفعيل الإشعارات`, `حتى لا يفوتك`), found anywhere in a short line.
+    dialogs,
 }
 
 /// The lists of the layout model's vocabulary, by their bit in the [`PhraseIndex`] of
@@ -152,6 +155,8 @@ pub enum Vocab {
     Promos,
     /// [`TextMarkers::byline_labels`].
     BylineLabels,
+    /// [`TextMarkers::dialogs`].
+    Dialogs,
 }
 
 impl Vocab {
@@ -304,6 +309,7 @@ fn vocabulary_of(keys: &TextKeys) -> PhraseIndex {
         (Vocab::OutletWords, &keys.outlet_words),
         (Vocab::Promos, &keys.promos),
         (Vocab::BylineLabels, &keys.byline_labels),
+        (Vocab::Dialogs, &keys.dialogs),
     ] {
         idx.add(list.id(), phrases);
     }

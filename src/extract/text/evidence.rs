@@ -47,6 +47,8 @@ const DATELINE_PART_MAX_WORDS: usize = 3;
 const DATED_PLACE_MAX_WORDS: usize = 6;
 /// Longest notice (paywall, comment policy, copyright), in words.
 const NOTICE_MAX_WORDS: usize = 40;
+/// Longest line of a site dialog or prompt (`هل تريد تفعيل الإشعارات ؟`), in words.
+const DIALOG_MAX_WORDS: usize = 12;
 /// Most function words, in percent of its words, of a ticker line holding a comma.
 const TICKER_MAX_FUNCTION_PERCENT: usize = 15;
 /// Fewest words of headlines run together on one line.
@@ -111,12 +113,18 @@ pub(super) enum Furniture {
     TagList,
     /// A notice: paywall, comment policy, copyright (`للمشتركين فقط`, `جميع الحقوق محفوظة`).
     Notice,
+    /// A line of the site's own dialogs and prompts (`هل تريد حقاً تسجيل الخروج؟`, `هل تريد
+    /// تفعيل الإشعارات ؟`, `حتى لا يفوتك آخر الأخبار`): neither title nor body.
+    Dialog,
     /// Headlines run together on one long line, with no sentence punctuation between them.
     Ticker,
     /// An outlet's name alone (`ساحل بريس`, `بوابة الوسط`): a signature after the body.
     Outlet,
     /// An embedded post and its attribution (`— Name (@handle) February 14, 2014`).
     Embed,
+    /// A social post's copy printed on the page: a line closed by hashtags (`… #الهند
+    /// #سلامة_السكك`).
+    SocialCopy,
     /// A line of the site's template: printed on most of the site's pages (site memory).
     Template,
 }
@@ -133,10 +141,10 @@ impl Furniture {
             Furniture::Masthead | Furniture::Breadcrumb => RemovedKind::Header,
             Furniture::Dateline | Furniture::Agency => RemovedKind::Byline,
             Furniture::TagList => RemovedKind::Tags,
-            Furniture::Notice => RemovedKind::Notice,
+            Furniture::Notice | Furniture::Dialog => RemovedKind::Notice,
             Furniture::Ticker => RemovedKind::Ticker,
             Furniture::Outlet => RemovedKind::Byline,
-            Furniture::Embed => RemovedKind::Embed,
+            Furniture::Embed | Furniture::SocialCopy => RemovedKind::Embed,
             Furniture::Template => RemovedKind::SiteTemplate,
         }
     }
@@ -607,8 +615,14 @@ fn furniture(
     if memchr::memchr(b'@', text.as_bytes()).is_some() && is_embed_attribution(text) {
         return Some(Furniture::Embed);
     }
+    if memchr::memchr(b'#', text.as_bytes()).is_some() && closed_by_hashtags(text) {
+        return Some(Furniture::SocialCopy);
+    }
     if n <= NOTICE_MAX_WORDS && hits.anywhere(Vocab::Notices.id()) {
         return Some(Furniture::Notice);
+    }
+    if n <= DIALOG_MAX_WORDS && hits.anywhere(Vocab::Dialogs.id()) {
+        return Some(Furniture::Dialog);
     }
     if n >= TICKER_MIN_WORDS && is_ticker(text, words) {
         return Some(Furniture::Ticker);
@@ -935,6 +949,17 @@ pub(super) fn headline_joint(text: &str) -> bool {
         (1..=4).contains(&who.split_whitespace().count()) && !said.trim().is_empty()
     });
     speaker || memchr::memchr_iter(b'.', b).any(|at| b.get(at + 1) == Some(&b'.'))
+}
+
+/// A social post's copy: a line closed by two hashtags or more (`… الوضع الراهن." #الهند
+/// #سلامة_السكك`). Articles do not end their paragraphs with hashtags; shared posts do.
+fn closed_by_hashtags(text: &str) -> bool {
+    let mut last = text.split_whitespace().rev();
+    let mut tagged = || {
+        last.next()
+            .is_some_and(|w| w.len() > 1 && w.starts_with('#'))
+    };
+    tagged() && tagged()
 }
 
 /// The attribution line under an embedded post: a dash, a name, an `@handle` in brackets and a

@@ -140,7 +140,7 @@ const CUT_TAIL_LINES: usize = 2;
 /// Most words of a label opening a headline before its colon (`خبر :`, `عاجل:`).
 const LABEL_MAX_WORDS: usize = 2;
 /// Words that, right after a comma, continue a sentence with a dependent clause.
-const CLAUSE_OPENERS: [&str; 6] = ["حيث", "إذ", "وذلك", "والذي", "والتي", "بحيث"];
+const CLAUSE_OPENERS: [&str; 7] = ["حيث", "إذ", "وذلك", "والذي", "والتي", "بحيث", "مما"];
 
 /// What the model decided for one line without a label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -956,8 +956,8 @@ fn choose_title(
     }
 }
 
-/// A line whose comma opens a dependent clause (`…، حيث …`, `…، إذ …`): the first part of a
-/// sentence broken over two lines, not a headline.
+/// A line whose comma opens a dependent clause (`…، حيث …`, `…، إذ …`, `…، مما أسفر …`): a
+/// sentence (broken over two lines, or a standfirst), not a headline.
 fn clause_after_comma(text: &str) -> bool {
     text.split('،').skip(1).any(|part| {
         part.split_whitespace()
@@ -1292,7 +1292,10 @@ fn keep_closing_line(
                 && ev[i].furniture.is_some_and(|f| {
                     matches!(
                         f,
-                        Furniture::Widget | Furniture::Notice | Furniture::Comment
+                        Furniture::Widget
+                            | Furniture::Notice
+                            | Furniture::Dialog
+                            | Furniture::Comment
                     )
                 }))
     });

@@ -9,10 +9,11 @@
 //!   adds a portal's labels without a rebuild;
 //! - **its evidence** ([`evidence`]): what the line shows by itself on any portal — its length
 //!   and how it ends, its share of Arabic function words, whether it is a date or a clock, a
-//!   caption, a widget, a call to action, a comment prompt, a dateline, a breadcrumb, whether it
-//!   repeats elsewhere on the page or is a cut teaser of a later paragraph (or a standfirst
-//!   over the article's own `المدينة 24:` dateline), and whether the page's first prose line is
-//!   printed twice in a row (the headline, even when it ends with a full stop).
+//!   caption, a widget, a call to action, a comment prompt, a site dialog (`تسجيل الخروج`,
+//!   `تفعيل الإشعارات`), a social post's copy closed by hashtags, a dateline, a breadcrumb,
+//!   whether it repeats elsewhere on the page or is a cut teaser of a later paragraph (or a
+//!   standfirst over the article's own `المدينة 24:` dateline), and whether the page's first
+//!   prose line is printed twice in a row (the headline, even when it ends with a full stop).
 //!
 //! The layout model ([`layout`]) then places the article: the body is the first long run of
 //! prose lines (short lines between its paragraphs are subheadings, short lines in runs outside

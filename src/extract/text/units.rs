@@ -172,10 +172,11 @@ fn classify(line: &str, key: &str, keys: &TextKeys) -> Class {
             };
         }
         let (_, value) = after_separator(rest);
-        // One headline, or several run together on the label's line, none ending a sentence.
+        // One headline, or several run together on the label's line (`… لكرة القدمظهور سيء |
+        // …`), the last not closed by a full stop or a comma: headlines end with `!` or `؟`.
         let headlines = linked_headline(value)
             || (words_upto(value, 3 * HEADLINE_MAX_WORDS) <= 3 * HEADLINE_MAX_WORDS
-                && !ends_sentence(value));
+                && !value.trim_end().ends_with(['.', '،', ',', '؛']));
         if headlines {
             return Class::ReadAlsoGlued(value.to_string());
         }
