@@ -5,7 +5,9 @@
 //! Folding starts from the matching key's table ([`normalize::key_char`]: alef forms, ى, ة,
 //! diacritics, Arabic-Indic digits) and adds what copies of one story differ by: hamza seats
 //! (`مسئول` / `مسؤول`), punctuation glued into a word between tatweels (`نـ.ـتنياهو`), digits glued
-//! to letters (`1432الموافق`), and one leading particle or article (`وال…`, `بال…`, `ال…`, `و…`).
+//! to letters (`1432الموافق`), one leading particle or article (`وال…`, `بال…`, `ال…`, `و…`), and
+//! the regional names of a Gregorian month (`نيسان`, `أبريل`, `أفريل`: one word even without a
+//! number beside it).
 
 use crate::extract::dates;
 use crate::extract::normalize::{self, KeyChar};
@@ -113,13 +115,19 @@ pub fn sentences_up_to(text: &str, max: usize) -> (Vec<Token>, Vec<usize>) {
                     out.push(token(kind, u64::from(month)));
                     len
                 }
-                None => {
-                    out.push(match weekday(w) {
-                        Some(day) => token(Kind::Weekday, u64::from(day)),
-                        None => token(Kind::Word, fnv(stem(w).as_bytes())),
-                    });
-                    1
-                }
+                None => match dates::month_of(w, next).or_else(|| dates::month_of(stem(w), next)) {
+                    Some((month, len)) => {
+                        out.push(month_word(month));
+                        len
+                    }
+                    None => {
+                        out.push(match weekday(w) {
+                            Some(day) => token(Kind::Weekday, u64::from(day)),
+                            None => token(Kind::Word, fnv(stem(w).as_bytes())),
+                        });
+                        1
+                    }
+                },
             }
         };
         opening |= opens[i..(i + len).min(opens.len())].iter().any(|&o| o);
@@ -132,6 +140,14 @@ pub fn sentences_up_to(text: &str, max: usize) -> (Vec<Token>, Vec<usize>) {
         i += len;
     }
     (out, starts)
+}
+
+/// A Gregorian month named without a number beside it (`مطلع شهر نيسان`): a word, not a
+/// value, but one word whichever regional name a portal gives it (`نيسان`, `أبريل`, `أفريل`,
+/// `تشرين الأول`, `أكتوبر`). Portals localise month names when they copy a report, and a
+/// spinner site swaps them like synonyms; the month is the same.
+fn month_word(month: u8) -> Token {
+    token(Kind::Word, fnv(&[0xff, month]))
 }
 
 /// Honorific titles, as sequences of folded, stemmed words (longest first where one begins
@@ -408,6 +424,23 @@ mod tests {
         assert_eq!(kinds("شهر رمضان المبارك"), vec![Kind::Word; 3]);
         assert_eq!(kinds("مارس الضغط"), vec![Kind::Word; 2]);
         assert_eq!(kinds("may 2024"), vec![Kind::Month, Kind::Year]);
+    }
+
+    #[test]
+    fn the_regional_names_of_a_month_are_one_word() {
+        assert_eq!(tokens("مطلع شهر نيسان"), tokens("مطلع شهر أبريل"));
+        assert_eq!(tokens("أواخر تشرين الأول"), tokens("أواخر أكتوبر"));
+        assert_eq!(tokens("وأفريل"), tokens("نيسان"));
+        assert_eq!(kinds("حتى نهاية تشرين الأول"), vec![Kind::Word; 3]);
+        assert_ne!(tokens("نيسان"), tokens("أيار"));
+        assert_ne!(tokens("نيسان"), tokens("شهر"));
+        let dated = tokens("5 نيسان");
+        assert_eq!(dated, tokens("5 أبريل"));
+        assert_ne!(
+            dated[1],
+            tokens("نيسان")[0],
+            "a month beside a number stays a value"
+        );
     }
 
     #[test]
