@@ -377,7 +377,12 @@ pub fn month_of(word: &str, next: Option<&str>) -> Option<(u8, usize)> {
 }
 
 fn month_word(w: &str) -> Option<u8> {
-    MONTHS.iter().find(|(name, _)| *name == w).map(|&(_, m)| m)
+    static BY_NAME: std::sync::OnceLock<std::collections::HashMap<&str, u8>> =
+        std::sync::OnceLock::new();
+    BY_NAME
+        .get_or_init(|| MONTHS.iter().copied().collect())
+        .get(w)
+        .copied()
 }
 
 /// A month at `i`, with the other names given for the same month (`ديسمبر/كانون الأول`,
