@@ -42,7 +42,9 @@
 //!    A short sentence under the title that a later paragraph restates is the standfirst; a
 //!    line opening with a two-part dateline (`المدينة – الاسم – …`) is the lead, never a
 //!    headline, nor is a line left hanging on a preposition (`… وبإشراف من`): a lead-sized one
-//!    right above the lead is the first half of its sentence, and the body starts there.
+//!    right above the lead is the first half of its sentence, and the body starts there. Nor is
+//!    a line strung on two commas or more (`قام الوالي، رفقة …، بزيارة …`): headlines hold one
+//!    at most, so such a line broken off mid-sentence opens the body.
 //! 4. **After the body** headline-shaped lines are other articles' headlines (to `related`),
 //!    the rest is footer, except that a page cut off mid-paragraph keeps its last line (and a
 //!    lead-in closed by a colon or a heading that asks right above it), and a lone line right
@@ -755,12 +757,24 @@ fn dated_headline_at(units: &[Unit], ev: &[Evidence], body: Run) -> Option<usize
 }
 
 /// A line no longer than a title, with no full stop inside it (`..` joins headlines, it ends no
-/// sentence).
+/// sentence) and not strung on commas ([`comma_strung`]).
 fn headline_sized(unit: &Unit, e: &Evidence) -> bool {
     let b = unit.text.as_bytes();
     let inner_stop = memchr::memchr_iter(b'.', b)
         .any(|at| b.get(at + 1) == Some(&b' ') && (at == 0 || b[at - 1] != b'.'));
-    e.words <= TITLE_MAX_WORDS && !inner_stop
+    e.words <= TITLE_MAX_WORDS && !inner_stop && !comma_strung(&unit.text)
+}
+
+/// A line whose commas part it into three clauses or more (`قام الوالي، رفقة …، بزيارة …`): a
+/// sentence, often the first half of one broken over two lines, never a headline (headlines
+/// hold one comma at most). Figures (`13,556`) do not count.
+fn comma_strung(text: &str) -> bool {
+    let b = text.as_bytes();
+    let arabic = memchr::memmem::find_iter(b, "،".as_bytes()).count();
+    let latin = memchr::memchr_iter(b',', b)
+        .filter(|&at| b.get(at + 1) == Some(&b' '))
+        .count();
+    arabic + latin >= 2
 }
 
 /// A line that could be a headline: short enough, not closed by a full stop nor left hanging on
@@ -848,7 +862,7 @@ fn choose_title(
         .filter(|&i| headline_candidate(&units[i], &ev[i]))
         .filter(|&i| i == 0 || units[i - 1].class != Class::Byline)
         .filter(|&i| !caption_under_dated_headline(units, ev, i))
-        .filter(|&i| !clause_after_comma(&units[i].text))
+        .filter(|&i| !clause_after_comma(&units[i].text) && !comma_strung(&units[i].text))
         .collect();
     // Section labels of one or two words do not compete with the one headline-sized line.
     let sized = candidates.iter().filter(|&&c| ev[c].words >= 3).count();

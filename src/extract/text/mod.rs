@@ -135,6 +135,13 @@ mod tests {
     }
 
     #[test]
+    fn image_alt_placeholders_leave_the_body() {
+        let page = format!("لا يتوفر وصف للصورة.\n\n{P1}\n\nقد تكون صورة ‏شخصين‏ و‏نص‏\n\n{P2}");
+        let d = run(&page);
+        assert_eq!(d.paragraphs, vec![P1, P2]);
+    }
+
+    #[test]
     fn inline_read_also_block_moves_its_headline_to_related() {
         let page =
             format!("{P1}\n\nإقرأ ايضاً\n\nوزير الخارجية يصل إلى عمان في زيارة رسمية\n\n{P2}");
