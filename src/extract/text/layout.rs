@@ -20,7 +20,8 @@
 //!    a topic and a colon over the paragraph that tells it (`الجوائز النقدية: …`, sharing two
 //!    content words with it) is its subheading. A paragraph printed twice in a row is kept
 //!    once; a short line of Arabic and Latin words naming what the paragraph under it names
-//!    (`سلسلة Galaxy S23`) is its heading, not a foreign caption; a bulleted line right after a
+//!    (`سلسلة Galaxy S23`), or a numbered Latin line over a paragraph (`1. The Title`), is its
+//!    heading, not a foreign caption; a bulleted line right after a
 //!    body ending with a colon is its list's first item;
 //!    a plain line right above a bulleted line heads that list, even when it is one word; the
 //!    headline printed again inside the body is a picture's, and the first of two short plain
@@ -1129,16 +1130,40 @@ fn heads_next_paragraph(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
 }
 
 /// A short line of Arabic and Latin words (`سلسلة Galaxy S23`) over a paragraph that names
-/// the same things: the section's heading, not a foreign caption.
+/// the same things, or a numbered Latin line over a paragraph (`1. Monster: The Story`, an
+/// item of a ranking): the section's heading, not a foreign caption.
 fn mixed_script_heading(units: &[Unit], ev: &[Evidence], i: usize, end: usize) -> bool {
+    let text = &units[i].text;
+    let Some(next) = ev.get(i + 1) else {
+        return false;
+    };
+    // A ranking's item is told in a sentence or two, often closed by a credit in brackets.
+    let told = next.prose
+        || (next.furniture.is_none()
+            && next.date.is_none()
+            && !next.foreign
+            && next.words >= NUMBERED_ITEM_MIN_WORDS);
     ev[i].furniture == Some(Furniture::Foreign)
         && i < end
-        && units[i]
-            .text
-            .chars()
-            .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c) && c.is_alphabetic())
-        && ev.get(i + 1).is_some_and(|next| next.prose)
-        && shared_words(&ev[i].content, &ev[i + 1].content) >= SUBHEAD_MIN_SHARED
+        && ((numbered(text) && told)
+            || (next.prose
+                && text
+                    .chars()
+                    .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c) && c.is_alphabetic())
+                && shared_words(&ev[i].content, &ev[i + 1].content) >= SUBHEAD_MIN_SHARED))
+}
+
+/// Fewest words of the line telling a numbered item for the item's line to be its heading.
+const NUMBERED_ITEM_MIN_WORDS: usize = 6;
+
+/// A line opened by an item number: one or two digits, then `.`, `)` or `-`, then a space.
+fn numbered(text: &str) -> bool {
+    let t = text.trim_start();
+    let digits = t.chars().take_while(|&c| is_digit(c)).count();
+    let mut rest = t.chars().skip(digits);
+    (1..=2).contains(&digits)
+        && matches!(rest.next(), Some('.' | ')' | '-'))
+        && rest.next().is_some_and(char::is_whitespace)
 }
 
 /// A headline of another article standing between paragraphs: a speaker's quote headline
