@@ -21,12 +21,12 @@
 //!    content words with it) is its subheading. A paragraph printed twice in a row is kept
 //!    once; a short line of Arabic and Latin words naming what the paragraph under it names
 //!    (`سلسلة Galaxy S23`), or a numbered Latin line over a paragraph (`1. The Title`), is its
-//!    heading, not a foreign caption; a bulleted line right after a
-//!    body ending with a colon is its list's first item;
-//!    a plain line right above a bulleted line heads that list, even when it is one word; the
-//!    headline printed again inside the body is a picture's, and the first of two short plain
-//!    lines under it before the next paragraph is its caption. A bulleted line closed by a full
-//!    stop is a list item, never a date line (`– الموقع: يوم 5 يوليو 2024.`).
+//!    heading, not a foreign caption; a bulleted line right after a body ending with a colon is
+//!    its list's first item; a plain line right above a bulleted line heads that list, even
+//!    when it is one word; the headline printed again inside the body is a picture's, and the
+//!    first of two short plain lines under it before the next paragraph is its caption. A
+//!    bulleted line closed by a full stop is a list item, never a date line (`– الموقع: يوم 5
+//!    يوليو 2024.`).
 //! 3. **Title.** Headline-shaped lines above the body are candidates; each is scored by the
 //!    content words it shares with the lead, by being printed twice, by a date line right after
 //!    it (the nearest: a kicker or caption whose words all recur in the headline under it is
