@@ -225,6 +225,7 @@ pub(super) fn judge(
         let first = sorted.partition_point(|x| x < h);
         e.repeated = sorted.get(first + 1) == Some(h);
     }
+    unmark_contents_entries(units, &hashes, &mut out);
     mark_dotted_teasers(units, &mut out);
     mark_crumbed_headlines(units, &mut out);
     mark_embedded_posts(units, &mut out);
@@ -250,6 +251,31 @@ pub(super) fn judge(
             && !e.copy;
     }
     out
+}
+
+/// A bulleted line in a list of bullets printed again further down as a plain line is an entry
+/// of the article's table of contents and the section heading it names (`• هل …؟` … `هل …؟`):
+/// neither is a line printed twice (a caption, a repeated headline).
+fn unmark_contents_entries(units: &[Unit], hashes: &[u64], evidence: &mut [Evidence]) {
+    for i in 0..units.len() {
+        let e = &evidence[i];
+        if !e.repeated || !e.bulleted || units[i].class != Class::Body {
+            continue;
+        }
+        let in_list = [i.checked_sub(1), Some(i + 1)]
+            .into_iter()
+            .flatten()
+            .any(|k| evidence.get(k).is_some_and(|n| n.bulleted));
+        let copies: Vec<usize> = (0..units.len())
+            .filter(|&k| k != i && hashes[k] == hashes[i])
+            .collect();
+        if let [k] = copies[..] {
+            if in_list && k > i && !evidence[k].bulleted && units[k].class == Class::Body {
+                evidence[i].repeated = false;
+                evidence[k].repeated = false;
+            }
+        }
+    }
 }
 
 /// The page's first prose line printed again right under itself, of headline length, with

@@ -15,10 +15,12 @@
 //!    (`انتهى`) closes the article as an appended article's label does.
 //! 2. **Inside the body** short lines between prose paragraphs are subheadings and stay, unless
 //!    they show furniture on their own (a date, a caption, a widget, a call to action …), repeat
-//!    elsewhere on the page, or read as another article's headline (`قائل: …`, `… ..`); a
-//!    table's figure lines and bar rows (and the line heading them) stay even when repeated;
-//!    a topic and a colon over the paragraph that tells it (`الجوائز النقدية: …`, sharing two
-//!    content words with it) is its subheading. A paragraph printed twice in a row is kept
+//!    elsewhere on the page, or read as another article's headline (`قائل: …`, `… ..`; but
+//!    two such lines each over a paragraph, or one between paragraphs beside a plain heading
+//!    between two others, are the body's own section headings); a table's figure lines and
+//!    bar rows (and the line heading them) stay even when repeated; a topic and a colon over
+//!    the paragraph that tells it (`الجوائز النقدية: …`, sharing two content words with it) is
+//!    its subheading. A paragraph printed twice in a row is kept
 //!    once; a short line of Arabic and Latin words naming what the paragraph under it names
 //!    (`سلسلة Galaxy S23`), or a numbered Latin line over a paragraph (`1. The Title`), is its
 //!    heading, not a foreign caption; a bulleted line right after a body ending with a colon is
@@ -48,8 +50,10 @@
 //!    at most, so such a line broken off mid-sentence opens the body.
 //! 4. **After the body** headline-shaped lines are other articles' headlines (to `related`),
 //!    the rest is footer, except that a page cut off mid-paragraph keeps its last line (and a
-//!    lead-in closed by a colon or a heading that asks right above it), and a lone line right
-//!    above a read-also or related label is the body's last heading or line.
+//!    lead-in closed by a colon or a heading that asks right above it), a lone line right
+//!    above a read-also or related label is the body's last heading or line, and lines
+//!    numbered in sequence (`1 …`, `2 …`) under a last body line closed by a colon are its
+//!    list's items.
 //! 5. **Date.** A date line between the title and the body wins; then the nearest just above an
 //!    untitled body; then one inside or after the body; then the capture's date; then the date
 //!    in the dateline opening the lead (`المدينة 3 فبراير 2026 (وكالة) - …`). A date above
@@ -275,6 +279,7 @@ pub(super) fn plan(
     keep_cut_paragraph(units, ev, body.end, cut, &mut verdicts);
     keep_closing_line(units, ev, body.end, cut, &mut verdicts);
     keep_heading_over_list(units, ev, body.end, cut, &mut verdicts);
+    keep_numbered_list(units, ev, body.end, cut, &mut verdicts);
     let date = choose_date(units, ev, title, start, cut, capture_date);
     Layout {
         verdicts,
@@ -1106,13 +1111,46 @@ fn joint_subhead_at(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
 }
 
 /// Whether the body is cut into sections by such lines (two or more, each over a paragraph):
-/// then they are its subheadings, not other articles' headlines, which stand alone.
+/// then they are its subheadings, not other articles' headlines, which stand alone. One such
+/// line between two paragraphs counts with the plain section headings between paragraphs.
 fn joint_subheads(units: &[Unit], ev: &[Evidence], start: usize, end: usize) -> bool {
-    (start..=end)
+    let joint: Vec<usize> = (start..=end)
         .filter(|&i| joint_subhead_at(units, ev, i))
         .take(MIN_JOINT_SUBHEADS)
-        .count()
-        >= MIN_JOINT_SUBHEADS
+        .collect();
+    if joint.len() >= MIN_JOINT_SUBHEADS {
+        return true;
+    }
+    let between = |i: usize| i > start && units[i - 1].class == Class::Body && ev[i - 1].prose;
+    joint.iter().any(|&i| between(i))
+        && (start + 1..end)
+            .filter(|&i| plain_section_heading(units, ev, i))
+            .take(MIN_JOINT_SUBHEADS)
+            .count()
+            + joint.len()
+            >= MIN_JOINT_SUBHEADS
+}
+
+/// A short unpunctuated heading (two to six words) standing between two prose paragraphs, with
+/// nothing else to show: a section heading of the body.
+fn plain_section_heading(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
+    let e = &ev[i];
+    let body = |k: usize| units[k].class == Class::Body && ev[k].prose;
+    units[i].class == Class::Body
+        && !e.prose
+        && !e.headline_joint
+        && !e.repeated
+        && !e.bulleted
+        && !e.teaser
+        && !e.copy
+        && e.furniture.is_none()
+        && e.date.is_none()
+        && e.end == End::Open
+        && SECTION_HEADING_WORDS.contains(&e.words)
+        && i > 0
+        && body(i - 1)
+        && i + 1 < units.len()
+        && body(i + 1)
 }
 
 /// A topic and a colon (two words or more before it, `الجوائز النقدية: فلانة تتألق`; a
@@ -1365,6 +1403,58 @@ fn keep_heading_over_list(
     if under_label && !another_headline(e) && !e.bulleted && !e.repeated {
         verdicts[next] = Verdict::Keep;
     }
+}
+
+/// Lines numbered in sequence (`1 …`, `2 …`, `3 …`, two or more) right after a body whose
+/// last line opens a list with a colon (`ومن أشهر الطرق هي:`) are that list's items, even where
+/// the page is cut before another paragraph: read-also headlines carry no running numbers.
+fn keep_numbered_list(
+    units: &[Unit],
+    ev: &[Evidence],
+    body_end: usize,
+    cut: usize,
+    verdicts: &mut [Verdict],
+) {
+    if verdicts[body_end] != Verdict::Keep
+        || !units[body_end].text.trim_end().ends_with([':', '：'])
+    {
+        return;
+    }
+    let items: Vec<usize> = (body_end + 1..cut)
+        .take_while(|&i| units[i].class != Class::Body || ev[i].furniture.is_none())
+        .filter(|&i| units[i].class == Class::Body)
+        .enumerate()
+        .take_while(|&(k, i)| ev[i].date.is_none() && item_number(&units[i].text) == Some(k + 1))
+        .map(|(_, i)| i)
+        .collect();
+    if items.len() >= 2 {
+        for i in items {
+            verdicts[i] = Verdict::Keep;
+        }
+    }
+}
+
+/// The running number opening a list item (`3 التهريب …`, `٣- …`, `3) …`): digits, then a
+/// space or a `.`/`-`/`)` mark and a space.
+fn item_number(text: &str) -> Option<usize> {
+    let t = text.trim_start();
+    let digits: String = t.chars().take_while(|&c| is_digit(c)).collect();
+    if digits.is_empty() || digits.chars().count() > 2 {
+        return None;
+    }
+    let rest = &t[digits.len()..];
+    let rest = rest.strip_prefix(['.', '-', ')', '–']).unwrap_or(rest);
+    if !rest.starts_with(' ') {
+        return None;
+    }
+    digits.chars().try_fold(0usize, |n, c| {
+        let d = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            '\u{0660}'..='\u{0669}' => c as u32 - 0x0660,
+            _ => c as u32 - 0x06f0,
+        };
+        Some(n * 10 + d as usize)
+    })
 }
 
 /// Where a date stands relative to the article, best first. Dates above the title, or far

@@ -11,7 +11,8 @@
 //!   and how it ends, its share of Arabic function words, whether it is a date or a clock, a
 //!   caption, a widget, a call to action, a comment prompt, a site dialog (`تسجيل الخروج`,
 //!   `تفعيل الإشعارات`), a social post's copy closed by hashtags, a dateline, a breadcrumb,
-//!   whether it repeats elsewhere on the page or is a cut teaser of a later paragraph (or a
+//!   whether it repeats elsewhere on the page (a bulleted contents entry and the section
+//!   heading it names do not count) or is a cut teaser of a later paragraph (or a
 //!   standfirst over the article's own `المدينة 24:` dateline), and whether the page's first
 //!   prose line is printed twice in a row (the headline, even when it ends with a full stop).
 //!
