@@ -94,7 +94,8 @@ pub(super) enum Furniture {
     CallToAction,
     /// A comment area prompt or policy (`اترك تعليقاً`).
     Comment,
-    /// An image caption, credit or file name (`صورة أرشيفية`, `Getty Images`, `.jpg`).
+    /// An image caption, credit or file name (`صورة أرشيفية`, `Getty Images`, `.jpg`), or an
+    /// image written as markdown (`![alt](address)`).
     Caption,
     /// A clock or relative time (`09:10 م`, `منذ 3 ساعات`), or a day and month with a time of
     /// day and no year (`- 29 ديسمبر - 3 مساءً`).
@@ -661,6 +662,9 @@ fn furniture(
             return Some(Furniture::CallToAction);
         }
     }
+    if is_markdown_image(text) {
+        return Some(Furniture::Caption);
+    }
     let caption = (n <= 15 && is_caption(text, key, hits, keys))
         || (n <= FURNITURE_MAX_WORDS
             && (hits.anywhere(Vocab::CaptionCues.id()) || credited_caption(text, keys)));
@@ -808,6 +812,13 @@ fn is_caption(text: &str, key: &str, hits: &Hits, keys: &TextKeys) -> bool {
             || t.ends_with("(أرشيف)")
             || t.ends_with("(ارشيفية)")
             || bracketed_credit(t, keys))
+}
+
+/// An image written as markdown (`![alt text](https://…/photo.jpg)`): its alt text often
+/// repeats the headline, but the line is the picture's, however long its address.
+fn is_markdown_image(text: &str) -> bool {
+    let t = text.trim();
+    t.starts_with("![") && t.ends_with(')') && t.contains("](")
 }
 
 /// A longer caption: a description closed by a credit in brackets with no sentence stop before

@@ -20,8 +20,9 @@
 //!    between two others, are the body's own section headings); a table's figure lines and
 //!    bar rows (and the line heading them) stay even when repeated; a topic and a colon over
 //!    the paragraph that tells it (`الجوائز النقدية: …`, sharing two content words with it) is
-//!    its subheading. A paragraph printed twice in a row is kept
-//!    once; a short line of Arabic and Latin words naming what the paragraph under it names
+//!    its subheading. A paragraph printed twice in a row is kept once, also when its first
+//!    copy carries a byline glued after it (`… اسم الموقع/ المدينة/ من فلان:`); a short line
+//!    of Arabic and Latin words naming what the paragraph under it names
 //!    (`سلسلة Galaxy S23`), or a numbered Latin line over a paragraph (`1. The Title`), is its
 //!    heading, not a foreign caption; a bulleted line right after a body ending with a colon is
 //!    its list's first item; a plain line right above a bulleted line heads that list, even
@@ -40,8 +41,9 @@
 //!    labels of one or two words do not compete with the one headline-sized line. A heading of
 //!    four words or more between the title and the lead, shaped like the body's own section
 //!    headings, opens the first section (unless it is the headline with its last words left
-//!    off); a dateline ending with a colon right above the lead
-//!    (`الساحل/المرفأ نت/خاص:`, or the site's dateline that also opens its teasers) is not body.
+//!    off); a dateline ending with a colon right above the lead (`الساحل/المرفأ نت/خاص:`,
+//!    `المدينة، اسم الموقع، خاص:`, or the site's dateline that also opens its teasers) is not
+//!    body.
 //!    A short sentence under the title that a later paragraph restates is the standfirst; a
 //!    line opening with a two-part dateline (`المدينة – الاسم – …`) is the lead, never a
 //!    headline, nor is a line left hanging on a preposition (`… وبإشراف من`): a lead-sized one
@@ -124,6 +126,8 @@ const SUBHEAD_MIN_SHARED: usize = 2;
 const CLOSING_LABEL_MAX_WORDS: usize = 4;
 /// Most words of a dateline ending with a colon over the lead (`الساحل/المرفأ نت/خاص:`).
 const COLON_DATELINE_MAX_WORDS: usize = 4;
+/// Most words of a byline glued after a copy of the lead (`اسم الموقع/ المدينة/ من فلان:`).
+const GLUED_BYLINE_MAX_WORDS: usize = 8;
 /// An agency's end mark standing alone under the last paragraph: nothing after it is the
 /// article's.
 const END_MARK: &str = "انتهى";
@@ -654,7 +658,7 @@ fn colon_dateline(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
     if e.words > COLON_DATELINE_MAX_WORDS || e.function_words > 0 || e.bulleted {
         return false;
     }
-    if is_dateline(head, e.words, None) {
+    if is_dateline(head, e.words, None) || comma_dateline(head) {
         return true;
     }
     let key = &units[i].key;
@@ -666,6 +670,13 @@ fn colon_dateline(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
                 .starts_with([':', '：'])
             && u.key.len() > key.len()
     })
+}
+
+/// A place and an outlet set apart by commas and closed by `خاص` (exclusive to the outlet):
+/// `المدينة، اسم الموقع، خاص`.
+fn comma_dateline(head: &str) -> bool {
+    let mut parts = head.split(['،', ',']).map(str::trim);
+    parts.next_back() == Some("خاص") && parts.clone().count() >= 1 && parts.all(|p| !p.is_empty())
 }
 
 /// For each unit: does it stand in a list of three or more different headline-shaped lines in
@@ -1225,7 +1236,9 @@ fn after_body(u: &Unit, e: &Evidence) -> Verdict {
 }
 
 /// A paragraph printed twice in a row (a standfirst repeating the lead word for word, a
-/// paragraph doubled by the page's template) is the article's once: the first copy goes.
+/// paragraph doubled by the page's template) is the article's once: the first copy goes, also
+/// when the first copy carries the byline glued after the lead's words (`… الشتاء. اسم الموقع/
+/// المدينة/ من فلان:`).
 fn drop_doubled_paragraphs(
     units: &[Unit],
     ev: &[Evidence],
@@ -1238,11 +1251,23 @@ fn drop_doubled_paragraphs(
             && verdicts[i] == Verdict::Keep
             && verdicts[i - 1] == Verdict::Keep
             && !units[i].key.is_empty()
-            && units[i - 1].key == units[i].key;
+            && (units[i - 1].key == units[i].key
+                || (ev[i].words >= LEAD_MIN_WORDS
+                    && byline_tail(&units[i - 1].key, &units[i].key)));
         if doubled {
             verdicts[i - 1] = Verdict::Drop(RemovedKind::Standfirst);
         }
     }
+}
+
+/// Is `first` the paragraph `second` with a short byline glued after it?
+fn byline_tail(first: &str, second: &str) -> bool {
+    first
+        .strip_prefix(second)
+        .and_then(|rest| rest.strip_prefix(' '))
+        .is_some_and(|tail| {
+            memchr::memchr_iter(b' ', tail.as_bytes()).count() < GLUED_BYLINE_MAX_WORDS
+        })
 }
 
 /// The headline printed again inside the body is a picture's text; of two short plain lines
