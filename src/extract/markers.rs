@@ -125,6 +125,9 @@ text_lists! {
     /// Phrases of the site's own dialogs and prompts printed as lines of the page (`تسجيل
     /// الخروج`, `تفعيل الإشعارات`, `حتى لا يفوتك`), found anywhere in a short line.
     dialogs,
+    /// Labels of a summary box (`اظهر الملخص`, `أبرز النقاط`): a line opened by one and the
+    /// bulleted points right under it leave the body.
+    summaries,
 }
 
 /// The lists of the layout model's vocabulary, by their bit in the [`PhraseIndex`] of

@@ -1,7 +1,8 @@
 //! What one line says about itself, from evidence any portal gives: its length and how it ends,
 //! its share of Arabic function words, whether it is a date, a clock, a caption, a widget, a
-//! call to action or a comment prompt, whether it repeats elsewhere on the page, whether it is
-//! a cut teaser of a later paragraph. The layout model ([`super::layout`]) weighs these with the
+//! call to action or a comment prompt, a summary box's label or point, a header strip holding a
+//! labelled date, whether it repeats elsewhere on the page, whether it is a cut teaser of a
+//! later paragraph. The layout model ([`super::layout`]) weighs these with the
 //! line's position.
 
 use super::shape::{
@@ -128,6 +129,9 @@ pub(super) enum Furniture {
     SocialCopy,
     /// A line of the site's template: printed on most of the site's pages (site memory).
     Template,
+    /// A summary box: a line opened by its label (`اظهر الملخص - …`, `أبرز النقاط:`) and the
+    /// bulleted points under it, repeating the story.
+    Summary,
 }
 
 impl Furniture {
@@ -147,6 +151,7 @@ impl Furniture {
             Furniture::Outlet => RemovedKind::Byline,
             Furniture::Embed | Furniture::SocialCopy => RemovedKind::Embed,
             Furniture::Template => RemovedKind::SiteTemplate,
+            Furniture::Summary => RemovedKind::Summary,
         }
     }
 }
@@ -231,6 +236,7 @@ pub(super) fn judge(
     mark_crumbed_headlines(units, &mut out);
     mark_embedded_posts(units, &mut out);
     mark_stamped_lists(units, &mut out);
+    mark_summary_boxes(units, keys, &mut out);
     mark_teasers(units, &mut out);
     mark_standfirsts_over_datelines(units, &mut out);
     mark_restarts(units, &mut out);
@@ -393,6 +399,46 @@ fn mark_stamped_lists(units: &[Unit], evidence: &mut [Evidence]) {
     }
 }
 
+/// A line opened by a summary box's label (alone, or followed by `-`, `:` or `|`) with bulleted
+/// lines right under it: the label line and those bullets are the box, not the body. The label
+/// is matched on the line's key; the separator on its text.
+fn mark_summary_boxes(units: &[Unit], keys: &TextKeys, evidence: &mut [Evidence]) {
+    for i in 0..units.len().saturating_sub(1) {
+        let u = &units[i];
+        if u.class != Class::Body || !evidence[i + 1].bulleted || !opens_summary(u, keys) {
+            continue;
+        }
+        evidence[i].furniture = Some(Furniture::Summary);
+        for (next, e) in units[i + 1..].iter().zip(&mut evidence[i + 1..]) {
+            if next.class != Class::Body || !e.bulleted {
+                break;
+            }
+            e.furniture = Some(Furniture::Summary);
+        }
+    }
+}
+
+/// The unit opens with a summary label followed by nothing or by a separator.
+fn opens_summary(u: &Unit, keys: &TextKeys) -> bool {
+    let Some(label) = keys.summaries.iter().find(|l| {
+        u.key
+            .strip_prefix(l.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    }) else {
+        return false;
+    };
+    let n = label.split(' ').count();
+    let mut rest = u.text.trim_start();
+    for k in 0..n {
+        let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        if k + 1 == n && rest[..word_end].ends_with(':') {
+            return true;
+        }
+        rest = rest[word_end..].trim_start();
+    }
+    rest.is_empty() || rest.starts_with(['-', '–', ':', '|', '•'])
+}
+
 /// The longest opening two texts share, cut at a character boundary.
 fn common_prefix<'a>(a: &'a str, b: &str) -> &'a str {
     let n = a
@@ -541,6 +587,9 @@ fn alone<'u>(
     if e.date.is_none() && byline && e.words <= DATE_LINE_MAX_WORDS {
         e.date = crate::extract::dates::find_date(&u.text);
     }
+    if e.date.is_none() && with_content && e.end == End::Open && e.words <= NOTICE_MAX_WORDS {
+        e.date = labelled_stamp(&u.text, keys);
+    }
     if e.date.is_none() {
         e.furniture = if template.is_some_and(|t| t.contains_key(&u.key)) {
             Some(Furniture::Template)
@@ -549,6 +598,25 @@ fn alone<'u>(
         };
     }
     e
+}
+
+/// The date of a header strip: an unpunctuated line that holds a date-line label closed by a
+/// colon (`الاسم 29 يوليو 2025 | آخر تحديث: 17:57 … + الخط -`) and a date. Author, dates,
+/// a caption and widgets run together on one line: a date line, however long.
+fn labelled_stamp(text: &str, keys: &TextKeys) -> Option<String> {
+    let labelled = memchr::memchr_iter(b':', text.as_bytes()).any(|colon| {
+        let before = match_key(&text[..colon]);
+        keys.date_labels.iter().any(|l| {
+            before
+                .strip_suffix(l.as_str())
+                .is_some_and(|head| head.is_empty() || head.ends_with(' '))
+        })
+    });
+    if labelled {
+        crate::extract::dates::find_date(text)
+    } else {
+        None
+    }
 }
 
 /// The words of a matching key (single spaces between them), found with a vectorised search.

@@ -11,6 +11,8 @@
 //!   and how it ends, its share of Arabic function words, whether it is a date or a clock, a
 //!   caption, a widget, a call to action, a comment prompt, a site dialog (`تسجيل الخروج`,
 //!   `تفعيل الإشعارات`), a social post's copy closed by hashtags, a dateline, a breadcrumb,
+//!   a summary box (`اظهر الملخص - …` over bulleted points), a header strip holding a
+//!   labelled date (`الاسم 29 يوليو 2025 | آخر تحديث: 17:57 …`, a date line however long),
 //!   whether it repeats elsewhere on the page (a bulleted contents entry and the section
 //!   heading it names do not count) or is a cut teaser of a later paragraph (or a
 //!   standfirst over the article's own `المدينة 24:` dateline), and whether the page's first
@@ -133,6 +135,21 @@ mod tests {
         );
         let d = run(&page);
         assert_eq!(d.paragraphs, vec![P1, "مشاركة واسعة من المتطوعين", P2]);
+    }
+
+    #[test]
+    fn a_summary_label_over_bullets_leaves_but_one_over_prose_stays() {
+        let boxed = format!("{P1}\n\nأبرز النقاط:\n\n- نقطة أولى عن المفاوضات.\n\n{P2}");
+        assert_eq!(run(&boxed).paragraphs, vec![P1, P2]);
+        let plain = format!("{P1}\n\nالملخص - {P2}\n\n{P1}");
+        assert_eq!(run(&plain).paragraphs.len(), 3);
+    }
+
+    #[test]
+    fn a_labelled_update_inside_prose_is_no_date_line() {
+        let cut = "وبحسب آخر تحديث للوزارة في 3 مايو 2024 فإن عدد المسجلين في البرنامج بلغ ألفين";
+        let d = run(&format!("{P1}\n\n{P2}\n\n{cut}"));
+        assert_eq!(d.paragraphs, vec![P1, P2, cut]);
     }
 
     #[test]
