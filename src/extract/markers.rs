@@ -128,6 +128,12 @@ text_lists! {
     /// Labels of a summary box (`اظهر الملخص`, `أبرز النقاط`): a line opened by one and the
     /// bulleted points right under it leave the body.
     summaries,
+    /// Headings of a document's sections (`مقدمة`, `ملخص`, `خاتمة`), the whole line: over a
+    /// paragraph they head a section of the body, and the line above the first is the title.
+    section_headings,
+    /// Ordinals numbering a document's sections (`أولاً`, `ثانياً`) when a colon or a dash
+    /// follows them: the line is that section's heading.
+    section_ordinals,
 }
 
 /// The lists of the layout model's vocabulary, by their bit in the [`PhraseIndex`] of

@@ -197,6 +197,9 @@ pub(super) struct Evidence {
     /// An Arabic-script page's line without a letter of that script (a wire photo's caption
     /// and credit in English): never the article's prose.
     pub foreign: bool,
+    /// A document's section heading ([`section_line`]): a section word alone (`مقدمة`,
+    /// `الخلاصة:`) or a line numbered by an ordinal and a colon (`أولاً: …`).
+    pub section: bool,
 }
 
 /// Judges every unit of the page; `punctuated` tells whether the page ends its paragraphs with
@@ -401,11 +404,16 @@ fn mark_stamped_lists(units: &[Unit], evidence: &mut [Evidence]) {
 
 /// A line opened by a summary box's label (alone, or followed by `-`, `:` or `|`) with bulleted
 /// lines right under it: the label line and those bullets are the box, not the body. The label
-/// is matched on the line's key; the separator on its text.
+/// is matched on the line's key; the separator on its text. A document's section word alone
+/// (`ملخّص`, `الملخص:`) heads the document's own summary section: body, not a box.
 fn mark_summary_boxes(units: &[Unit], keys: &TextKeys, evidence: &mut [Evidence]) {
     for i in 0..units.len().saturating_sub(1) {
         let u = &units[i];
-        if u.class != Class::Body || !evidence[i + 1].bulleted || !opens_summary(u, keys) {
+        if u.class != Class::Body
+            || !evidence[i + 1].bulleted
+            || evidence[i].section
+            || !opens_summary(u, keys)
+        {
             continue;
         }
         evidence[i].furniture = Some(Furniture::Summary);
@@ -544,10 +552,12 @@ fn alone<'u>(
         weak: false,
         restarts: false,
         foreign: false,
+        section: false,
     };
     if u.class != Class::Body {
         return e;
     }
+    e.section = !e.bulleted && section_line(&u.text, &u.key, words, keys);
     e.foreign = arabic_page && !u.text.bytes().any(|b| (0xD8..=0xDB).contains(&b));
     let mut content = Vec::new();
     let hashes = &mut scratch.hashes;
@@ -597,6 +607,10 @@ fn alone<'u>(
             furniture(&u.text, &u.key, words, &hits, &e, keys, arabic_page)
         };
     }
+    // An ordinal and a colon (`أولاً: …`) is shaped like a dateline and names no place.
+    if e.section && e.furniture == Some(Furniture::Dateline) {
+        e.furniture = None;
+    }
     e
 }
 
@@ -631,6 +645,35 @@ fn words_of<'k>(key: &'k str, words: &mut Vec<&'k str>) {
         start = at + 1;
     }
     words.push(&key[start..]);
+}
+
+/// Most words of a section heading named by a word of the vocabulary (`الملخص التنفيذي`).
+const SECTION_WORD_MAX_WORDS: usize = 3;
+
+/// A document's section heading: the whole line one of the section words (`مقدمة`, `الخلاصة:`;
+/// the key drops the colon), or an ordinal followed by a colon or a dash and the section's name
+/// (`أولاً: تسمم النحل`, `ثانياً - الخلفية`).
+fn section_line(text: &str, key: &str, words: &[&str], keys: &TextKeys) -> bool {
+    let Some(&first) = words.first() else {
+        return false;
+    };
+    if words.len() <= SECTION_WORD_MAX_WORDS && keys.section_headings.iter().any(|k| k == key) {
+        return true;
+    }
+    let opens = |k: &String| {
+        k.strip_prefix(first)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    };
+    if words.len() < 2 || !keys.section_ordinals.iter().any(opens) {
+        return false;
+    }
+    // The ordinal opens the line: a colon or a dash must follow it, not a comma (`أولاً، …`
+    // opens a sentence).
+    let t = text.trim_start();
+    t.find([':', '：', '-', '–', '—']).is_some_and(|at| {
+        let head = match_key(&t[..at]);
+        keys.section_ordinals.contains(&head) && head.len() < key.len()
+    })
 }
 
 /// Buffers reused from line to line while a page is judged.

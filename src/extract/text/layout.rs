@@ -26,10 +26,14 @@
 //!    (`سلسلة Galaxy S23`), or a numbered Latin line over a paragraph (`1. The Title`), is its
 //!    heading, not a foreign caption; a bulleted line right after a body ending with a colon is
 //!    its list's first item; a plain line right above a bulleted line heads that list, even
-//!    when it is one word; the headline printed again inside the body is a picture's, and the
-//!    first of two short plain lines under it before the next paragraph is its caption. A
-//!    bulleted line closed by a full stop is a list item, never a date line (`– الموقع: يوم 5
-//!    يوليو 2024.`).
+//!    when it is one word; a document's section heading ([`Evidence::section`]: `مقدمة`,
+//!    `الخلاصة`, `أولاً: …`) right above a paragraph (or a bulleted point) heads it, also
+//!    right above the lead (the body starts there), unless it is the last line of a list of
+//!    section links (another section line right above it, and it is not named twice on the
+//!    page: a contents list names the heading it stands over); the headline printed again inside the body is a
+//!    picture's, and the first of two short plain lines under it before the next paragraph is
+//!    its caption. A bulleted line closed by a full stop is a list item, never a date line (`–
+//!    الموقع: يوم 5 يوليو 2024.`).
 //! 3. **Title.** Headline-shaped lines above the body are candidates; each is scored by the
 //!    content words it shares with the lead, by being printed twice, by a date line right after
 //!    it (the nearest: a kicker or caption whose words all recur in the headline under it is
@@ -49,7 +53,9 @@
 //!    headline, nor is a line left hanging on a preposition (`… وبإشراف من`): a lead-sized one
 //!    right above the lead is the first half of its sentence, and the body starts there. Nor is
 //!    a line strung on two commas or more (`قام الوالي، رفقة …، بزيارة …`): headlines hold one
-//!    at most, so such a line broken off mid-sentence opens the body.
+//!    at most, so such a line broken off mid-sentence opens the body. But a headline-shaped
+//!    line opening the body right over a section heading (`… (نسب، أنصاف، …)` over `ملخّص`)
+//!    is the title when no other was found, and is never a section heading itself.
 //! 4. **After the body** headline-shaped lines are other articles' headlines (to `related`),
 //!    the rest is footer, except that a page cut off mid-paragraph keeps its last line (and a
 //!    lead-in closed by a colon or a heading that asks right above it), a lone line right
@@ -219,7 +225,12 @@ pub(super) fn plan(
         .unwrap_or(n);
     let lead = lead_start(units, ev, body);
     let choice = choose_title(units, ev, lead, body, &keys.promos);
-    let title = choice.title;
+    // A headline-shaped line opening the body right above a section word (`ملخّص`) is the
+    // title when no other stands above it; the body starts at the section heading.
+    let (title, lead) = match choice.title {
+        None if titles_section(units, ev, lead, body) => (Some(lead), lead + 1),
+        t => (t, lead),
+    };
     let start = match title {
         Some(_) if choice.section_above_lead => lead - 1,
         // A short heading between the title and the lead shaped like the body's own section
@@ -240,6 +251,10 @@ pub(super) fn plan(
     let start = with_leading_item(units, ev, start, body.end, title);
     let start = with_leading_weak_line(units, ev, start, title);
     let start = with_broken_sentence(units, ev, start, title);
+    let start = match start.checked_sub(1) {
+        Some(prev) if Some(prev) != title && opens_section(units, ev, prev) => prev,
+        _ => start,
+    };
     let subheads = joint_subheads(units, ev, start, body.end);
     let start = match start.checked_sub(1) {
         Some(prev) if subheads && Some(prev) != title && joint_subhead_at(units, ev, prev) => prev,
@@ -264,7 +279,8 @@ pub(super) fn plan(
                 || heads_next_paragraph(units, ev, i)
                 || mixed_script_heading(units, ev, i, body.end)
                 || table_heading
-                || heads_bulleted_list(units, ev, i);
+                || heads_bulleted_list(units, ev, i)
+                || opens_section(units, ev, i);
             // Every line of a table stays: a row label with its unit in brackets (`عدد الصفقات
             // (صفقة)`) reads as a dateline alone, a figure alone as a counter, a one-word column
             // heading (`الفرق`) as a control.
@@ -776,10 +792,52 @@ fn dated_headline_at(units: &[Unit], ev: &[Evidence], body: Run) -> Option<usize
 /// A line no longer than a title, with no full stop inside it (`..` joins headlines, it ends no
 /// sentence) and not strung on commas ([`comma_strung`]).
 fn headline_sized(unit: &Unit, e: &Evidence) -> bool {
-    let b = unit.text.as_bytes();
-    let inner_stop = memchr::memchr_iter(b'.', b)
-        .any(|at| b.get(at + 1) == Some(&b' ') && (at == 0 || b[at - 1] != b'.'));
-    e.words <= TITLE_MAX_WORDS && !inner_stop && !comma_strung(&unit.text)
+    e.words <= TITLE_MAX_WORDS && !inner_stop(&unit.text) && !comma_strung(&unit.text)
+}
+
+/// A full stop inside the line, ending a sentence (`..` joins headlines and ends none).
+fn inner_stop(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'.', b)
+        .any(|at| b.get(at + 1) == Some(&b' ') && (at == 0 || b[at - 1] != b'.'))
+}
+
+/// A document's section heading ([`Evidence::section`]) right above a paragraph or a bulleted
+/// point: it opens a section of the body, wherever it stands. Under another section line it is the last entry of
+/// a list of section links (a menu), furniture, unless that list names it again (a contents
+/// list over the first section's heading).
+fn opens_section(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
+    let e = &ev[i];
+    units[i].class == Class::Body
+        && e.section
+        && e.furniture.is_none()
+        && e.date.is_none()
+        && (i == 0 || !ev[i - 1].section || e.repeated)
+        && units.get(i + 1).is_some_and(|u| u.class == Class::Body)
+        && ev.get(i + 1).is_some_and(|n| n.prose || n.bulleted)
+}
+
+/// The body's first line (`lead`) shaped like a headline (one line, no sentence ended inside
+/// it nor after it, long or strung on commas as it may be) with a section heading under it that
+/// heads a paragraph or a list (`… مراجعة علمية (…)` over `ملخّص` over `- …`): the title.
+fn titles_section(units: &[Unit], ev: &[Evidence], lead: usize, body: Run) -> bool {
+    let (e, next) = (&ev[lead], lead + 1);
+    let heads = |k: usize| k <= body.end && (ev[k].prose || ev[k].bulleted);
+    lead == body.start
+        && next < body.end
+        && units[lead].class == Class::Body
+        && units[next].class == Class::Body
+        && ev[next].section
+        && !ev[next].bulleted
+        && ev[next].furniture.is_none()
+        && heads(next + 1)
+        && !e.section
+        && !e.bulleted
+        && e.furniture.is_none()
+        && e.date.is_none()
+        && matches!(e.end, End::Open | End::Ask)
+        && e.words <= TITLE_MAX_WORDS
+        && !inner_stop(&units[lead].text)
 }
 
 /// A line whose commas part it into three clauses or more (`قام الوالي، رفقة …، بزيارة …`): a
@@ -880,6 +938,7 @@ fn choose_title(
         .filter(|&i| i == 0 || units[i - 1].class != Class::Byline)
         .filter(|&i| !caption_under_dated_headline(units, ev, i))
         .filter(|&i| !clause_after_comma(&units[i].text) && !comma_strung(&units[i].text))
+        .filter(|&i| !ev[i].section)
         .collect();
     // Section labels of one or two words do not compete with the one headline-sized line.
     let sized = candidates.iter().filter(|&&c| ev[c].words >= 3).count();

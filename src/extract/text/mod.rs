@@ -12,7 +12,8 @@
 //!   caption, a widget, a call to action, a comment prompt, a site dialog (`تسجيل الخروج`,
 //!   `تفعيل الإشعارات`), a social post's copy closed by hashtags, a dateline, a breadcrumb,
 //!   a summary box (`اظهر الملخص - …` over bulleted points), a header strip holding a
-//!   labelled date (`الاسم 29 يوليو 2025 | آخر تحديث: 17:57 …`, a date line however long),
+//!   labelled date (`الاسم 29 يوليو 2025 | آخر تحديث: 17:57 …`, a date line however long), a
+//!   document's section heading (`مقدمة`, `الخلاصة`, `أولاً: …`, from the marker file),
 //!   whether it repeats elsewhere on the page (a bulleted contents entry and the section
 //!   heading it names do not count) or is a cut teaser of a later paragraph (or a
 //!   standfirst over the article's own `المدينة 24:` dateline), and whether the page's first
@@ -20,7 +21,8 @@
 //!
 //! The layout model ([`layout`]) then places the article: the body is the first long run of
 //! prose lines (short lines between its paragraphs are subheadings, short lines in runs outside
-//! it are furniture); the title is the headline-shaped line above the body that shares the most
+//! it are furniture; a section heading right above a paragraph heads it, also just above the
+//! lead); the title is the headline-shaped line above the body that shares the most
 //! words with the lead, is printed twice or is followed by a date line, and everything above it
 //! is the page header; the date is the one nearest under the title. One walk ([`walk`]) then
 //! builds the draft. Tuning: the thresholds are named constants at the top of `evidence.rs` and
@@ -150,6 +152,25 @@ mod tests {
         let cut = "وبحسب آخر تحديث للوزارة في 3 مايو 2024 فإن عدد المسجلين في البرنامج بلغ ألفين";
         let d = run(&format!("{P1}\n\n{P2}\n\n{cut}"));
         assert_eq!(d.paragraphs, vec![P1, P2, cut]);
+    }
+
+    #[test]
+    fn a_section_word_over_a_paragraph_heads_it_while_a_list_of_section_links_goes() {
+        let page = format!("مقدمة\nخلفية\nالخاتمة\n{P1}\n\nخاتمة\n\n{P2}");
+        let d = run(&page);
+        assert_eq!(d.paragraphs, vec![P1, "خاتمة", P2]);
+        let page = format!("أولاً: موقف الحكومة\n\n{P1}\n\nثانياً - موقف المعارضة\n\n{P2}");
+        let d = run(&page);
+        assert_eq!(
+            d.paragraphs,
+            vec!["أولاً: موقف الحكومة", P1, "ثانياً - موقف المعارضة", P2]
+        );
+        // A summary section's bare heading over its points is the document's; a box is not.
+        let point = "- نقطة أولى عن المفاوضات.";
+        let page = format!("ملخص\n\n{point}\n\n{P1}\n\n{P2}");
+        assert_eq!(run(&page).paragraphs, vec!["ملخص", point, P1, P2]);
+        let page = format!("الملخص - نقطة عن الجولة المقبلة.\n\n{point}\n\n{P1}\n\n{P2}");
+        assert_eq!(run(&page).paragraphs, vec![P1, P2]);
     }
 
     #[test]
