@@ -38,16 +38,16 @@
 //!    content words it shares with the lead, by being printed twice, by a date line right after
 //!    it (the nearest: a kicker or caption whose words all recur in the headline under it is
 //!    not dated by the headline's date) and by nearness to the body. On a body cut into
-//!    sections by short headings, the best candidate right above the lead is the first
-//!    section's heading when another headline stands above it. Everything above the chosen
-//!    title is the page's header. A line right under a byline is the author's role; a line
-//!    printed twice in a row under a headline's clock or date line is its photo's caption;
-//!    labels of one or two words do not compete with the one headline-sized line. A heading of
-//!    four words or more between the title and the lead, shaped like the body's own section
-//!    headings, opens the first section (unless it is the headline with its last words left
-//!    off); a dateline ending with a colon right above the lead (`الساحل/المرفأ نت/خاص:`,
-//!    `المدينة، اسم الموقع، خاص:`, or the site's dateline that also opens its teasers) is not
-//!    body.
+//!    sections by short headings, the best candidate right above the lead (up to ten words,
+//!    shaped like them) is the first section's heading when another headline stands above
+//!    it. Everything above the chosen title is the page's header. A line right under a byline
+//!    is the author's role; a line printed twice in a row under a headline's clock or date
+//!    line is its photo's caption; labels of one or two words do not compete with the one
+//!    headline-sized line. A heading of four words or more between the title and the lead, shaped
+//!    like the body's own section headings, opens the first section (unless it is the headline with
+//!    its last words left off); a dateline ending with a colon right above the lead (`الساحل/المرفأ
+//!    نت/خاص:`, `المدينة، اسم الموقع، خاص:`, or the site's dateline that also opens its teasers) is
+//!    not body.
 //!    A short sentence under the title that a later paragraph restates is the standfirst; a
 //!    line opening with a two-part dateline (`المدينة – الاسم – …`) is the lead, never a
 //!    headline, nor is a line left hanging on a preposition (`… وبإشراف من`): a lead-sized one
@@ -58,7 +58,8 @@
 //!    is the title when no other was found, and is never a section heading itself.
 //! 4. **After the body** headline-shaped lines are other articles' headlines (to `related`),
 //!    the rest is footer, except that a page cut off mid-paragraph keeps its last line (and a
-//!    lead-in closed by a colon or a heading that asks right above it), a lone line right
+//!    lead-in closed by a colon or a heading that asks right above it, or a heading over a
+//!    bulleted sentence naming what it names: its list's first item), a lone line right
 //!    above a read-also or related label is the body's last heading or line, and lines
 //!    numbered in sequence (`1 …`, `2 …`) under a last body line closed by a colon are its
 //!    list's items.
@@ -124,6 +125,9 @@ const FIGURE_ROW_WORDS: std::ops::RangeInclusive<usize> = 2..=5;
 const MIN_TABLE_ROWS: usize = 4;
 /// Words of a section heading over a paragraph.
 const SECTION_HEADING_WORDS: std::ops::RangeInclusive<usize> = 2..=6;
+/// Words of a heading over a paragraph that, shaped like a heading the body holds between two
+/// of its paragraphs, opens the body's first section above the lead.
+const FIRST_SECTION_HEADING_WORDS: std::ops::RangeInclusive<usize> = 2..=10;
 /// Bar rows in a row that make a table.
 const MIN_BAR_ROWS: usize = 2;
 /// Content words a subheading shares with the paragraph under it.
@@ -154,6 +158,9 @@ const STANDFIRST_MIN_DISTANCE: usize = 2;
 const STANDFIRST_CONTAINMENT: f32 = 0.9;
 /// Most trailing lines kept as the end of a page cut off mid-paragraph.
 const CUT_TAIL_LINES: usize = 2;
+/// Function words that make a bulleted line cut off under a heading after the body a sentence
+/// of the article rather than a read-also headline.
+const ITEM_SENTENCE_FUNCTION_WORDS: usize = 2;
 /// Most words of a label opening a headline before its colon (`خبر :`, `عاجل:`).
 const LABEL_MAX_WORDS: usize = 2;
 /// Words that, right after a comma, continue a sentence with a dependent clause.
@@ -1092,7 +1099,7 @@ fn section_heading(units: &[Unit], ev: &[Evidence], i: usize, lead: usize, end: 
             && e.furniture.is_none()
             && e.date.is_none()
             && e.end == End::Open
-            && SECTION_HEADING_WORDS.contains(&e.words)
+            && FIRST_SECTION_HEADING_WORDS.contains(&e.words)
             && ev.get(k + 1).is_some_and(|n| n.prose)
     };
     heading(i) && ev[lead].prose && (lead + 1..end).any(|k| heading(k) && ev[k - 1].prose)
@@ -1396,21 +1403,35 @@ fn keep_cut_paragraph(
     if tail.is_empty() || tail.len() > most || tail.last() != Some(&(n - 1)) {
         return;
     }
+    let last = &ev[n - 1];
+    // A heading right under the body over a bulleted last line that reads as a sentence and
+    // names what the heading names: that heading's list, its first item cut off (a read-also
+    // item is a headline under a label). The heading may join a topic and a name with a colon
+    // (`الشركة المشغلة: الاسم`), as datelines do.
+    let headed_item = tail.len() == 2
+        && tail[0] == body_end + 1
+        && tail[0] + 1 == n - 1
+        && !ev[tail[0]].bulleted
+        && last.bulleted
+        && last.function_words >= ITEM_SENTENCE_FUNCTION_WORDS
+        && shared_words(&ev[tail[0]].content, &last.content) >= 1;
     let plain = tail.iter().all(|&i| {
+        let heading = headed_item && i == tail[0];
         units[i].class == Class::Body
-            && ev[i].furniture.is_none()
+            && (ev[i].furniture.is_none()
+                || (heading && ev[i].furniture == Some(Furniture::Dateline)))
             && ev[i].date.is_none()
             && !ev[i].repeated
             && !ev[i].prose
             && !ev[i].restarts
     });
-    let last = &ev[n - 1];
-    let next_item = last.bulleted && !stray_item(units, ev, n - 1, body_end);
+    let stray = !headed_item && stray_item(units, ev, n - 1, body_end);
+    let next_item = last.bulleted && !stray;
     // A heading that asks (`ما هو المقصود بالقانون؟`) right above the last line: its answer.
     let answers = tail.len() >= 2 && tail[tail.len() - 2] + 1 == n - 1 && ev[n - 2].end == End::Ask;
     let opens_sentence = last.words >= 2
         && matches!(last.end, End::Open)
-        && !stray_item(units, ev, n - 1, body_end)
+        && !stray
         && (last.function_words >= 1 || units[n - 1].key.starts_with('و') || next_item || answers);
     if plain && opens_sentence {
         for i in tail {

@@ -5,8 +5,9 @@
 //! read twice:
 //!
 //! - **its label** ([`units`]): the explicit labels portals print — `اقرأ أيضاً`, `المصدر:`,
-//!   `كلمات دلالية:`, `تاريخ النشر:`, `مقالات مشابهة` — taken from the marker file, so a user
-//!   adds a portal's labels without a rebuild;
+//!   `كلمات دلالية:`, `تاريخ النشر:`, `مقالات مشابهة`, a byline label opening a credit in
+//!   brackets (`(إعداد فلان – تحرير فلان)`) — taken from the marker file, so a user adds a
+//!   portal's labels without a rebuild;
 //! - **its evidence** ([`evidence`]): what the line shows by itself on any portal — its length
 //!   and how it ends, its share of Arabic function words, whether it is a date or a clock, a
 //!   caption, a widget, a call to action, a comment prompt, a site dialog (`تسجيل الخروج`,

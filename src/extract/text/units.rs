@@ -22,6 +22,8 @@ const FURNITURE_MAX_WORDS: usize = 10;
 const DROP_LINE_TAIL_WORDS: usize = 2;
 /// Longest name after a byline label, in words.
 const BYLINE_MAX_WORDS: usize = 5;
+/// Longest credit line in brackets (`(إعداد … – تحرير …)`), in words.
+const CREDIT_MAX_WORDS: usize = 16;
 
 /// One non-empty line (or, on hard-wrapped pages, one joined paragraph) with its key and class.
 #[derive(Debug)]
@@ -57,7 +59,7 @@ pub(super) enum Class {
     Tags(Option<String>),
     /// A date line with the text after its label; `None` when the label stands alone.
     Date(Option<String>),
-    /// A byline (`كتب: فلان`).
+    /// A byline (`كتب: فلان`), or a credit in brackets (`(إعداد فلان – تحرير فلان)`).
     Byline,
     /// Page furniture (`شارك`, `جميع الحقوق محفوظة`), a bare link, or a line of symbols only.
     Furniture,
@@ -244,6 +246,9 @@ fn classify(line: &str, key: &str, keys: &TextKeys) -> Class {
         {
             return Class::Byline;
         }
+        if key != lk && bracketed_credit(line) && !ends_sentence(value) {
+            return Class::Byline;
+        }
     }
     if !ends_sentence(line) && words_upto(line, FURNITURE_MAX_WORDS) <= FURNITURE_MAX_WORDS {
         if let Some((lk, rest)) = label(line, key, &keys.drop_lines) {
@@ -259,6 +264,17 @@ fn classify(line: &str, key: &str, keys: &TextKeys) -> Class {
         }
     }
     ad_class(line, key, keys)
+}
+
+/// A whole line in one pair of brackets, of at most [`CREDIT_MAX_WORDS`] words: with a byline
+/// label inside (`(إعداد فلان للنشرة العربية – تحرير فلان)`), an agency story's credits for
+/// its writers and editors, however many names and desks it lists.
+fn bracketed_credit(line: &str) -> bool {
+    let t = line.trim();
+    t.starts_with('(')
+        && t.ends_with(')')
+        && t.bytes().filter(|&b| b == b'(' || b == b')').count() == 2
+        && words_upto(t, CREDIT_MAX_WORDS) <= CREDIT_MAX_WORDS
 }
 
 /// A list heading: a key equal to one of `labels`, or a short line opened by a label of two
