@@ -37,10 +37,13 @@
 //! 3. **Title.** Headline-shaped lines above the body are candidates; each is scored by the
 //!    content words it shares with the lead, by being printed twice, by a date line right after
 //!    it (the nearest: a kicker or caption whose words all recur in the headline under it is
-//!    not dated by the headline's date) and by nearness to the body. On a body cut into
-//!    sections by short headings, the best candidate right above the lead (up to ten words,
-//!    shaped like them) is the first section's heading when another headline stands above
-//!    it. Everything above the chosen title is the page's header. A line right under a byline
+//!    not dated by the headline's date; nor is a deck or section label, printed once or twice
+//!    in a row, between a longer headline sharing more words with the lead and its date: the
+//!    date goes to the headline) and by nearness to the body. A line holding an emoji right
+//!    above a call-to-action button (`… 🥳` over `العب الآن`) is a promotion banner's copy,
+//!    never a candidate. On a body cut into sections by short headings, the best candidate
+//!    right above the lead (up to ten words, shaped like them) is the first section's heading
+//!    when another headline stands above it. Everything above the chosen title is the page's header. A line right under a byline
 //!    is the author's role; a line printed twice in a row under a headline's clock or date
 //!    line is its photo's caption; labels of one or two words do not compete with the one
 //!    headline-sized line. A heading of four words or more between the title and the lead, shaped
@@ -65,7 +68,8 @@
 //!    list's items.
 //! 5. **Date.** A date line between the title and the body wins; then the nearest just above an
 //!    untitled body; then one inside or after the body; then the capture's date; then the date
-//!    in the dateline opening the lead (`المدينة 3 فبراير 2026 (وكالة) - …`). A date above
+//!    in the dateline opening the lead (`المدينة 3 فبراير 2026 (وكالة) - …`, or with no dash
+//!    after the bracketed agency: `المدينة، 4 مايو 2026 (وكالة) …`). A date above
 //!    the title (unless right above the first copy of a headline printed twice: a blog's date
 //!    header), or far above the body, or above a breadcrumb over the title, or above a
 //!    bulleted line whose last crumb is the headline), or a day printed
@@ -163,6 +167,8 @@ const CUT_TAIL_LINES: usize = 2;
 const ITEM_SENTENCE_FUNCTION_WORDS: usize = 2;
 /// Most words of a label opening a headline before its colon (`خبر :`, `عاجل:`).
 const LABEL_MAX_WORDS: usize = 2;
+/// Most words of an agency's name in brackets closing a lead's dateline (`(وكالة الأنباء)`).
+const AGENCY_MAX_WORDS: usize = 4;
 /// Words that, right after a comma, continue a sentence with a dependent clause.
 const CLAUSE_OPENERS: [&str; 7] = ["حيث", "إذ", "وذلك", "والذي", "والتي", "بحيث", "مما"];
 
@@ -946,30 +952,50 @@ fn choose_title(
         .filter(|&i| !caption_under_dated_headline(units, ev, i))
         .filter(|&i| !clause_after_comma(&units[i].text) && !comma_strung(&units[i].text))
         .filter(|&i| !ev[i].section)
+        .filter(|&i| !promo_banner(units, ev, i))
         .collect();
     // Section labels of one or two words do not compete with the one headline-sized line.
     let sized = candidates.iter().filter(|&&c| ev[c].words >= 3).count();
     let first_candidate = candidates.iter().copied().find(|&c| ev[c].words >= 3);
     let in_list = headline_runs(units, ev);
+    let overlaps: Vec<usize> = candidates
+        .iter()
+        .map(|&c| shared_words(&ev[c].content, &lead))
+        .collect();
+    // Followed by a date (or, weaker, a byline or a dateline), as headlines are. A date line
+    // dates the headline right above it: a kicker, a caption or a section label over that
+    // headline (its words all found in it) is not dated by its date.
+    let mut dated: Vec<bool> = candidates
+        .iter()
+        .map(|&c| {
+            let over_headline = |j: usize| {
+                (c + 1..j).any(|k| {
+                    candidates.contains(&k)
+                        && ev[k].words > ev[c].words
+                        && !ev[c].content.is_empty()
+                        && shared_words(&ev[c].content, &ev[k].content) == ev[c].content.len()
+                })
+            };
+            (c + 1..(c + 4).min(units.len()))
+                .any(|j| is_date_line(units, ev, j) && !over_headline(j))
+        })
+        .collect();
+    // Nor is a deck or a section label (printed once or twice) between the headline and its
+    // date: the date goes to the headline above.
+    for r in 0..candidates.len() {
+        if let Some(h) = deck_under(units, ev, &candidates, &overlaps, &in_list, r) {
+            if dated[r] {
+                dated[r] = false;
+                dated[h] = true;
+            }
+        }
+    }
     let mut scored: Vec<(f32, usize)> = Vec::new();
     for (rank, &c) in candidates.iter().enumerate() {
         let e = &ev[c];
-        let overlap = shared_words(&e.content, &lead);
-        // Followed by a date (or, weaker, a byline or a dateline), as headlines are.
+        let overlap = overlaps[rank];
+        let dated = dated[rank];
         let after = c + 1..(c + 4).min(units.len());
-        // A date line dates the headline right above it: a kicker, a caption or a section
-        // label over that headline (its words all found in it) is not dated by its date.
-        let over_headline = |j: usize| {
-            (c + 1..j).any(|k| {
-                candidates.contains(&k)
-                    && ev[k].words > e.words
-                    && !e.content.is_empty()
-                    && shared_words(&e.content, &ev[k].content) == e.content.len()
-            })
-        };
-        let dated = after
-            .clone()
-            .any(|j| is_date_line(units, ev, j) && !over_headline(j));
         let bylined = after.clone().any(|j| {
             units[j].class == Class::Byline
                 || (units[j].class == Class::Body
@@ -1051,6 +1077,45 @@ fn choose_title(
             section_above_lead: false,
         },
     }
+}
+
+/// The rank of the headline that candidate `r` is the deck or label of: the candidate right
+/// above it (past copies of it printed in a row) that has more words and shares more words
+/// with the lead (`headline` over `deck` over its date; `headline` over a section label
+/// printed twice). Lines of a list of headlines are no headline's deck.
+fn deck_under(
+    units: &[Unit],
+    ev: &[Evidence],
+    candidates: &[usize],
+    overlaps: &[usize],
+    in_list: &[bool],
+    r: usize,
+) -> Option<usize> {
+    let c = candidates[r];
+    let mut top = c;
+    while top > 0 && units[top - 1].key == units[c].key {
+        top -= 1;
+    }
+    let above = top.checked_sub(1)?;
+    let h = candidates[..r].iter().rposition(|&k| k == above)?;
+    (!in_list[c] && !in_list[above] && ev[above].words > ev[c].words && overlaps[h] > overlaps[r])
+        .then_some(h)
+}
+
+/// A line holding an emoji right above a call-to-action button (`… 🥳` over `العب الآن`): a
+/// promotion banner's copy, not a headline.
+fn promo_banner(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
+    ev.get(i + 1)
+        .is_some_and(|n| n.furniture == Some(Furniture::CallToAction))
+        && units.get(i + 1).is_some_and(|u| u.class == Class::Body)
+        && has_emoji(&units[i].text)
+}
+
+/// Whether the text holds a pictograph of the emoji planes (U+1F000 to U+1FFFF: UTF-8 bytes
+/// `F0 9F …`).
+fn has_emoji(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(0xF0, b).any(|at| b.get(at + 1) == Some(&0x9F))
 }
 
 /// A line whose comma opens a dependent clause (`…، حيث …`, `…، إذ …`, `…، مما أسفر …`): a
@@ -1665,15 +1730,26 @@ fn choose_date(
 }
 
 /// The date in the dateline that opens a lead, before its first dash (`بنغازي 14 يناير 2026 م
-/// (وكالة) - …`): the article's own date when the page prints no date line.
+/// (وكالة) - …`) or closed by the agency in brackets with no dash (`المدينة، 3 مايو 2025
+/// (وكالة) …`): the article's own date when the page prints no date line.
 fn lead_dateline_date(lead: &str) -> Option<String> {
-    let (head, _) = [" - ", " – ", " ـ "]
+    let dashed = [" - ", " – ", " ـ "]
         .iter()
         .filter_map(|dash| lead.split_once(dash))
-        .min_by_key(|(head, _)| head.len())?;
+        .min_by_key(|(head, _)| head.len());
+    let (head, _) = dashed.or_else(|| agency_closed(lead))?;
     (word_count(head) <= LEAD_DATELINE_MAX_WORDS)
         .then(|| find_date(head))
         .flatten()
+}
+
+/// A lead's head closed by a bracketed agency with no dash after it (`المدينة، 3 مايو 2025
+/// (وكالة) …`): the head, up to the bracket, when a date ends it.
+fn agency_closed(lead: &str) -> Option<(&str, &str)> {
+    let (head, rest) = lead.split_once(" (")?;
+    let (agency, _) = rest.split_once(')')?;
+    let date_ends = head.chars().next_back().is_some_and(is_digit) || head.ends_with(" م");
+    (date_ends && (1..=AGENCY_MAX_WORDS).contains(&word_count(agency))).then_some((head, rest))
 }
 
 /// Whether date line `i` stands beside another date line of another day (`2026/03/11` over
