@@ -68,11 +68,11 @@
 //!    list's items.
 //! 5. **Date.** A date line between the title and the body wins; then the nearest just above an
 //!    untitled body; then one inside or after the body; then the capture's date; then the date
-//!    in the dateline opening the lead (`المدينة 3 فبراير 2026 (وكالة) - …`, or with no dash
-//!    after the bracketed agency: `المدينة، 4 مايو 2026 (وكالة) …`). A date above
-//!    the title (unless right above the first copy of a headline printed twice: a blog's date
-//!    header), or far above the body, or above a breadcrumb over the title, or above a
-//!    bulleted line whose last crumb is the headline), or a day printed
+//!    in the dateline opening the lead (`المدينة 3 فبراير 2026 (وكالة) - …`, a dash glued to
+//!    the bracket: `(وكالة)- …`, or no dash after the bracketed agency: `المدينة، 4 مايو 2026
+//!    (وكالة) …`). A date above the title (unless right above the first copy of a headline
+//!    printed twice: a blog's date header), or far above the body, or above a breadcrumb over
+//!    the title, or above a bulleted line whose last crumb is the headline), or a day printed
 //!    twice above the article (alone, then with a time), or a date beside another day's date (a
 //!    list of days), or a bare date line opening an untitled page (unless the lead follows it
 //!    right away and it names no weekday), is the masthead's date of the day and never taken; a press release's
@@ -1730,10 +1730,11 @@ fn choose_date(
 }
 
 /// The date in the dateline that opens a lead, before its first dash (`بنغازي 14 يناير 2026 م
-/// (وكالة) - …`) or closed by the agency in brackets with no dash (`المدينة، 3 مايو 2025
-/// (وكالة) …`): the article's own date when the page prints no date line.
+/// (وكالة) - …`, or a dash glued to the agency's bracket: `(وكالة)- …`) or closed by the
+/// agency in brackets with no dash (`المدينة، 3 مايو 2025 (وكالة) …`): the article's own date
+/// when the page prints no date line.
 fn lead_dateline_date(lead: &str) -> Option<String> {
-    let dashed = [" - ", " – ", " ـ "]
+    let dashed = [" - ", " – ", " ـ ", ")- ", ")– "]
         .iter()
         .filter_map(|dash| lead.split_once(dash))
         .min_by_key(|(head, _)| head.len());

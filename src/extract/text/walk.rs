@@ -194,16 +194,20 @@ fn paragraph(text: &str) -> String {
 }
 
 /// The last paragraph without a desk or agency credit glued after its final sentence
-/// (`… ترجیح دیں۔ ویب ڈیسک`); `None` when it ends with none.
+/// (`… ترجیح دیں۔ ویب ڈیسک`, `… العامة . (وال- بنغازي) ع ع/ ر ت`); `None` when it ends with
+/// none. The desk's initials a wire prints after its credit (one-letter words) are part of it.
 fn without_trailing_credit(text: &str, keys: &TextKeys) -> Option<String> {
     let (at, _) = text
         .char_indices()
         .rfind(|(_, c)| matches!(c, '.' | '۔' | '!' | '؟' | '?'))?;
     let tail = text[at..].trim_start_matches(['.', '۔', '!', '؟', '?', ' ']);
     let key = match_key(tail);
-    let words = key.split(' ').filter(|w| !w.is_empty()).count();
-    let credit = (1..=3).contains(&words)
-        && key.split(' ').any(|w| {
+    let mut words: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+    while words.len() > 1 && words.last().is_some_and(|w| w.chars().nth(1).is_none()) {
+        words.pop();
+    }
+    let credit = (1..=3).contains(&words.len())
+        && words.iter().any(|w| {
             keys.outlet_words.iter().any(|o| o == w) || keys.agencies.iter().any(|a| a == w)
         });
     credit.then(|| text[..at + text[at..].chars().next().map_or(0, char::len_utf8)].to_string())
