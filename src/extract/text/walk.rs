@@ -2,12 +2,14 @@
 //! says (read-also blocks and related lists to `related`, source and tags lines to their
 //! fields, ad labels dropped), plain lines follow the layout's verdicts. A title loses a
 //! site suffix the page also prints alone, and the first paragraph a long headline glued to
-//! its head.
+//! its head and a two-part dateline glued before its first word (`المدينة-الموقع-…`,
+//! `متابعات _ الموقع _ …`, `المدينة - كتب فلان - …`).
 
 use super::evidence::Evidence;
 use super::layout::{Layout, Verdict};
 use super::shape::{
-    is_function_word, linked_headline, strip_bullet, strip_quotes, without_emphasis, words_upto,
+    is_digit, is_function_word, linked_headline, strip_bullet, strip_quotes, without_emphasis,
+    words_upto,
 };
 use super::units::{Class, Unit, TAGS_MAX_WORDS};
 use crate::extract::markers::TextKeys;
@@ -109,13 +111,20 @@ pub(super) fn walk(
                 }
             }
             Class::Body => match layout.verdicts[i] {
-                Verdict::Keep => match without_glued_title(&unit.text, draft, body.is_empty()) {
-                    Some(rest) => {
+                Verdict::Keep => {
+                    let first = body.is_empty();
+                    let mut text = unit.text.as_str();
+                    if let Some(rest) = without_glued_title(text, draft, first) {
                         draft.count_removed(RemovedKind::Title);
-                        body.push(paragraph(rest));
+                        text = rest;
                     }
-                    None => body.push(paragraph(&unit.text)),
-                },
+                    if let Some(rest) = first.then(|| without_glued_dateline(text, keys)).flatten()
+                    {
+                        draft.count_removed(RemovedKind::Dateline);
+                        text = rest;
+                    }
+                    body.push(paragraph(text));
+                }
                 Verdict::Title => {
                     let title = without_byline(&unit.text, &keys.byline_labels);
                     let title = without_section_suffix(without_emphasis(&title));
@@ -295,6 +304,89 @@ fn without_glued_title<'t>(text: &'t str, draft: &Draft, first: bool) -> Option<
     glued.then(|| rest.trim_start())
 }
 
+/// Most words of each of the two parts of a dateline glued to the head of the lead.
+const GLUED_DATELINE_PART_MAX_WORDS: usize = 4;
+
+/// How two parts of a glued dateline are set apart.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Joint {
+    /// A hyphen between two letters, no space around it (`المدينة-الموقع-`).
+    Tight,
+    /// An underscore between spaces (`متابعات _ الموقع _`).
+    Underscore,
+    /// A dash between spaces (`المدينة - كتب فلان -`): a dateline only before a byline.
+    Spaced,
+}
+
+/// The lead without a two-part dateline glued to its head: a place or desk and a portal or a
+/// byline, each of at most [`GLUED_DATELINE_PART_MAX_WORDS`] words with no digit or sentence
+/// mark, closed by the same joint twice (`رام الله-الموقع-عقدت …`, `متابعات _ الموقع _ شهد …`,
+/// `المدينة - كتبت فلانة - يفضل …`). Spaced dashes count only when the second part opens with a
+/// byline label: a portal's name between spaced dashes (`الموقع – فلان – …`) stays, as a
+/// dateline printed inline with the lead.
+fn without_glued_dateline<'t>(text: &'t str, keys: &TextKeys) -> Option<&'t str> {
+    let text = text.trim_start();
+    let (first, joint, after_first) = next_joint(text)?;
+    let (second, again, rest) = next_joint(after_first)?;
+    if again != joint || !dateline_part(first) || !dateline_part(second) {
+        return None;
+    }
+    if joint == Joint::Spaced {
+        let key = match_key(second);
+        let bylined = keys.byline_labels.iter().any(|lk| {
+            key.starts_with(lk.as_str()) && matches!(key.as_bytes().get(lk.len()), Some(b' '))
+        });
+        if !bylined {
+            return None;
+        }
+    }
+    let rest = rest.trim_start();
+    (words_upto(rest, GLUED_LEAD_MIN_WORDS) >= GLUED_LEAD_MIN_WORDS).then_some(rest)
+}
+
+/// The text before the first joint of a glued dateline (within a dateline part's reach), the
+/// joint, and the text after it.
+fn next_joint(text: &str) -> Option<(&str, Joint, &str)> {
+    let mut prev = ' ';
+    let mut spaces = 0;
+    for (at, c) in text.char_indices() {
+        if c.is_whitespace() && !prev.is_whitespace() {
+            spaces += 1;
+            if spaces > GLUED_DATELINE_PART_MAX_WORDS {
+                return None;
+            }
+        }
+        let next = text[at + c.len_utf8()..].chars().next().unwrap_or(' ');
+        let joint = match c {
+            '-' if prev.is_alphabetic() && next.is_alphabetic() => Some(Joint::Tight),
+            '_' if prev.is_whitespace() && next.is_whitespace() => Some(Joint::Underscore),
+            '-' | '–' | '—' if prev.is_whitespace() && next.is_whitespace() => {
+                Some(Joint::Spaced)
+            }
+            _ => None,
+        };
+        if let Some(joint) = joint {
+            return Some((&text[..at], joint, &text[at + c.len_utf8()..]));
+        }
+        prev = c;
+    }
+    None
+}
+
+/// One part of a glued dateline: a few words, no digit, no sentence mark.
+fn dateline_part(part: &str) -> bool {
+    let part = part.trim();
+    !part.is_empty()
+        && words_upto(part, GLUED_DATELINE_PART_MAX_WORDS + 1) <= GLUED_DATELINE_PART_MAX_WORDS
+        && !part.chars().any(|c| {
+            is_digit(c)
+                || matches!(
+                    c,
+                    '.' | '،' | ',' | ':' | '!' | '?' | '؟' | '(' | ')' | '«' | '"'
+                )
+        })
+}
+
 /// Most words of a site or section suffix cut from a title when the page prints it alone.
 const PRINTED_SUFFIX_MAX_WORDS: usize = 4;
 
@@ -392,7 +484,40 @@ fn push_tags(draft: &mut Draft, value: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::without_section_suffix;
+    use super::{without_glued_dateline, without_section_suffix};
+    use crate::extract::markers::Markers;
+
+    const LEAD: &str =
+        "بحث المجلس البلدي في جلسته الأسبوعية خطة تأهيل شبكة الطرق في الأحياء الشرقية.";
+
+    #[test]
+    fn a_two_part_dateline_glued_to_the_lead_is_cut_off() {
+        let markers = Markers::default();
+        let keys = markers.text.keys();
+        for head in [
+            "الجديدة-نشرة المدينة-",
+            "متابعات _ نشرة المدينة _ ",
+            "الجديدة - كتب سالم نور - ",
+        ] {
+            let text = format!("{head}{LEAD}");
+            assert_eq!(without_glued_dateline(&text, keys), Some(LEAD), "{head}");
+        }
+    }
+
+    #[test]
+    fn a_portal_between_spaced_dashes_and_a_compound_name_stay() {
+        let markers = Markers::default();
+        let keys = markers.text.keys();
+        for head in [
+            "نشرة المدينة – سالم نور – ",
+            "الجديدة – ",
+            "طريق الساحل-الجبل ",
+            "القاهرة 5-6-",
+        ] {
+            let text = format!("{head}{LEAD}");
+            assert_eq!(without_glued_dateline(&text, keys), None, "{head}");
+        }
+    }
 
     #[test]
     fn a_short_section_name_after_a_bar_leaves_the_title() {
