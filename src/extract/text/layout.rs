@@ -62,7 +62,9 @@
 //! 4. **After the body** headline-shaped lines are other articles' headlines (to `related`),
 //!    the rest is footer, except that a page cut off mid-paragraph keeps its last line (and a
 //!    lead-in closed by a colon or a heading that asks right above it, or a heading over a
-//!    bulleted sentence naming what it names: its list's first item), a lone line right
+//!    bulleted sentence naming what it names: its list's first item; a caption, a Latin photo
+//!    credit or a read-also box may stand between the body and a last line that opens with
+//!    `و` and shares a content word with the body, as it carries the body on), a lone line right
 //!    above a read-also or related label is the body's last heading or line, and lines
 //!    numbered in sequence (`1 …`, `2 …`) under a last body line closed by a colon are its
 //!    list's items.
@@ -1451,9 +1453,13 @@ fn keep_cut_paragraph(
     if cut != n || body_end + 1 >= n {
         return;
     }
-    // Embedded posts may stand between the body and its cut-off end.
+    // Embedded posts may stand between the body and its cut-off end; so may a caption or a
+    // read-also box (its label and one headline) before a last line that carries the body on.
+    let carried = carries_body_on(units, ev, body_end, verdicts);
     let tail: Vec<usize> = (body_end + 1..n)
-        .filter(|&i| ev[i].furniture != Some(Furniture::Embed))
+        .filter(|&i| {
+            ev[i].furniture != Some(Furniture::Embed) && !(carried && boxed_between(units, ev, i))
+        })
         .collect();
     // A lead-in closed by a colon (`البنك يؤكد:`) right above the last line opens it: the two
     // read as one.
@@ -1503,6 +1509,29 @@ fn keep_cut_paragraph(
             verdicts[i] = Verdict::Keep;
         }
     }
+}
+
+/// The page's last line opens with `و` and shares a content word with a paragraph of the body:
+/// the body carried on past a box, not the next article's lead (leads do not open with `و`).
+fn carries_body_on(units: &[Unit], ev: &[Evidence], body_end: usize, verdicts: &[Verdict]) -> bool {
+    let last = units.len() - 1;
+    !ev[last].bulleted
+        && units[last].key.starts_with('و')
+        && !ev[last].content.is_empty()
+        && (0..=body_end).any(|i| {
+            verdicts[i] == Verdict::Keep && shared_words(&ev[i].content, &ev[last].content) > 0
+        })
+}
+
+/// A caption or a line in Latin letters only (a photo credit), a read-also label
+/// alone, or the one line right under such a label: a box the page prints inside the body.
+fn boxed_between(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
+    let label = |k: usize| matches!(units[k].class, Class::ReadAlso { .. });
+    matches!(
+        ev[i].furniture,
+        Some(Furniture::Caption | Furniture::Foreign)
+    ) || label(i)
+        || (i > 0 && label(i - 1))
 }
 
 /// A bulleted line after the body that continues no list of the body (no body line opens with
