@@ -900,9 +900,13 @@ fn is_call_to_action(words: &[&str], hits: &Hits) -> bool {
         || (n <= 12 && hits.count(Vocab::Channels.id()) >= 2)
 }
 
-/// A caption or credit: a caption label, an image file name, or a bracketed credit at the end.
+/// A caption or credit: a caption label, an image file name, an image's placeholder in square
+/// brackets, or a bracketed credit at the end.
 fn is_caption(text: &str, key: &str, hits: &Hits, keys: &TextKeys) -> bool {
     if hits.opening(Vocab::Captions.id()) {
+        return true;
+    }
+    if text.starts_with('[') && image_placeholder(text, keys) {
         return true;
     }
     if text.contains('.') {
@@ -923,6 +927,28 @@ fn is_caption(text: &str, key: &str, hits: &Hits, keys: &TextKeys) -> bool {
             || t.ends_with("(أرشيف)")
             || t.ends_with("(ارشيفية)")
             || bracketed_credit(t, keys))
+}
+
+/// A line wholly in square brackets opened by `Image` or a caption label (`[Image of …]`,
+/// `[صورة: …]`): where a renderer left a picture's alt text.
+fn image_placeholder(text: &str, keys: &TextKeys) -> bool {
+    let Some(inside) = text
+        .trim_end()
+        .strip_prefix('[')
+        .and_then(|t| t.strip_suffix(']'))
+    else {
+        return false;
+    };
+    if inside.contains(['[', ']']) {
+        return false;
+    }
+    let first = inside.split_whitespace().next().unwrap_or("");
+    if first.eq_ignore_ascii_case("image") {
+        return true;
+    }
+    let key = match_key(inside);
+    let words: Vec<&str> = key.split(' ').collect();
+    keys.vocabulary.scan(&words).opening(Vocab::Captions.id())
 }
 
 /// An image written as markdown (`![alt text](https://…/photo.jpg)`): its alt text often
@@ -1031,7 +1057,24 @@ pub(super) fn is_dateline(text: &str, words: usize, keys: Option<&TextKeys>) -> 
                     .is_some_and(|(_, after)| !after.trim().is_empty())
                 || t.contains('|')
                 || t.ends_with(['-', '–'])
-                || t.contains('ـ'))
+                || t.contains('ـ')
+                || (words <= GLUED_DATELINE_MAX_WORDS && glued_dash_dateline(t)))
+}
+
+/// Most words of a dateline whose place and outlet are joined by a dash with no spaces.
+const GLUED_DATELINE_MAX_WORDS: usize = 4;
+
+/// A one-word place glued by a dash to an outlet's name, letters on both sides and no other
+/// dash (`المدينة-اسم الموقع`).
+fn glued_dash_dateline(t: &str) -> bool {
+    let Some((place, outlet)) = t.split_once('-') else {
+        return false;
+    };
+    let arabic = |c: Option<char>| c.is_some_and(|c| ('\u{0621}'..='\u{064A}').contains(&c));
+    !place.contains(' ')
+        && !outlet.contains('-')
+        && arabic(place.chars().next_back())
+        && arabic(outlet.chars().next())
 }
 
 /// A day and a month with a time of day and no year (`- 29 ديسمبر - 3 مساءً`): a stamp of

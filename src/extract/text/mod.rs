@@ -10,8 +10,10 @@
 //!   portal's labels without a rebuild;
 //! - **its evidence** ([`evidence`]): what the line shows by itself on any portal — its length
 //!   and how it ends, its share of Arabic function words, whether it is a date or a clock, a
-//!   caption, a widget, a call to action, a comment prompt, a site dialog (`تسجيل الخروج`,
-//!   `تفعيل الإشعارات`), a social post's copy closed by hashtags, a dateline, a breadcrumb,
+//!   caption (also an image's placeholder in square brackets, `[Image of …]`), a widget, a
+//!   call to action, a comment prompt, a site dialog (`تسجيل الخروج`, `تفعيل الإشعارات`), a
+//!   social post's copy closed by hashtags, a dateline (also `المدينة-اسم الموقع`, the dash
+//!   glued), a breadcrumb,
 //!   a summary box (`اظهر الملخص - …` over bulleted points), a header strip holding a
 //!   labelled date (`الاسم 29 يوليو 2025 | آخر تحديث: 17:57 …`, a date line however long), a
 //!   document's section heading (`مقدمة`, `الخلاصة`, `أولاً: …`, from the marker file),

@@ -433,9 +433,19 @@ fn dedup_by_key(list: &mut Vec<String>) {
     });
 }
 
-/// The source a credit line names: an aggregator's `موقع كل يوم -أنباء تونس` credits the
-/// part after the dash; any other credit is the whole line.
+/// The source a credit line names: a place before an outlet in brackets (`المدينة: (الموقع)`)
+/// credits the bracketed name; an aggregator's `موقع كل يوم -أنباء تونس` credits the part
+/// after the dash; any other credit is the whole line.
 fn source_name(line: &str) -> &str {
+    if let Some((place, inside)) = line
+        .trim_end()
+        .strip_suffix(')')
+        .and_then(|t| t.rsplit_once('('))
+    {
+        if !place.trim().is_empty() && !inside.trim().is_empty() {
+            return inside;
+        }
+    }
     match line.rsplit_once(['-', '–', '/']) {
         Some((_, name)) if !name.trim().is_empty() => name,
         _ => line,
@@ -484,7 +494,7 @@ fn push_tags(draft: &mut Draft, value: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::{without_glued_dateline, without_section_suffix};
+    use super::{source_name, without_glued_dateline, without_section_suffix};
     use crate::extract::markers::Markers;
 
     const LEAD: &str =
@@ -502,6 +512,14 @@ mod tests {
             let text = format!("{head}{LEAD}");
             assert_eq!(without_glued_dateline(&text, keys), Some(LEAD), "{head}");
         }
+    }
+
+    #[test]
+    fn a_place_before_a_bracketed_outlet_credits_the_outlet() {
+        assert_eq!(source_name("المدينة: (صدى نيوز)"), "صدى نيوز");
+        assert_eq!(source_name("المدينة (الوكالة)"), "الوكالة");
+        assert_eq!(source_name("(صدى نيوز)"), "(صدى نيوز)");
+        assert_eq!(source_name("موقع كل يوم -أنباء المدينة"), "أنباء المدينة");
     }
 
     #[test]
