@@ -175,3 +175,16 @@ fn persian_and_urdu_pages_keep_their_letters_and_zero_width_non_joiners() {
         "expected Persian and Urdu fixtures, found {checked}"
     );
 }
+
+#[test]
+fn a_counter_under_an_empty_related_heading_is_not_a_headline() {
+    let page = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/portals/221_counter_under_empty_related_heading.txt");
+    let gold = gold_of(&page);
+    let article = extract(
+        &std::fs::read(&page).expect("fixture"),
+        &PageMeta::default(),
+    )
+    .expect("an article");
+    assert_eq!(article.related, strings(&gold["related_headlines"]));
+}

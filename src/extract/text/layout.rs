@@ -51,6 +51,8 @@
 //!    its last words left off); a dateline ending with a colon right above the lead (`الساحل/المرفأ
 //!    نت/خاص:`, `المدينة، اسم الموقع، خاص:`, or the site's dateline that also opens its teasers) is
 //!    not body.
+//!    A long line right under a byline opens the body even without a closing stop (the header
+//!    ends with the byline: it is the lead, not a deck).
 //!    A short sentence under the title that a later paragraph restates is the standfirst; a
 //!    line opening with a two-part dateline (`المدينة – الاسم – …`) is the lead, never a
 //!    headline, nor is a line left hanging on a preposition (`… وبإشراف من`): a lead-sized one
@@ -767,10 +769,19 @@ fn keys_open(key: &str, labels: &[String]) -> bool {
 
 /// Where the article's prose begins: on a punctuated page, the run's first prose line that ends
 /// a sentence (long lines above it with no closing stop are headlines run into the body: a
-/// long title, a ticker); elsewhere the run's first line.
+/// long title, a ticker), unless a byline stands right above the run (the header ends with
+/// the byline: the line under it is the lead, even unpunctuated); elsewhere the run's first
+/// line.
 fn lead_start(units: &[Unit], ev: &[Evidence], body: Run) -> usize {
     if !punctuated_prose(ev) {
         return dated_headline_at(units, ev, body).unwrap_or(body.start);
+    }
+    let under_byline = body
+        .start
+        .checked_sub(1)
+        .is_some_and(|b| units[b].class == Class::Byline);
+    if under_byline && ev[body.start].prose && !ev[body.start].repeated {
+        return body.start;
     }
     // A headline printed twice at the run's head (a short caption may stand above it): the
     // prose begins under it.

@@ -1,11 +1,12 @@
 //! One walk from the top of the page builds the draft: labelled lines do what their label
-//! says (read-also blocks and related lists to `related`, source and tags lines to their
-//! fields, ad labels dropped), plain lines follow the layout's verdicts. A title loses a
-//! site suffix the page also prints alone, and the first paragraph a long headline glued to
-//! its head and a two-part dateline glued before its first word (`المدينة-الموقع-…`,
-//! `متابعات _ الموقع _ …`, `المدينة - كتب فلان - …`).
+//! says (read-also blocks and related lists to `related`, a list ending at a control, counter
+//! or comment prompt such as `0 تعليق`; source and tags lines to their fields; ad labels
+//! dropped), plain lines follow the layout's verdicts. A title loses a site suffix the page
+//! also prints alone, and the first paragraph a long headline glued to its head and a two-part
+//! dateline glued before its first word (`المدينة-الموقع-…`, `متابعات _ الموقع _ …`,
+//! `المدينة - كتب فلان - …`).
 
-use super::evidence::Evidence;
+use super::evidence::{Evidence, Furniture};
 use super::layout::{Layout, Verdict};
 use super::shape::{
     is_digit, is_function_word, linked_headline, strip_bullet, strip_quotes, without_emphasis,
@@ -223,11 +224,15 @@ fn without_trailing_credit(text: &str, keys: &TextKeys) -> Option<String> {
 }
 
 /// Takes the list lines after a heading (bullets, or short headline-shaped lines) into
-/// `related`, up to a line the layout gives to the article; returns how many lines it took.
+/// `related`, up to a line the layout gives to the article or a control, counter or comment
+/// prompt (`0 تعليق` under an empty list); returns how many lines it took.
 fn collect_list(units: &[Unit], ev: &[Evidence], verdicts: &[Verdict], draft: &mut Draft) -> usize {
     let mut taken = 0;
     for ((unit, e), verdict) in units.iter().zip(ev).zip(verdicts) {
-        if unit.class != Class::Body || matches!(verdict, Verdict::Keep | Verdict::Title) {
+        if unit.class != Class::Body
+            || matches!(verdict, Verdict::Keep | Verdict::Title)
+            || matches!(e.furniture, Some(Furniture::Widget | Furniture::Comment))
+        {
             break;
         }
         let bare = strip_bullet(&unit.text);
