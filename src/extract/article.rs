@@ -151,7 +151,13 @@ pub fn site_of(named: Option<&str>, url: Option<&str>) -> String {
 pub fn article_id(body: &str) -> String {
     let key = normalize::match_key(body);
     let digest = Sha256::digest(key.as_bytes());
-    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut id = String::with_capacity(32);
+    for b in digest.iter().take(16) {
+        id.push(char::from(HEX[usize::from(b >> 4)]));
+        id.push(char::from(HEX[usize::from(b & 0x0F)]));
+    }
+    id
 }
 
 /// The host part of a URL (`https://www.example.com/x` → `www.example.com`), lower-cased.
@@ -161,4 +167,19 @@ pub fn host_of(url: &str) -> Option<String> {
     let host = host.rsplit('@').next()?;
     let host = host.split(':').next()?.trim().to_ascii_lowercase();
     (!host.is_empty()).then_some(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn article_id_is_the_first_sixteen_digest_bytes_in_lower_hex() {
+        for body in ["", "نص المقال.", "Body TEXT 123"] {
+            let digest = Sha256::digest(normalize::match_key(body).as_bytes());
+            let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+            assert_eq!(article_id(body), hex);
+            assert_eq!(article_id(body).len(), 32);
+        }
+    }
 }

@@ -83,7 +83,7 @@ fn tokenize(text: &str) -> Vec<Tok> {
             }
             let (v, n) = num.unwrap_or((0, 0));
             num = Some((v.saturating_mul(10).saturating_add(d), n + 1));
-        } else if c.is_alphabetic() {
+        } else if crate::extract::normalize::is_alphabetic(c) {
             if num.is_some() {
                 flush(&mut toks, &mut String::new(), &mut num);
             }

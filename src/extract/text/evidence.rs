@@ -11,7 +11,7 @@ use super::shape::{
 use super::units::{Class, Unit};
 use crate::extract::dates::{find_date, month_of, parse_date};
 use crate::extract::markers::{is_function_word, is_function_word_hash, TextKeys, Vocab};
-use crate::extract::normalize::match_key;
+use crate::extract::normalize::{is_alphabetic, is_numeric, match_key};
 use crate::extract::phrases::{word_hash, Hits};
 use crate::extract::template::SiteTemplate;
 use crate::extract::RemovedKind;
@@ -559,7 +559,8 @@ fn alone<'u>(
     }
     e.section = !e.bulleted && section_line(&u.text, &u.key, words, keys);
     e.foreign = arabic_page && !u.text.bytes().any(|b| (0xD8..=0xDB).contains(&b));
-    let mut content = Vec::new();
+    // At most one content word a word: sized once rather than grown word by word.
+    let mut content = Vec::with_capacity(if with_content { words.len() } else { 0 });
     let hashes = &mut scratch.hashes;
     hashes.clear();
     if e.words <= NOTICE_MAX_WORDS {
@@ -869,10 +870,10 @@ fn is_clock(text: &str, words: &[&str]) -> bool {
         .as_bytes()
         .windows(3)
         .any(|w| w[1] == b':' && w[0].is_ascii_digit() && w[2].is_ascii_digit())
-        || text.contains(['٫', '：']) && text.chars().any(|c| c.is_numeric());
+        || text.contains(['٫', '：']) && text.chars().any(is_numeric);
     let letters = words
         .iter()
-        .filter(|w| w.chars().any(char::is_alphabetic))
+        .filter(|w| w.chars().any(is_alphabetic))
         .filter(|w| {
             !matches!(
                 **w,
@@ -1006,6 +1007,11 @@ fn is_breadcrumb(text: &str) -> bool {
     {
         return false;
     }
+    // No separator anywhere in the line, no separator standing as a word: the words need not
+    // be split (`0xBA` above is also the second byte of `غ`, in much Arabic prose).
+    if !has_crumb_separator(text.as_bytes()) {
+        return false;
+    }
     let seps = text
         .split_whitespace()
         .filter(|w| matches!(*w, "»" | "›" | ">" | "<" | "«" | "/"))
@@ -1019,6 +1025,14 @@ fn is_breadcrumb(text: &str) -> bool {
         && (end_of(text) == End::Open || (home && end_of(text) != End::Stop) || (home && seps >= 2))
 }
 
+/// Whether the bytes hold a breadcrumb separator: `>`, `<`, `/`, `»` (C2 BB), `«` (C2 AB) or
+/// `›` (E2 80 BA).
+fn has_crumb_separator(b: &[u8]) -> bool {
+    memchr::memchr3(b'>', b'<', b'/', b).is_some()
+        || memchr::memchr2_iter(0xC2, 0xE2, b)
+            .any(|at| matches!(&b[at + 1..], [0xBB | 0xAB, ..] | [0x80, 0xBA, ..]))
+}
+
 /// A dateline or byline alone: a place and an outlet (or a name) joined by a dash, a slash, a
 /// bar or a colon, or an outlet in brackets: `بغداد - وكالات`, `مسقط/ الأناضول-`,
 /// `القاهرة (الاتحاد)`, `أخبار الآن | دبي – الإمارات (وكالات)`.
@@ -1030,7 +1044,7 @@ pub(super) fn is_dateline(text: &str, words: usize, keys: Option<&TextKeys>) -> 
     if t.starts_with('(') && words <= 4 {
         return true;
     }
-    if t.chars().filter(|c| c.is_numeric()).count() > 2 || t.contains(['.', '،', '؟', '?', '!']) {
+    if t.chars().filter(|&c| is_numeric(c)).count() > 2 || t.contains(['.', '،', '؟', '?', '!']) {
         return false;
     }
     let credited = t
@@ -1124,7 +1138,7 @@ fn is_foreign(text: &str) -> bool {
     for c in text.chars() {
         if c.is_ascii_alphabetic() {
             latin += 1;
-        } else if ('\u{0600}'..='\u{06FF}').contains(&c) && c.is_alphabetic() {
+        } else if ('\u{0600}'..='\u{06FF}').contains(&c) && is_alphabetic(c) {
             arabic += 1;
         }
     }

@@ -93,7 +93,7 @@ use super::units::{Class, Unit};
 use super::weekday;
 use crate::extract::dates::find_date;
 use crate::extract::markers::TextKeys;
-use crate::extract::normalize::match_key;
+use crate::extract::normalize::{is_alphabetic, match_key};
 use crate::extract::RemovedKind;
 
 /// Subheadings joined like headlines (`x: y`) a body needs before such lines count as its own.
@@ -414,7 +414,7 @@ fn figure_line(u: &Unit, e: &Evidence) -> bool {
         && matches!(e.furniture, None | Some(Furniture::Outlet))
         && FIGURE_ROW_WORDS.contains(&e.words)
         && u.text.chars().any(is_digit)
-        && u.text.chars().any(char::is_alphabetic)
+        && u.text.chars().any(is_alphabetic)
 }
 
 /// A cell of a table set out one cell per line: a figure alone, with its sign, decimals or
@@ -888,7 +888,7 @@ fn headline_candidate(u: &Unit, e: &Evidence) -> bool {
         && (1..=TITLE_MAX_WORDS).contains(&e.words)
         && u.key
             .split(' ')
-            .filter(|w| w.chars().any(char::is_alphabetic))
+            .filter(|w| w.chars().any(is_alphabetic))
             .nth(1)
             .is_some()
         && matches!(e.end, End::Open | End::Ask | End::Trail)
@@ -952,10 +952,11 @@ fn choose_title(
     if lead_lines.is_empty() {
         lead_lines = prose.take(LEAD_LINES).collect();
     }
-    let mut lead: Vec<u64> = lead_lines
-        .iter()
-        .flat_map(|&i| ev[i].content.iter().copied())
-        .collect();
+    let mut lead: Vec<u64> =
+        Vec::with_capacity(lead_lines.iter().map(|&i| ev[i].content.len()).sum());
+    for &i in &lead_lines {
+        lead.extend_from_slice(&ev[i].content);
+    }
     lead.sort_unstable();
     lead.dedup();
     // A line right under a byline is the author's role or bio (`منسق مشروع …`), not a headline.
@@ -1342,7 +1343,7 @@ fn mixed_script_heading(units: &[Unit], ev: &[Evidence], i: usize, end: usize) -
             || (next.prose
                 && text
                     .chars()
-                    .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c) && c.is_alphabetic())
+                    .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c) && is_alphabetic(c))
                 && shared_words(&ev[i].content, &ev[i + 1].content) >= SUBHEAD_MIN_SHARED))
 }
 
@@ -1774,15 +1775,27 @@ fn choose_date(
 /// agency in brackets with no dash (`المدينة، 3 مايو 2025 (وكالة) …`): the article's own date
 /// when the page prints no date line.
 fn lead_dateline_date(lead: &str) -> Option<String> {
-    let dashed = [" - ", " – ", " ـ ", ")- ", ")– "]
-        .iter()
-        .filter_map(|dash| lead.split_once(dash))
-        .min_by_key(|(head, _)| head.len());
-    let (head, _) = dashed.or_else(|| agency_closed(lead))?;
+    let (head, _) = first_dash(lead).or_else(|| agency_closed(lead))?;
     (word_count(head) <= LEAD_DATELINE_MAX_WORDS)
         .then(|| find_date(head))
         .flatten()
 }
+
+/// The lead split at its first dash of a dateline (` - `, ` – `, ` ـ `, `)- `, `)– `), found
+/// in one pass: no two of them open at the same byte, so the first met is the one nearest
+/// the start.
+fn first_dash(lead: &str) -> Option<(&str, &str)> {
+    let b = lead.as_bytes();
+    memchr::memchr2_iter(b' ', b')', b).find_map(|at| {
+        let dash = DATELINE_DASHES
+            .iter()
+            .find(|d| b[at..].starts_with(d.as_bytes()))?;
+        Some((&lead[..at], &lead[at + dash.len()..]))
+    })
+}
+
+/// The dashes closing a lead's dateline ([`first_dash`]).
+const DATELINE_DASHES: [&str; 5] = [" - ", " – ", " ـ ", ")- ", ")– "];
 
 /// A lead's head closed by a bracketed agency with no dash after it (`المدينة، 3 مايو 2025
 /// (وكالة) …`): the head, up to the bracket, when a date ends it.
@@ -1892,5 +1905,29 @@ fn without_prose(units: &[Unit], ev: &[Evidence], capture_date: Option<String>) 
         cut: n,
         body_start: None,
         date,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_dash_is_the_nearest_of_the_dateline_dashes() {
+        for lead in [
+            "بغداد - كتب فلان – الخبر",
+            "القاهرة (وكالة)- الخبر - آخر",
+            "دبي ـ الخبر",
+            "الرياض – 3 مايو - الخبر",
+            "بلا شرطة هنا",
+            "(وكالة)– الخبر",
+            "عمان -الخبر",
+        ] {
+            let nearest = DATELINE_DASHES
+                .iter()
+                .filter_map(|dash| lead.split_once(dash))
+                .min_by_key(|(head, _)| head.len());
+            assert_eq!(first_dash(lead), nearest, "{lead}");
+        }
     }
 }

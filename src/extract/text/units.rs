@@ -8,7 +8,7 @@ use super::shape::{
 };
 use crate::extract::dates::{find_date, parse_date};
 use crate::extract::markers::TextKeys;
-use crate::extract::normalize::{display_in, match_key, strip_key_prefix, Script};
+use crate::extract::normalize::{display_in, match_key, split_lines, strip_key_prefix, Script};
 
 /// Longest source name, in words.
 const SOURCE_MAX_WORDS: usize = 8;
@@ -77,7 +77,7 @@ pub(super) fn units(text: &str, keys: &TextKeys, script: Script) -> Vec<Unit> {
     let shown = display_in(text, script);
     let mut lines: Vec<Line> = Vec::new();
     let mut block = 0usize;
-    for line in shown.split('\n') {
+    for line in split_lines(&shown) {
         if line.is_empty() {
             block += 1;
             continue;
@@ -280,13 +280,9 @@ fn bracketed_credit(line: &str) -> bool {
 /// A list heading: a key equal to one of `labels`, or a short line opened by a label of two
 /// words or more (`المزيد في الاقتصاد`, `الأكثر قراءة اليوم`).
 fn is_list_heading(key: &str, labels: &[String]) -> bool {
-    labels.iter().any(|lk| {
-        key == lk
-            || (lk.contains(' ')
-                && key.starts_with(lk.as_str())
-                && key.as_bytes().get(lk.len()) == Some(&b' ')
-                && words_upto(key, 6) <= 6)
-    })
+    labels
+        .iter()
+        .any(|lk| key == lk || (opens_with(key, lk) && lk.contains(' ') && words_upto(key, 6) <= 6))
 }
 
 /// A line that is one URL and nothing else (a link left over from an embed or a share bar).
@@ -345,13 +341,18 @@ fn is_word_suffix(word: &str) -> bool {
 /// line's text after it.
 fn label<'a, 'k>(line: &'a str, key: &str, labels: &'k [String]) -> Option<(&'k str, &'a str)> {
     labels.iter().find_map(|lk| {
-        let at_boundary = key == lk
-            || (key.starts_with(lk.as_str()) && key.as_bytes().get(lk.len()) == Some(&b' '));
+        let at_boundary = key == lk || opens_with(key, lk);
         if !at_boundary {
             return None;
         }
         strip_key_prefix(line, lk).map(|rest| (lk.as_str(), rest))
     })
+}
+
+/// The key opens with the label's key followed by a space. The byte after the label is tested
+/// first: it rules out most labels without comparing their bytes.
+fn opens_with(key: &str, lk: &str) -> bool {
+    key.as_bytes().get(lk.len()) == Some(&b' ') && key.starts_with(lk)
 }
 
 /// Skips spaces and one run of label separators (`:`, `|`, dashes); says whether there was one.

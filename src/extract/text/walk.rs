@@ -6,6 +6,9 @@
 //! dateline glued before its first word (`المدينة-الموقع-…`, `متابعات _ الموقع _ …`,
 //! `المدينة - كتب فلان - …`).
 
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+
 use super::evidence::{Evidence, Furniture};
 use super::layout::{Layout, Verdict};
 use super::shape::{
@@ -15,6 +18,7 @@ use super::shape::{
 use super::units::{Class, Unit, TAGS_MAX_WORDS};
 use crate::extract::markers::TextKeys;
 use crate::extract::normalize::match_key;
+use crate::extract::phrases::WordHasher;
 use crate::extract::{Draft, RemovedKind};
 
 /// Longest source name after a label standing alone, in words.
@@ -431,7 +435,7 @@ fn push_related(draft: &mut Draft, headline: &str) {
 
 /// Keeps the first of each entry by matching key, in order (related headlines, sources, tags).
 fn dedup_by_key(list: &mut Vec<String>) {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen: HashSet<String, BuildHasherDefault<WordHasher>> = HashSet::default();
     list.retain(|r| {
         let key = match_key(r);
         !key.is_empty() && seen.insert(key)
