@@ -3,9 +3,11 @@
 //! Understood: Gregorian Arabic month names (Egyptian, Maghreb, Algerian/Tunisian forms, with or
 //! without hamza), Levantine names (كانون الثاني … كانون الأول), combined forms
 //! (`ديسمبر/كانون الأول`), English and French month names, Arabic-Indic and Persian digits,
-//! weekday prefixes, ISO 8601, numeric `d/m/yyyy`, `d-m-yyyy`, `d.m.yyyy` and `yyyy/m/d`, and
-//! times such as `10:30 م`, `10:30 PM`, `10:30 GMT+3`. A date without a time gives midnight UTC; a
-//! time without a zone is taken as UTC. Impossible dates (31/02) are refused.
+//! weekday prefixes, ISO 8601, numeric `d/m/yyyy`, `d-m-yyyy`, `d.m.yyyy` and `yyyy/m/d` (also
+//! after a clock time and a dash: `21:26 - 2023/03/23`), `dd/mm/yy` only when a clock time follows
+//! it (`10/05/16 | 15:20`), and times such as `10:30 م`, `10:30 PM`, `10:30 GMT+3`. A date without
+//! a time gives midnight UTC; a time without a zone is taken as UTC. Impossible dates (31/02) are
+//! refused.
 
 /// Parses a date written on a news page (Arabic, English-mixed, ISO or numeric) to RFC 3339.
 /// The text must be essentially a date: a short label (`تاريخ النشر:`, `نشر في`), a weekday, a
@@ -454,6 +456,7 @@ fn date_at(toks: &[Tok], i: usize) -> Option<Found> {
     }
     let (date, end) = numeric_at(toks, i)
         .map(|(d, end)| (by_weekday(toks, i, d), end))
+        .or_else(|| short_year_at(toks, i))
         .or_else(|| jalali_at(toks, i))
         .or_else(|| named_at(toks, i))?;
     if !valid(date) {
@@ -479,6 +482,7 @@ fn numeric_at(toks: &[Tok], i: usize) -> Option<(Ymd, usize)> {
     if i >= 2
         && matches!(punct(toks, i - 1), Some('/' | '-' | '.' | ':'))
         && num(toks, i - 2).is_some()
+        && !time_then_dash(toks, i)
     {
         return None;
     }
@@ -505,6 +509,32 @@ fn numeric_at(toks: &[Tok], i: usize) -> Option<(Ymd, usize)> {
         return None;
     };
     Some((date, i + 5))
+}
+
+/// Whether the number before `i` ends a clock time followed by a dash (`21:26 - 2023/03/23`):
+/// the dash then separates the time from the date rather than joining numbers into one.
+fn time_then_dash(toks: &[Tok], i: usize) -> bool {
+    i >= 4
+        && punct(toks, i - 1) == Some('-')
+        && num(toks, i - 2).is_some_and(|(_, n)| n == 2)
+        && punct(toks, i - 3) == Some(':')
+        && num(toks, i - 4).is_some_and(|(_, n)| n <= 2)
+}
+
+/// `dd/mm/yy` with a two-digit year (`10/05/16 | 15:20`), read day first as Arabic pages write
+/// it, and only when a clock time follows: the time is what marks the three numbers as a date.
+fn short_year_at(toks: &[Tok], i: usize) -> Option<(Ymd, usize)> {
+    if i >= 2 && matches!(punct(toks, i - 1), Some('/' | '-' | '.')) {
+        return None;
+    }
+    let (d, dlen) = num(toks, i)?;
+    (dlen == 2 && punct(toks, i + 1) == Some('/')).then_some(())?;
+    let (m, mlen) = num(toks, i + 2)?;
+    (mlen == 2 && punct(toks, i + 3) == Some('/')).then_some(())?;
+    let (y, ylen) = num(toks, i + 4)?;
+    (ylen == 2 && punct(toks, i + 5) != Some('/')).then_some(())?;
+    time_after(toks, i + 5)?;
+    Some((Ymd { y: 2000 + y, m, d }, i + 5))
 }
 
 /// `4 نوفمبر 2023`, `4th, November 2023`, `November 4, 2023`, `4-نوفمبر-2023`.
@@ -1022,6 +1052,26 @@ mod tests {
             p("10:30 ص، الأحد 5 نوفمبر 2023").as_deref(),
             Some("2023-11-05T10:30:00Z")
         );
+    }
+
+    #[test]
+    fn time_then_dash_then_year_first_date() {
+        assert_eq!(
+            p("تاريخ النشر : 21:26 - 2023/03/23").as_deref(),
+            Some("2023-03-23T21:26:00Z")
+        );
+        assert_eq!(p("12-30-2023/03/23"), None);
+    }
+
+    #[test]
+    fn two_digit_year_needs_a_time_after_it() {
+        assert_eq!(
+            p("تاريخ النشر: 10/05/16 | 15:20").as_deref(),
+            Some("2016-05-10T15:20:00Z")
+        );
+        assert_eq!(p("10/05/16"), None);
+        assert_eq!(find_date("النتيجة 10/05/16 في المباراة"), None);
+        assert_eq!(p("31/02/16 10:00"), None);
     }
 
     #[test]

@@ -95,8 +95,8 @@ pub(super) enum Furniture {
     CallToAction,
     /// A comment area prompt or policy (`اترك تعليقاً`).
     Comment,
-    /// An image caption, credit or file name (`صورة أرشيفية`, `Getty Images`, `.jpg`), or an
-    /// image written as markdown (`![alt](address)`).
+    /// An image caption, credit or file name (`صورة أرشيفية`, `Getty Images`, `.jpg`, a line
+    /// closed by `- تصوير : فلان`), or an image written as markdown (`![alt](address)`).
     Caption,
     /// A clock or relative time (`09:10 م`, `منذ 3 ساعات`), or a day and month with a time of
     /// day and no year (`- 29 ديسمبر - 3 مساءً`).
@@ -923,11 +923,39 @@ fn is_caption(text: &str, key: &str, hits: &Hits, keys: &TextKeys) -> bool {
         return rest.bytes().all(|b| b.is_ascii_digit() || b == b' ');
     }
     let t = text.trim_end();
-    t.ends_with(')')
-        && (t.ends_with("(أرشيفية)")
+    if t.ends_with(')') {
+        return t.ends_with("(أرشيفية)")
             || t.ends_with("(أرشيف)")
             || t.ends_with("(ارشيفية)")
-            || bracketed_credit(t, keys))
+            || bracketed_credit(t, keys);
+    }
+    dashed_credit(t, keys)
+}
+
+/// A line closed by a labelled credit after a dash, the caption of a picture: `… بالسعودية -
+/// تصوير : فلان`, `… الجلسة – الصورة: أرشيف`. The label before the colon must be a caption
+/// label on its own, and the line must not close a sentence before the dash.
+fn dashed_credit(text: &str, keys: &TextKeys) -> bool {
+    if memchr::memchr(b':', text.as_bytes()).is_none() {
+        return false;
+    }
+    let Some((before, tail)) = text.rsplit_once(" - ").or_else(|| text.rsplit_once(" – ")) else {
+        return false;
+    };
+    let Some((label, name)) = tail.split_once(':') else {
+        return false;
+    };
+    if name.trim().is_empty()
+        || word_count(tail) > 6
+        || before
+            .trim_end()
+            .ends_with(['.', '!', '?', '؟', '،', ',', ':', '…'])
+    {
+        return false;
+    }
+    let key = match_key(label);
+    let words: Vec<&str> = key.split(' ').collect();
+    keys.vocabulary.scan(&words).whole(Vocab::Captions.id())
 }
 
 /// A line wholly in square brackets opened by `Image` or a caption label (`[Image of …]`,
