@@ -665,7 +665,10 @@ mod tests {
 
     #[test]
     fn the_punctuation_table_keys_as_the_general_rule_does() {
-        for c in (0x80..=0xFFu32).chain(0x2000..=0x207F).filter_map(char::from_u32) {
+        for c in (0x80..=0xFFu32)
+            .chain(0x2000..=0x207F)
+            .filter_map(char::from_u32)
+        {
             assert_eq!(key_char_other(c), key_char_general(c), "U+{:04X}", c as u32);
         }
     }
