@@ -641,17 +641,12 @@ fn with_leading_weak_line(
     start: usize,
     title: Option<usize>,
 ) -> usize {
-    match start.checked_sub(1) {
-        Some(prev)
-            if ev[prev].weak
-                && ev[prev].words >= 3
-                && Some(prev) != title
-                && !colon_dateline(units, ev, prev) =>
-        {
-            prev
-        }
-        _ => start,
-    }
+    line_above_if(start, |prev| {
+        ev[prev].weak
+            && ev[prev].words >= 3
+            && Some(prev) != title
+            && !colon_dateline(units, ev, prev)
+    })
 }
 
 /// The first half of the lead's sentence, broken onto a line of its own above it (an open line
@@ -663,17 +658,20 @@ fn with_broken_sentence(
     start: usize,
     title: Option<usize>,
 ) -> usize {
+    line_above_if(start, |prev| {
+        Some(prev) != title
+            && units[prev].class == Class::Body
+            && ev[prev].furniture.is_none()
+            && ev[prev].end == End::Open
+            && (clause_after_comma(&units[prev].text)
+                || (hangs(&units[prev].text) && ev[prev].words >= LEAD_MIN_WORDS))
+    })
+}
+
+/// The line right above `start` when `opens` says the body starts there; else `start`.
+fn line_above_if(start: usize, opens: impl FnOnce(usize) -> bool) -> usize {
     match start.checked_sub(1) {
-        Some(prev)
-            if Some(prev) != title
-                && units[prev].class == Class::Body
-                && ev[prev].furniture.is_none()
-                && ev[prev].end == End::Open
-                && (clause_after_comma(&units[prev].text)
-                    || (hangs(&units[prev].text) && ev[prev].words >= LEAD_MIN_WORDS)) =>
-        {
-            prev
-        }
+        Some(prev) if opens(prev) => prev,
         _ => start,
     }
 }
