@@ -6,7 +6,8 @@
 //! line's position.
 
 use super::shape::{
-    end_of, is_digit, strip_bullet, without_closers, word_count, End, HEADLINE_MAX_WORDS,
+    end_of, is_digit, opens_with, strip_bullet, without_closers, word_count, End,
+    HEADLINE_MAX_WORDS,
 };
 use super::units::{Class, Unit};
 use crate::extract::dates::{find_date, month_of, parse_date};
@@ -428,11 +429,11 @@ fn mark_summary_boxes(units: &[Unit], keys: &TextKeys, evidence: &mut [Evidence]
 
 /// The unit opens with a summary label followed by nothing or by a separator.
 fn opens_summary(u: &Unit, keys: &TextKeys) -> bool {
-    let Some(label) = keys.summaries.iter().find(|l| {
-        u.key
-            .strip_prefix(l.as_str())
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
-    }) else {
+    let Some(label) = keys
+        .summaries
+        .iter()
+        .find(|l| u.key == **l || opens_with(&u.key, l))
+    else {
         return false;
     };
     let n = label.split(' ').count();
@@ -661,10 +662,7 @@ fn section_line(text: &str, key: &str, words: &[&str], keys: &TextKeys) -> bool 
     if words.len() <= SECTION_WORD_MAX_WORDS && keys.section_headings.iter().any(|k| k == key) {
         return true;
     }
-    let opens = |k: &String| {
-        k.strip_prefix(first)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
-    };
+    let opens = |k: &String| k == first || opens_with(k, first);
     if words.len() < 2 || !keys.section_ordinals.iter().any(opens) {
         return false;
     }

@@ -88,7 +88,9 @@ use super::evidence::{
     contained, dated_place_line, is_dateline, opens_with_dateline, shared_words, Evidence,
     Furniture,
 };
-use super::shape::{hangs, is_digit, word_count, End, TITLE_MAX_WORDS};
+use super::shape::{
+    hangs, is_digit, opens_with, opens_with_label, word_count, End, TITLE_MAX_WORDS,
+};
 use super::units::{Class, Unit};
 use super::weekday;
 use crate::extract::dates::find_date;
@@ -758,13 +760,6 @@ fn punctuated_prose(ev: &[Evidence]) -> bool {
     prose > 0 && stopped * 2 >= prose
 }
 
-/// Whether `key` opens with one of `labels` at a word boundary.
-fn keys_open(key: &str, labels: &[String]) -> bool {
-    labels.iter().any(|lk| {
-        key.starts_with(lk.as_str()) && matches!(key.as_bytes().get(lk.len()), None | Some(b' '))
-    })
-}
-
 /// Where the article's prose begins: on a punctuated page, the run's first prose line that ends
 /// a sentence (long lines above it with no closing stop are headlines run into the body: a
 /// long title, a ticker), unless a byline stands right above the run (the header ends with
@@ -1018,7 +1013,7 @@ fn choose_title(
         });
         let nearest = rank + 1 == candidates.len();
         let opens_page = Some(c) == first_candidate;
-        let promo = keys_open(&units[c].key, promos);
+        let promo = opens_with_label(&units[c].key, promos);
         let sole = sized == 1 && e.words >= 4;
         let accepted = if in_list[c] {
             overlap >= LIST_TITLE_OVERLAP
@@ -1185,11 +1180,7 @@ fn section_heading(units: &[Unit], ev: &[Evidence], i: usize, lead: usize, end: 
 /// The headline printed again with its last words left off (`تركيب 120 عداداً` under `تركيب
 /// 120 عداداً يخفض الهدر`): a copy of the title, not a heading of the body.
 fn shortened_headline(line: &Unit, title: &Unit) -> bool {
-    !line.key.is_empty()
-        && title
-            .key
-            .strip_prefix(line.key.as_str())
-            .is_some_and(|rest| rest.starts_with(' '))
+    !line.key.is_empty() && opens_with(&title.key, &line.key)
 }
 
 /// A line above the body (or between the title and the body): header furniture.

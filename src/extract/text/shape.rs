@@ -77,6 +77,18 @@ pub(super) fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || matches!(c, '\u{0660}'..='\u{0669}' | '\u{06f0}'..='\u{06f9}')
 }
 
+/// Whether `text` opens with the words of `head`: `head`, then a space (a label at the head of
+/// a line's key, a headline's first words). The byte after `head` is tested first: it rules out
+/// most heads without comparing their bytes.
+pub(super) fn opens_with(text: &str, head: &str) -> bool {
+    text.as_bytes().get(head.len()) == Some(&b' ') && text.starts_with(head)
+}
+
+/// Whether `key` is one of `labels` or opens with one of them ([`opens_with`]).
+pub(super) fn opens_with_label(key: &str, labels: &[String]) -> bool {
+    labels.iter().any(|lk| key == lk || opens_with(key, lk))
+}
+
 /// Words separated by Unicode white space (as `split_whitespace`).
 pub(super) fn word_count(text: &str) -> usize {
     words_upto(text, usize::MAX - 1)

@@ -4,7 +4,8 @@
 //! model ([`super::layout`]) decides what they are.
 
 use super::shape::{
-    ends_sentence, is_function_word, linked_headline, strip_bullet, words_upto, HEADLINE_MAX_WORDS,
+    ends_sentence, is_function_word, linked_headline, opens_with, strip_bullet, words_upto,
+    HEADLINE_MAX_WORDS,
 };
 use crate::extract::dates::{find_date, parse_date};
 use crate::extract::markers::TextKeys;
@@ -347,12 +348,6 @@ fn label<'a, 'k>(line: &'a str, key: &str, labels: &'k [String]) -> Option<(&'k 
         }
         strip_key_prefix(line, lk).map(|rest| (lk.as_str(), rest))
     })
-}
-
-/// The key opens with the label's key followed by a space. The byte after the label is tested
-/// first: it rules out most labels without comparing their bytes.
-fn opens_with(key: &str, lk: &str) -> bool {
-    key.as_bytes().get(lk.len()) == Some(&b' ') && key.starts_with(lk)
 }
 
 /// Skips spaces and one run of label separators (`:`, `|`, dashes); says whether there was one.

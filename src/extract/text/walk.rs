@@ -12,8 +12,8 @@ use std::hash::BuildHasherDefault;
 use super::evidence::{Evidence, Furniture};
 use super::layout::{Layout, Verdict};
 use super::shape::{
-    is_digit, is_function_word, linked_headline, strip_bullet, strip_quotes, without_emphasis,
-    words_upto,
+    is_digit, is_function_word, linked_headline, opens_with, opens_with_label, strip_bullet,
+    strip_quotes, without_emphasis, words_upto,
 };
 use super::units::{Class, Unit, TAGS_MAX_WORDS};
 use crate::extract::markers::TextKeys;
@@ -259,10 +259,7 @@ fn without_byline(title: &str, byline_labels: &[String]) -> String {
             let head = title[..at].trim_end_matches(['.', ' ']);
             let tail = title[at + sep.len()..].trim_start_matches(['.', ' ']);
             let key = match_key(tail);
-            let bylined = byline_labels.iter().any(|lk| {
-                key.starts_with(lk.as_str())
-                    && matches!(key.as_bytes().get(lk.len()), None | Some(b' '))
-            });
+            let bylined = opens_with_label(&key, byline_labels);
             if bylined && head.split_whitespace().count() >= 2 {
                 return head.to_string();
             }
@@ -342,9 +339,7 @@ fn without_glued_dateline<'t>(text: &'t str, keys: &TextKeys) -> Option<&'t str>
     }
     if joint == Joint::Spaced {
         let key = match_key(second);
-        let bylined = keys.byline_labels.iter().any(|lk| {
-            key.starts_with(lk.as_str()) && matches!(key.as_bytes().get(lk.len()), Some(b' '))
-        });
+        let bylined = keys.byline_labels.iter().any(|lk| opens_with(&key, lk));
         if !bylined {
             return None;
         }
