@@ -1341,12 +1341,30 @@ const NUMBERED_ITEM_MIN_WORDS: usize = 6;
 
 /// A line opened by an item number: one or two digits, then `.`, `)` or `-`, then a space.
 fn numbered(text: &str) -> bool {
+    leading_number(text).is_some_and(|(_, rest)| {
+        let mut rest = rest.chars();
+        matches!(rest.next(), Some('.' | ')' | '-')) && rest.next().is_some_and(char::is_whitespace)
+    })
+}
+
+/// The number of one or two digits (Western, Arabic-Indic or Persian) opening a line, and the
+/// text after it.
+fn leading_number(text: &str) -> Option<(usize, &str)> {
     let t = text.trim_start();
-    let digits = t.chars().take_while(|&c| is_digit(c)).count();
-    let mut rest = t.chars().skip(digits);
-    (1..=2).contains(&digits)
-        && matches!(rest.next(), Some('.' | ')' | '-'))
-        && rest.next().is_some_and(char::is_whitespace)
+    let mut n = 0;
+    for (k, (at, c)) in t.char_indices().enumerate() {
+        let d = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            '\u{0660}'..='\u{0669}' => c as u32 - 0x0660,
+            '\u{06f0}'..='\u{06f9}' => c as u32 - 0x06f0,
+            _ => return (k > 0).then(|| (n, &t[at..])),
+        };
+        if k == 2 {
+            return None;
+        }
+        n = n * 10 + d as usize;
+    }
+    (!t.is_empty()).then_some((n, ""))
 }
 
 /// A headline of another article standing between paragraphs: a speaker's quote headline
@@ -1637,24 +1655,9 @@ fn keep_numbered_list(
 /// The running number opening a list item (`3 التهريب …`, `٣- …`, `3) …`): digits, then a
 /// space or a `.`/`-`/`)` mark and a space.
 fn item_number(text: &str) -> Option<usize> {
-    let t = text.trim_start();
-    let digits: String = t.chars().take_while(|&c| is_digit(c)).collect();
-    if digits.is_empty() || digits.chars().count() > 2 {
-        return None;
-    }
-    let rest = &t[digits.len()..];
+    let (n, rest) = leading_number(text)?;
     let rest = rest.strip_prefix(['.', '-', ')', '–']).unwrap_or(rest);
-    if !rest.starts_with(' ') {
-        return None;
-    }
-    digits.chars().try_fold(0usize, |n, c| {
-        let d = match c {
-            '0'..='9' => c as u32 - '0' as u32,
-            '\u{0660}'..='\u{0669}' => c as u32 - 0x0660,
-            _ => c as u32 - 0x06f0,
-        };
-        Some(n * 10 + d as usize)
-    })
+    rest.starts_with(' ').then_some(n)
 }
 
 /// Where a date stands relative to the article, best first. Dates above the title, or far
@@ -1900,6 +1903,19 @@ fn without_prose(units: &[Unit], ev: &[Evidence], capture_date: Option<String>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn item_numbers_open_a_line_with_one_or_two_digits() {
+        assert_eq!(item_number("3 التهريب عبر الحدود"), Some(3));
+        assert_eq!(item_number("١٢- بند"), Some(12));
+        assert_eq!(item_number("۷) بند"), Some(7));
+        assert_eq!(item_number("123 بند"), None);
+        assert_eq!(item_number("12"), None);
+        assert_eq!(item_number(&"9".repeat(40)), None);
+        assert!(numbered("1. Monster: The Story"));
+        assert!(!numbered("1 Monster"));
+        assert!(!numbered("2024. Title"));
+    }
 
     #[test]
     fn first_dash_is_the_nearest_of_the_dateline_dashes() {
