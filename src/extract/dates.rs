@@ -5,7 +5,9 @@
 //! (`ديسمبر/كانون الأول`), English and French month names, Arabic-Indic and Persian digits,
 //! weekday prefixes, ISO 8601, numeric `d/m/yyyy`, `d-m-yyyy`, `d.m.yyyy` and `yyyy/m/d` (also
 //! after a clock time and a dash: `21:26 - 2023/03/23`), `dd/mm/yy` only when a clock time follows
-//! it (`10/05/16 | 15:20`), and times such as `10:30 م`, `10:30 PM`, `10:30 GMT+3`. A date without
+//! it (`10/05/16 | 15:20`), a newspaper's print stamp beside the date (`[نُشر في 2019/03/14،
+//! العدد: 11022، ص(7)]`: issue and page words do not count as the sentence words that make a line
+//! more than a date), and times such as `10:30 م`, `10:30 PM`, `10:30 GMT+3`. A date without
 //! a time gives midnight UTC; a time without a zone is taken as UTC. Impossible dates (31/02) are
 //! refused.
 
@@ -31,7 +33,9 @@ pub fn parse_date(text: &str) -> Option<String> {
     let outside = toks
         .iter()
         .enumerate()
-        .filter(|(k, t)| !covered(*k) && matches!(t, Tok::Word(_)) && !is_filler(t))
+        .filter(|(k, t)| {
+            !covered(*k) && matches!(t, Tok::Word(_)) && !is_filler(t) && !is_print_stamp(t)
+        })
         .count();
     (outside <= MAX_LABEL_WORDS).then(|| first.rfc3339.clone())
 }
@@ -594,6 +598,12 @@ fn skip_sep(toks: &[Tok], i: usize) -> usize {
     }
 }
 
+/// Words of a newspaper's print stamp beside its date (`[نُشر في 2017/01/10، العدد: 10508،
+/// ص(24)]`): the issue and the page, not words of a sentence.
+fn is_print_stamp(tok: &Tok) -> bool {
+    matches!(tok, Tok::Word(w) if matches!(w.as_str(), "العدد" | "عدد" | "ص" | "صفحه" | "الصفحه"))
+}
+
 /// Words and signs that may stand between a date and its time.
 fn is_filler(tok: &Tok) -> bool {
     match tok {
@@ -1104,6 +1114,18 @@ mod tests {
         ] {
             assert_eq!(p(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn a_print_stamp_beside_a_date_is_accepted() {
+        assert_eq!(
+            p("الصحيفة  [نُشر في 2019/03/14، العدد: 11022، ص(7)]"),
+            Some(day("2019-03-14"))
+        );
+        assert_eq!(
+            p("ذكرت الصحيفة في العدد الصادر 14 مارس 2019 أن الوزير غادر"),
+            None
+        );
     }
 
     #[test]
