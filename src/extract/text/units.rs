@@ -293,8 +293,9 @@ fn is_bare_link(line: &str) -> bool {
         && (t.starts_with("http://") || t.starts_with("https://") || t.starts_with("www."))
 }
 
-/// An advertisement label alone, or glued to the next word (`إعلانوكتب` → `وكتب`). The glued
-/// form is not taken when the label plus what follows is an ordinary word (`إعلانات`, `إعلانه`).
+/// An advertisement label (or an ad slot's placeholder, `إضافة إعلان`) alone, or glued to the
+/// next word (`إعلانوكتب` → `وكتب`). The glued form is not taken when the label plus what
+/// follows is an ordinary word (`إعلانات`, `إعلانه`).
 fn ad_class(line: &str, key: &str, keys: &TextKeys) -> Class {
     for lk in &keys.ad_labels {
         if key == lk {
