@@ -1067,6 +1067,13 @@ pub(super) fn is_dateline(text: &str, words: usize, keys: Option<&TextKeys>) -> 
     if t.ends_with(':') {
         return false;
     }
+    // A heading closed by `:-` (`الطاقة الشمسية :-`) announces what follows, as a colon does;
+    // a dateline closed so holds its own joint before it (`طهران- فارس:-`).
+    if let Some(head) = t.strip_suffix(":-").or_else(|| t.strip_suffix(":–")) {
+        if !head.contains(['-', '–', '/', '|', 'ـ', ':']) {
+            return false;
+        }
+    }
     if t.starts_with('(') && words <= 4 {
         return true;
     }
@@ -1205,7 +1212,8 @@ fn is_embed_attribution(text: &str) -> bool {
 /// Headlines run together: a long line with no full stop between sentences, but joints where
 /// one headline ends and the next begins (`…؟ `, `…: `, `….. `): two or more on a line without
 /// commas, three or more on a line with one comma at most and few function words (headlines
-/// spare them; prose that pauses with `..` does not).
+/// spare them; prose that pauses with `..` does not). Joints that are all `..` pauses need few
+/// function words too, commas or not: a writer's prose may pause so a whole paragraph long.
 fn is_ticker(text: &str, line_words: &[&str]) -> bool {
     let words = line_words.len();
     // Joints end with `:`, `?`, `!`, `.` or `؟` (D8 9F) before a space: fewer than two such
@@ -1216,7 +1224,7 @@ fn is_ticker(text: &str, line_words: &[&str]) -> bool {
     if marks < 2 {
         return false;
     }
-    let (mut joints, mut stops, mut commas) = (0usize, 0usize, 0usize);
+    let (mut joints, mut pauses, mut stops, mut commas) = (0usize, 0usize, 0usize, 0usize);
     for i in 0..b.len() {
         let spaced = b.get(i + 1) == Some(&b' ');
         match b[i] {
@@ -1230,6 +1238,7 @@ fn is_ticker(text: &str, line_words: &[&str]) -> bool {
             b'.' if spaced && i > 0 => {
                 if b[i - 1] == b'.' {
                     joints += 1;
+                    pauses += 1;
                 } else {
                     stops += 1;
                 }
@@ -1241,7 +1250,9 @@ fn is_ticker(text: &str, line_words: &[&str]) -> bool {
         let function_words = line_words.iter().filter(|w| is_function_word(w)).count();
         function_words * 100 < words * TICKER_MAX_FUNCTION_PERCENT
     };
-    stops == 0 && ((joints >= 3 && commas <= 1 && sparse()) || (joints >= 2 && commas == 0))
+    stops == 0
+        && ((joints >= 3 && commas <= 1 && sparse())
+            || (joints >= 2 && commas == 0 && (pauses < joints || sparse())))
 }
 
 /// A comma-separated list of four or more short items, or a line of hashtags, no item a sentence: unlabelled tags.

@@ -26,7 +26,9 @@
 //!    (`سلسلة Galaxy S23`), or a numbered Latin line over a paragraph (`1. The Title`), is its
 //!    heading, not a foreign caption; a bulleted line right after a body ending with a colon is
 //!    its list's first item; a plain line right above a bulleted line heads that list, even
-//!    when it is one word; a document's section heading ([`Evidence::section`]: `مقدمة`,
+//!    when it is one word, and so does one word over a paragraph opening with it (`المنشآت`
+//!    over `المنشآت السياحية هي …`; one word alone is otherwise a control); a document's
+//!    section heading ([`Evidence::section`]: `مقدمة`,
 //!    `الخلاصة`, `أولاً: …`) right above a paragraph (or a bulleted point) heads it, also
 //!    right above the lead (the body starts there), unless it is the last line of a list of
 //!    section links (another section line right above it, and it is not named twice on the
@@ -299,6 +301,7 @@ pub(super) fn plan(
                 || mixed_script_heading(units, ev, i, body.end)
                 || table_heading
                 || heads_bulleted_list(units, ev, i)
+                || names_next_paragraph(units, ev, i)
                 || opens_section(units, ev, i);
             // Every line of a table stays: a row label with its unit in brackets (`عدد الصفقات
             // (صفقة)`) reads as a dateline alone, a figure alone as a counter, a one-word column
@@ -1310,6 +1313,22 @@ fn heads_next_paragraph(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
     topic
         && joint_subhead_at(units, ev, i)
         && shared_words(&ev[i].content, &ev[i + 1].content) >= SUBHEAD_MIN_SHARED
+}
+
+/// A one-word line over a prose paragraph that opens with that word (`المنشآت` over `المنشآت
+/// السياحية هي …`): the heading of the term the paragraph sets out, not a stray control.
+fn names_next_paragraph(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
+    let (u, e) = (&units[i], &ev[i]);
+    e.words == 1
+        && u.class == Class::Body
+        && !u.key.is_empty()
+        && e.furniture.is_none()
+        && e.date.is_none()
+        && !e.repeated
+        && units
+            .get(i + 1)
+            .is_some_and(|n| n.class == Class::Body && opens_with(&n.key, &u.key))
+        && ev.get(i + 1).is_some_and(|n| n.prose)
 }
 
 /// A short line of Arabic and Latin words (`سلسلة Galaxy S23`) over a paragraph that names
