@@ -837,6 +837,18 @@ fn is_widget(words: &[&str], keys: &TextKeys) -> bool {
         || (hits.opening(id)
             && (1..letters.len())
                 .any(|k| scan(&letters[..k]).whole(id) && scan(&letters[k..]).whole(id)))
+        || counted_widget_tail(words, keys)
+}
+
+/// A short line closed by a count and a widget of two words or more (`كتب فلان 3 دقائق
+/// للقراءة`): a byline or label with the reading-time counter glued after it.
+fn counted_widget_tail(words: &[&str], keys: &TextKeys) -> bool {
+    let digits = |w: &&str| !w.is_empty() && w.chars().all(is_digit);
+    let Some(count) = words.iter().rposition(digits) else {
+        return false;
+    };
+    let tail = &words[count + 1..];
+    count >= 1 && tail.len() >= 2 && keys.vocabulary.scan(tail).whole(Vocab::Widgets.id())
 }
 
 /// A clock (`09:10 م`, `10:30 PM`) or a relative time (`منذ 3 ساعات`, `قبل ساعتين`).

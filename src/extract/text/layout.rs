@@ -20,7 +20,9 @@
 //!    between two others, are the body's own section headings); a table's figure lines and
 //!    bar rows (and the line heading them) stay even when repeated; a topic and a colon over
 //!    the paragraph that tells it (`الجوائز النقدية: …`, sharing two content words with it) is
-//!    its subheading. A paragraph printed twice in a row is kept once, also when its first
+//!    its subheading. One word opening with `و` right under a paragraph left open (no closing
+//!    stop) is the end of its sentence broken off by a hard wrap and stays. A paragraph
+//!    printed twice in a row is kept once, also when its first
 //!    copy carries a byline glued after it (`… اسم الموقع/ المدينة/ من فلان:`); a short line
 //!    of Arabic and Latin words naming what the paragraph under it names
 //!    (`سلسلة Galaxy S23`), or a numbered Latin line over a paragraph (`1. The Title`), is its
@@ -302,7 +304,8 @@ pub(super) fn plan(
                 || table_heading
                 || heads_bulleted_list(units, ev, i)
                 || names_next_paragraph(units, ev, i)
-                || opens_section(units, ev, i);
+                || opens_section(units, ev, i)
+                || wrapped_tail(units, ev, i);
             // Every line of a table stays: a row label with its unit in brackets (`عدد الصفقات
             // (صفقة)`) reads as a dateline alone, a figure alone as a counter, a one-word column
             // heading (`الفرق`) as a control.
@@ -1210,6 +1213,26 @@ fn heads_bulleted_list(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
         && e.end != End::Trail
         && units.get(i + 1).is_some_and(|u| u.class == Class::Body)
         && ev.get(i + 1).is_some_and(|next| next.bulleted)
+}
+
+/// Fewest letters of a wrapped tail's one word (`واس`, an agency, is shorter).
+const WRAPPED_TAIL_MIN_CHARS: usize = 4;
+
+/// One word opening with the conjunction `و` right under a body line left open (no closing
+/// stop): the end of that line's sentence, broken off by a hard wrap (`… في محافظة تعز` over
+/// `والحديدة`), not a label.
+fn wrapped_tail(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
+    let e = &ev[i];
+    i > 0
+        && e.words == 1
+        && e.furniture.is_none()
+        && e.date.is_none()
+        && !e.repeated
+        && units[i].key.starts_with('و')
+        && units[i].key.chars().count() >= WRAPPED_TAIL_MIN_CHARS
+        && units[i - 1].class == Class::Body
+        && ev[i - 1].prose
+        && ev[i - 1].end == End::Open
 }
 
 /// A line inside the body run; see the module notes.

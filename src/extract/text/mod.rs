@@ -10,7 +10,8 @@
 //!   portal's labels without a rebuild;
 //! - **its evidence** ([`evidence`]): what the line shows by itself on any portal — its length
 //!   and how it ends, its share of Arabic function words, whether it is a date or a clock, a
-//!   caption (also an image's placeholder in square brackets, `[Image of …]`), a widget, a
+//!   caption (also an image's placeholder in square brackets, `[Image of …]`), a widget (also
+//!   a byline closed by a count and a reading-time widget: `كتب فلان 2 دقيقة للقراءة`), a
 //!   call to action, a comment prompt, a site dialog (`تسجيل الخروج`, `تفعيل الإشعارات`), a
 //!   social post's copy closed by hashtags, a dateline (also `المدينة-اسم الموقع`, the dash
 //!   glued), a breadcrumb,
