@@ -395,6 +395,13 @@ pub struct HtmlHints {
     /// Phrases of widget lines (`مدة القراءة`, `زمان مطالعه`): a line of a few words holding
     /// one and a count leaves the body.
     pub widgets: Vec<String>,
+    /// Closing phrases of a contributor credit (`في هذا التقرير`, `contributed to this report`):
+    /// a short paragraph near the end that ends with one and holds a `credit_words` entry leaves
+    /// the body.
+    pub report_credits: Vec<String>,
+    /// Words of crediting (`ساهم`, `شاركت`, `contributed`), required beside a `report_credits`
+    /// phrase so that prose ending with the same words (`… كما سنرى في هذا التقرير`) stays.
+    pub credit_words: Vec<String>,
     /// The hints compiled for matching, built once on first use ([`HtmlHints::compiled`]).
     #[serde(skip)]
     compiled: std::sync::OnceLock<super::html::hints::Hints>,
@@ -449,6 +456,8 @@ impl Markers {
             (&mut h.channels, extra.html.channels),
             (&mut h.date_labels, extra.html.date_labels),
             (&mut h.widgets, extra.html.widgets),
+            (&mut h.report_credits, extra.html.report_credits),
+            (&mut h.credit_words, extra.html.credit_words),
         ] {
             extend_list(dst, src);
         }

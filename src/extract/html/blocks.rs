@@ -410,9 +410,19 @@ fn keep_line(line: &str, link: u32, chars: u32, hints: &Hints, draft: &mut Draft
     true
 }
 
-/// The names of a source line (`"سانا" + RT`, `رويترز، أ ف ب`), each without its quotes.
+/// The names of a source line (`"سانا" + RT`, `رويترز، أ ف ب`), each without its quotes. A
+/// link given as the source (`المصدر: https://example.com/a/b`) stays whole: `/` separates
+/// names only outside links.
 pub(super) fn split_sources(src: &str) -> Vec<String> {
-    src.split(['+', '،', ',', '/', '|', '؛', ';'])
+    src.split(['+', '،', ',', '|', '؛', ';'])
+        .flat_map(|part| {
+            let t = part.trim();
+            if is_link(t) {
+                vec![t]
+            } else {
+                t.split('/').collect()
+            }
+        })
         .map(|s| {
             s.trim()
                 .trim_matches(|c| matches!(c, '"' | '«' | '»' | '“' | '”' | '\'' | '(' | ')'))
@@ -421,6 +431,12 @@ pub(super) fn split_sources(src: &str) -> Vec<String> {
         })
         .filter(|s| !s.is_empty())
         .collect()
+}
+
+/// Whether a piece of a source line is one link (`https://…`, `www.…`).
+fn is_link(s: &str) -> bool {
+    !s.contains(char::is_whitespace)
+        && (s.starts_with("http://") || s.starts_with("https://") || s.starts_with("www."))
 }
 
 /// If a paragraph opens with one of `labels` followed by `:` or `|`, the text after it.
@@ -488,5 +504,24 @@ impl Para {
             line.text = display_line_in(&one_line, script);
         }
         out.push(lines);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_sources;
+
+    #[test]
+    fn source_names_split_on_separators_but_links_stay_whole() {
+        assert_eq!(split_sources("\"سانا\" + RT"), vec!["سانا", "RT"]);
+        assert_eq!(split_sources("رويترز / أ ف ب"), vec!["رويترز", "أ ف ب"]);
+        assert_eq!(
+            split_sources("https://example.test/news/2023/10/04/x/"),
+            vec!["https://example.test/news/2023/10/04/x/"]
+        );
+        assert_eq!(
+            split_sources("وكالات، www.example.test/a/b"),
+            vec!["وكالات", "www.example.test/a/b"]
+        );
     }
 }

@@ -50,6 +50,10 @@ pub struct Hints {
     pub byline_labels: Vec<String>,
     /// Match keys of widget phrases (`مدة القراءة`).
     pub widgets: Vec<String>,
+    /// Match keys of the closing phrases of a contributor credit (`في هذا التقرير`).
+    pub report_credits: Vec<String>,
+    /// Match keys of crediting words (`ساهم`, `contributed`).
+    pub credit_words: Vec<String>,
 }
 
 /// Matching keys of a list, longest first (so the longest opening is tried first).
@@ -191,6 +195,8 @@ impl Hints {
             date_labels: keys(&[text.date_labels.as_slice(), &html.date_labels].concat()),
             widgets: keys(&html.widgets),
             byline_labels: keys(&text.byline_labels),
+            report_credits: keys(&html.report_credits),
+            credit_words: keys(&html.credit_words),
         }
     }
 

@@ -1,7 +1,8 @@
 //! Judging the paragraphs of the chosen content one by one: furniture that sits inside the
-//! article's container without a telling class (image credits, captions, author and role
-//! lines, author bios, comment-policy notices, date lines, lone agency credits) leaves the
-//! body. Each rule needs a short paragraph or a specific phrase, so prose is never touched.
+//! article's container without a telling class (image credits, captions, author and role lines,
+//! author bios, contributor credits, comment-policy notices, date lines, lone agency credits)
+//! leaves the body. Each rule needs a short paragraph or a specific phrase, so prose is never
+//! touched.
 
 use super::super::dates::{find_date, parse_date};
 use super::super::normalize::{match_key, strip_key_prefix};
@@ -216,6 +217,21 @@ fn is_call_to_action(para: &str, key: &str, hints: &Hints) -> bool {
         && hints.channels.iter().any(|c| has_phrase(key, c))
 }
 
+/// Most words of a contributor credit (`ساهمت الكاتبة فلانة فلان في هذا التقرير.`).
+const MAX_CREDIT_WORDS: usize = 16;
+
+/// A contributor credit closing the article: a short paragraph that ends with a credit phrase
+/// and holds a crediting word (`ساهمت الكاتبة فلانة في هذا التقرير.`, `Jane Doe contributed to
+/// this report.`).
+fn is_report_credit(key: &str, hints: &Hints) -> bool {
+    word_count(key) <= MAX_CREDIT_WORDS
+        && hints
+            .report_credits
+            .iter()
+            .any(|c| ends_with_phrase(key, c))
+        && hints.credit_words.iter().any(|w| has_phrase(key, w))
+}
+
 /// Most words of a widget line (`مدة القراءة: 4 دقائق`).
 const MAX_WIDGET_WORDS: usize = 6;
 
@@ -354,7 +370,11 @@ pub fn sift(
                 kept.pop();
             }
             Some(RemovedKind::Byline)
-        } else if idx + 2 >= total && kept.len() >= 2 && is_bio(para, &key, hints) {
+        } else if kept.len() >= 2
+            && ((idx + 2 >= total && is_bio(para, &key, hints))
+                || (near_end && is_report_credit(&key, hints)))
+        {
+            // A closing author bio or contributor credit.
             Some(RemovedKind::Byline)
         } else if is_call_to_action(para, &key, hints) {
             Some(RemovedKind::CallToAction)
@@ -454,6 +474,24 @@ mod tests {
         let bio = "كاتب وصحفي أردني، يكتب في الشؤون الاقتصادية منذ عشرين عاماً";
         let (out, _) = run(&[PROSE, PROSE, bio]);
         assert_eq!(out, vec![PROSE, PROSE]);
+    }
+
+    #[test]
+    fn a_closing_contributor_credit_leaves_the_body() {
+        let ar = "ساهمت الزميلة سلمى عبد الحق في إعداد هذا التقرير.";
+        let (out, d) = run(&[PROSE, PROSE, ar]);
+        assert_eq!(out, vec![PROSE, PROSE]);
+        assert_eq!(d.removed.get("byline"), Some(&1));
+        let en = "Jane Doe contributed to this report.";
+        assert_eq!(run(&[PROSE, PROSE, en]).0, vec![PROSE, PROSE]);
+    }
+
+    #[test]
+    fn prose_closing_on_a_credit_phrase_without_a_credit_word_stays() {
+        let prose = "وهذا ما سنعرضه بالأرقام في هذا التقرير.";
+        assert_eq!(run(&[PROSE, PROSE, prose]).0, vec![PROSE, PROSE, prose]);
+        let early = "ساهم الأطباء المتطوعون في إعداد هذا التقرير.";
+        assert_eq!(run(&[early, PROSE, PROSE, PROSE, PROSE]).0.len(), 5);
     }
 
     #[test]
