@@ -2,9 +2,10 @@
 //! says (read-also blocks and related lists to `related`, a list ending at a control, counter
 //! or comment prompt such as `0 تعليق`; source and tags lines to their fields; ad labels
 //! dropped), plain lines follow the layout's verdicts. A title loses a site suffix the page
-//! also prints alone, and the first paragraph a long headline glued to its head and a two-part
-//! dateline glued before its first word (`المدينة-الموقع-…`, `متابعات _ الموقع _ …`,
-//! `المدينة - كتب فلان - …`).
+//! also prints alone, a short section name after a bar (`… | أخبار`) and a news section or
+//! outlet after a spaced dash (`… - أخبار البلد`, `… – الموقع نيوز`); the first paragraph loses
+//! a long headline glued to its head and a two-part dateline glued before its first word
+//! (`المدينة-الموقع-…`, `متابعات _ الموقع _ …`, `المدينة - كتب فلان - …`).
 
 use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
@@ -132,7 +133,8 @@ pub(super) fn walk(
                 }
                 Verdict::Title => {
                     let title = without_byline(&unit.text, &keys.byline_labels);
-                    let title = without_section_suffix(without_emphasis(&title));
+                    let title =
+                        without_section_suffix(without_emphasis(&title), &keys.outlet_words);
                     draft.title = Some(without_printed_suffix(title, units, i).to_string());
                 }
                 Verdict::Related => {
@@ -271,20 +273,42 @@ fn without_byline(title: &str, byline_labels: &[String]) -> String {
 /// Most words of a section or site name printed after a headline (`عنوان | أخبار`).
 const SUFFIX_MAX_WORDS: usize = 3;
 
+/// The word that opens a news section's name (`أخبار السعودية`, `اخبار مصر`).
+const NEWS_SECTION_WORD: &str = "أخبار";
+
+/// Fewest words of a headline before a section or site name set off by a spaced dash (a dash
+/// also joins two parties in a short headline: `مصر - السودان`).
+const DASH_SUFFIX_HEAD_MIN_WORDS: usize = 5;
+
 /// A headline without the section or site name a page title prints after a bar
 /// (`… خوفا من القصف | أخبار`, `… – مقال مصور | الأراضي الفلسطينية`): a name of at most
 /// [`SUFFIX_MAX_WORDS`] words, no digit and no function word in it, after a headline of three
-/// words or more. A bar between a speaker and a quote (`ترامب | لن نتراجع`) stays.
-fn without_section_suffix(title: &str) -> &str {
-    let Some((head, tail)) = title.rsplit_once(" | ") else {
+/// words or more. A bar between a speaker and a quote (`ترامب | لن نتراجع`) stays. After a
+/// spaced dash the name must also say what it is: a news section (`… - أخبار السعودية`) or an
+/// outlet (`… - الوادي نيوز`), after a headline of [`DASH_SUFFIX_HEAD_MIN_WORDS`] words or more.
+fn without_section_suffix<'t>(title: &'t str, outlet_words: &[String]) -> &'t str {
+    let barred = title.rsplit_once(" | ").map(|(h, t)| (h, t, false));
+    let dashed = || {
+        [" - ", " – "]
+            .iter()
+            .filter_map(|sep| title.rsplit_once(sep))
+            .max_by_key(|(head, _)| head.len())
+            .map(|(h, t)| (h, t, true))
+    };
+    let Some((head, tail, dash)) = barred.or_else(dashed) else {
         return title;
     };
     let key = match_key(tail);
     let words: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
     let name = (1..=SUFFIX_MAX_WORDS).contains(&words.len())
-        && !tail.chars().any(char::is_numeric)
+        && !tail.chars().any(is_digit)
         && !words.iter().any(|w| is_function_word(w));
-    if name && head.split_whitespace().count() >= 3 {
+    let head_words = head.split_whitespace().count();
+    let named = !dash
+        || (head_words >= DASH_SUFFIX_HEAD_MIN_WORDS
+            && (words.first() == Some(&match_key(NEWS_SECTION_WORD).as_str())
+                || words.iter().any(|w| outlet_words.iter().any(|o| o == w))));
+    if name && named && head_words >= 3 {
         head.trim_end()
     } else {
         title
@@ -543,21 +567,49 @@ mod tests {
 
     #[test]
     fn a_short_section_name_after_a_bar_leaves_the_title() {
+        let markers = Markers::default();
+        let outlets = &markers.text.keys().outlet_words;
         assert_eq!(
-            without_section_suffix("وزير المالية يعلن موازنة العام المقبل | اقتصاد"),
+            without_section_suffix("وزير المالية يعلن موازنة العام المقبل | اقتصاد", outlets),
             "وزير المالية يعلن موازنة العام المقبل"
         );
     }
 
     #[test]
     fn a_bar_between_a_speaker_and_a_quote_stays() {
+        let markers = Markers::default();
+        let outlets = &markers.text.keys().outlet_words;
         assert_eq!(
-            without_section_suffix("الوزير | لن نرفع الأسعار"),
+            without_section_suffix("الوزير | لن نرفع الأسعار", outlets),
             "الوزير | لن نرفع الأسعار"
         );
         let long = "المدرب يغادر الفريق | اللاعبون يطالبون بإدارة جديدة قبل نهاية الموسم";
-        assert_eq!(without_section_suffix(long), long);
+        assert_eq!(without_section_suffix(long, outlets), long);
         let sentence = "الحكومة تدرس خطة جديدة | في انتظار القرار";
-        assert_eq!(without_section_suffix(sentence), sentence);
+        assert_eq!(without_section_suffix(sentence, outlets), sentence);
+    }
+
+    #[test]
+    fn a_news_section_or_outlet_after_a_dash_leaves_the_title() {
+        let markers = Markers::default();
+        let outlets = &markers.text.keys().outlet_words;
+        let head = "ارتفاع صادرات التمور إلى أوروبا خلال الربع الأول";
+        for tail in ["أخبار الواحة", "الواحة نيوز"] {
+            let title = format!("{head} - {tail}");
+            assert_eq!(without_section_suffix(&title, outlets), head, "{tail}");
+        }
+    }
+
+    #[test]
+    fn a_dash_before_other_words_stays_in_the_title() {
+        let markers = Markers::default();
+        let outlets = &markers.text.keys().outlet_words;
+        for title in [
+            "ارتفاع صادرات التمور إلى أوروبا خلال الربع الأول - تقرير",
+            "مباراة الحسم - أخبار سارة",
+            "الفريقان يلتقيان اليوم في نصف نهائي الكأس - أخبار عن إصابة المهاجم",
+        ] {
+            assert_eq!(without_section_suffix(title, outlets), title);
+        }
     }
 }
