@@ -1,7 +1,8 @@
 //! `akhbar clean`: raw pages from files (or stdin) in, article events out, no NATS involved;
-//! stories among the inputs (near-duplicates, joined across the whole set) annotated in memory. With
-//! `--site-memory`, two passes: the first learns each site's template from all the pages given,
-//! the second cleans every page with it, as the service does once it has seen a site's pages.
+//! stories among the inputs (near-duplicates, joined across the whole set) annotated in memory.
+//! With `--site-memory`, two passes: the first learns each site's template from all the pages
+//! given, the second cleans every page with it, as the service does once it has seen a site's
+//! pages.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -22,7 +23,8 @@ pub struct CleanArgs {
     /// URL of the page(s), used for `url` and `site`.
     #[arg(long)]
     pub url: Option<String>,
-    /// Content-Type the page(s) were served with (charset included), e.g. `text/html; charset=windows-1256`.
+    /// Content-Type the page(s) were served with (charset included), e.g.
+    /// `text/html; charset=windows-1256`.
     #[arg(long = "content-type")]
     pub content_type: Option<String>,
     /// Write one `NAME.json` per input into this folder instead of JSON lines on stdout.

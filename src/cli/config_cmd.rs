@@ -1,4 +1,5 @@
-//! `akhbar config check`: validates a configuration and prints the effective values, secrets masked.
+//! `akhbar config check`: validates a configuration and prints the effective values, secrets
+//! masked.
 
 use std::path::PathBuf;
 

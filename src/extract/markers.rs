@@ -95,7 +95,8 @@ text_lists! {
     ad_labels,
     /// Byline labels (`كتب`, `بقلم`): a short `label: name` line leaves the body.
     byline_labels,
-    /// Page furniture (`شارك`, `جميع الحقوق محفوظة`): a short line starting with one leaves the body.
+    /// Page furniture (`شارك`, `جميع الحقوق محفوظة`): a short line starting with one leaves the
+    /// body.
     drop_lines,
     /// Widgets and controls, a whole line each (`حجم الخط`, `استمع إلى الملخص`).
     widgets,

@@ -1,5 +1,6 @@
 //! Extraction: one raw page (bytes plus optional metadata) in, one clean [`Article`] or a typed
-//! [`Rejection`] out. Pure functions, no I/O: callable from the CLI, the service, tests and benches.
+//! [`Rejection`] out. Pure functions, no I/O: callable from the CLI, the service, tests and
+//! benches.
 
 pub mod article;
 pub mod dates;

@@ -191,8 +191,8 @@ impl Script {
 
 /// Guesses a page's language from its letters: `ar`, `fa`, `ur` for Arabic-script pages (Persian
 /// when its own yeh and keheh outnumber the Arabic ones, Urdu when Urdu-only letters are common
-/// too), `en` when Latin letters outnumber the Arabic-script ones twice, `None` without letters. Reads at most the first 20,000
-/// characters.
+/// too), `en` when Latin letters outnumber the Arabic-script ones twice, `None` without letters.
+/// Reads at most the first 20,000 characters.
 pub fn detect_lang(text: &str) -> Option<&'static str> {
     let mut end = text.len().min(LANG_SAMPLE_BYTES);
     while !text.is_char_boundary(end) {

@@ -3,8 +3,8 @@
 //! Three shapes are accepted on the input subjects:
 //! - raw page bytes as the payload, with [`HEADER_URL`], [`HEADER_CONTENT_TYPE`] (charset included)
 //!   and [`HEADER_FETCHED_AT`] (RFC 3339) headers, all optional;
-//! - a JSON envelope `{"url", "html" | "text", "fetched_at"}` with `Content-Type: application/json`,
-//!   for publishers that cannot set headers;
+//! - a JSON envelope `{"url", "html" | "text", "fetched_at"}` with
+//!   `Content-Type: application/json`, for publishers that cannot set headers;
 //! - an empty payload with only [`HEADER_URL`]: akhbar fetches the page itself.
 
 use bytes::Bytes;
@@ -24,7 +24,8 @@ pub const HEADER_FETCHED_AT: &str = "Akhbar-Fetched-At";
 pub const HEADER_MSG_ID: &str = "Nats-Msg-Id";
 /// Output header on article events: the article id (same value as [`HEADER_MSG_ID`]).
 pub const HEADER_ARTICLE_ID: &str = "Akhbar-Article-Id";
-/// Dead-letter header: the stable reason code (`empty`, `binary`, `bad_envelope`, `max_deliveries`, …).
+/// Dead-letter header: the stable reason code (`empty`, `binary`, `bad_envelope`, `max_deliveries`,
+/// …).
 pub const HEADER_REASON: &str = "Akhbar-Reason";
 /// Dead-letter header: the human-readable error message.
 pub const HEADER_ERROR: &str = "Akhbar-Error";

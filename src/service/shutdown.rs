@@ -38,7 +38,8 @@ impl Shutdown {
 
     /// Completes once shutdown is requested (immediately if it already was).
     pub async fn wait(&mut self) {
-        // An error means every trigger is gone: nobody can ask for shutdown any more, so wait forever.
+        // An error means every trigger is gone: nobody can ask for shutdown any more, so wait
+        // forever.
         if self.rx.wait_for(|stop| *stop).await.is_err() {
             std::future::pending::<()>().await;
         }

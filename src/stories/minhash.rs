@@ -18,9 +18,9 @@ pub struct Shape {
 
 impl Default for Shape {
     /// 16 bands of one row over word bigrams: a copy whose bigram set has Jaccard 0.15 with the
-    /// original's (a truncated or re-leaded copy) is a candidate 93 times in 100, at 0.3 997 in 1000;
-    /// one row because copies cut at other points share few bigrams. Chance collisions are many
-    /// and cheap: a candidate costs one record read and a comparison.
+    /// original's (a truncated or re-leaded copy) is a candidate 93 times in 100, at 0.3 997 in
+    /// 1000; one row because copies cut at other points share few bigrams. Chance collisions are
+    /// many and cheap: a candidate costs one record read and a comparison.
     fn default() -> Self {
         Shape {
             bands: 16,

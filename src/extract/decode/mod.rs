@@ -29,7 +29,8 @@ pub struct Decoded {
     pub encoding: &'static str,
 }
 
-/// Decodes bytes to text following the charset precedence: content type, BOM, meta, UTF-8, detection.
+/// Decodes bytes to text following the charset precedence: content type, BOM, meta, UTF-8,
+/// detection.
 pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Result<Decoded, Rejection> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Rejection::Empty);

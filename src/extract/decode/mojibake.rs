@@ -132,8 +132,8 @@ fn maybe_pair(a: u8, b: u8, c: u8, d: u8) -> bool {
         && (c != 0xd9 || matches!(d, 0xb9 | 0xbe))
 }
 
-/// The UTF-8 encoding of a character windows-1256 or windows-1252 maps to an Arabic lead byte: `D8 B7..BA` (`ط ظ ع غ`), `C3 98..9B`
-/// (`Ø Ù Ú Û`) or `C3 AF` (`ï`).
+/// The UTF-8 encoding of a character windows-1256 or windows-1252 maps to an Arabic lead byte:
+/// `D8 B7..BA` (`ط ظ ع غ`), `C3 98..9B` (`Ø Ù Ú Û`) or `C3 AF` (`ï`).
 fn is_lead_pair(a: u8, b: u8) -> bool {
     (a == 0xd8 && (0xb7..=0xba).contains(&b)) || (a == 0xc3 && matches!(b, 0x98..=0x9b | 0xaf))
 }

@@ -203,6 +203,14 @@ pub(super) struct Evidence {
     pub section: bool,
 }
 
+impl Evidence {
+    /// Nothing sets the line apart from the article's own lines: no furniture, no date, not
+    /// printed elsewhere on the page.
+    pub fn unmarked(&self) -> bool {
+        self.furniture.is_none() && self.date.is_none() && !self.repeated
+    }
+}
+
 /// Judges every unit of the page; `punctuated` tells whether the page ends its paragraphs with
 /// punctuation (decided here, from the lines themselves). Lines of the site's `template` are
 /// furniture.
@@ -1267,7 +1275,8 @@ fn is_ticker(text: &str, line_words: &[&str]) -> bool {
             || (joints >= 2 && commas == 0 && (pauses < joints || sparse())))
 }
 
-/// A comma-separated list of four or more short items, or a line of hashtags, no item a sentence: unlabelled tags.
+/// A comma-separated list of four or more short items, or a line of hashtags, no item a sentence:
+/// unlabelled tags.
 fn is_tag_list(text: &str, e: &Evidence) -> bool {
     let hashtags = text.trim_start().starts_with('#') && e.words <= 8 && e.end == End::Open;
     if hashtags || overlapping_tags(text, e) {

@@ -15,56 +15,53 @@
 //!    (`انتهى`) closes the article as an appended article's label does.
 //! 2. **Inside the body** short lines between prose paragraphs are subheadings and stay, unless
 //!    they show furniture on their own (a date, a caption, a widget, a call to action …), repeat
-//!    elsewhere on the page, or read as another article's headline (`قائل: …`, `… ..`; but
-//!    two such lines each over a paragraph, or one between paragraphs beside a plain heading
-//!    between two others, are the body's own section headings); a table's figure lines and
-//!    bar rows (and the line heading them) stay even when repeated; a topic and a colon over
-//!    the paragraph that tells it (`الجوائز النقدية: …`, sharing two content words with it) is
-//!    its subheading. One word opening with `و` right under a paragraph left open (no closing
-//!    stop) is the end of its sentence broken off by a hard wrap and stays. A paragraph
-//!    printed twice in a row is kept once, also when its first
-//!    copy carries a byline glued after it (`… اسم الموقع/ المدينة/ من فلان:`); a short line
-//!    of Arabic and Latin words naming what the paragraph under it names
+//!    elsewhere on the page, or read as another article's headline (`قائل: …`, `… ..`; but two such
+//!    lines each over a paragraph, or one between paragraphs beside a plain heading between two
+//!    others, are the body's own section headings); a table's figure lines and bar rows (and the
+//!    line heading them) stay even when repeated; a topic and a colon over the paragraph that tells
+//!    it (`الجوائز النقدية: …`, sharing two content words with it) is its subheading. One word
+//!    opening with `و` right under a paragraph left open (no closing stop) is the end of its
+//!    sentence broken off by a hard wrap and stays. A paragraph printed twice in a row is kept
+//!    once, also when its first copy carries a byline glued after it (`… اسم الموقع/ المدينة/ من
+//!    فلان:`); a short line of Arabic and Latin words naming what the paragraph under it names
 //!    (`سلسلة Galaxy S23`), or a numbered Latin line over a paragraph (`1. The Title`), is its
-//!    heading, not a foreign caption; a bulleted line right after a body ending with a colon is
-//!    its list's first item; a plain line right above a bulleted line heads that list, even
-//!    when it is one word, and so does one word over a paragraph opening with it (`المنشآت`
-//!    over `المنشآت السياحية هي …`; one word alone is otherwise a control); a document's
-//!    section heading ([`Evidence::section`]: `مقدمة`,
-//!    `الخلاصة`, `أولاً: …`) right above a paragraph (or a bulleted point) heads it, also
-//!    right above the lead (the body starts there), unless it is the last line of a list of
-//!    section links (another section line right above it, and it is not named twice on the
-//!    page: a contents list names the heading it stands over); the headline printed again inside the body is a
-//!    picture's, and the first of two short plain lines under it before the next paragraph is
-//!    its caption. A bulleted line closed by a full stop is a list item, never a date line (`–
-//!    الموقع: يوم 5 يوليو 2024.`).
-//! 3. **Title.** Headline-shaped lines above the body are candidates; each is scored by the
-//!    content words it shares with the lead, by being printed twice, by a date line right after
-//!    it (the nearest: a kicker or caption whose words all recur in the headline under it is
-//!    not dated by the headline's date; nor is a deck or section label, printed once or twice
-//!    in a row, between a longer headline sharing more words with the lead and its date: the
-//!    date goes to the headline) and by nearness to the body. A line holding an emoji right
-//!    above a call-to-action button (`… 🥳` over `العب الآن`) is a promotion banner's copy,
-//!    never a candidate. On a body cut into sections by short headings, the best candidate
-//!    right above the lead (up to ten words, shaped like them) is the first section's heading
-//!    when another headline stands above it. Everything above the chosen title is the page's header. A line right under a byline
-//!    is the author's role; a line printed twice in a row under a headline's clock or date
-//!    line is its photo's caption; labels of one or two words do not compete with the one
-//!    headline-sized line. A heading of four words or more between the title and the lead, shaped
-//!    like the body's own section headings, opens the first section (unless it is the headline with
-//!    its last words left off); a dateline ending with a colon right above the lead (`الساحل/المرفأ
-//!    نت/خاص:`, `المدينة، اسم الموقع، خاص:`, or the site's dateline that also opens its teasers) is
-//!    not body.
-//!    A long line right under a byline opens the body even without a closing stop (the header
-//!    ends with the byline: it is the lead, not a deck).
-//!    A short sentence under the title that a later paragraph restates is the standfirst; a
-//!    line opening with a two-part dateline (`المدينة – الاسم – …`) is the lead, never a
-//!    headline, nor is a line left hanging on a preposition (`… وبإشراف من`): a lead-sized one
-//!    right above the lead is the first half of its sentence, and the body starts there. Nor is
-//!    a line strung on two commas or more (`قام الوالي، رفقة …، بزيارة …`): headlines hold one
-//!    at most, so such a line broken off mid-sentence opens the body. But a headline-shaped
-//!    line opening the body right over a section heading (`… (نسب، أنصاف، …)` over `ملخّص`)
-//!    is the title when no other was found, and is never a section heading itself.
+//!    heading, not a foreign caption; a bulleted line right after a body ending with a colon is its
+//!    list's first item; a plain line right above a bulleted line heads that list, even when it is
+//!    one word, and so does one word over a paragraph opening with it (`المنشآت` over `المنشآت
+//!    السياحية هي …`; one word alone is otherwise a control); a document's section heading
+//!    ([`Evidence::section`]: `مقدمة`, `الخلاصة`, `أولاً: …`) right above a paragraph (or a
+//!    bulleted point) heads it, also right above the lead (the body starts there), unless it is the
+//!    last line of a list of section links (another section line right above it, and it is not
+//!    named twice on the page: a contents list names the heading it stands over); the headline
+//!    printed again inside the body is a picture's, and the first of two short plain lines under it
+//!    before the next paragraph is its caption. A bulleted line closed by a full stop is a list
+//!    item, never a date line (`– الموقع: يوم 5 يوليو 2024.`).
+//! 3. **Title.** Headline-shaped lines above the body are candidates; each is scored by the content
+//!    words it shares with the lead, by being printed twice, by a date line right after it (the
+//!    nearest: a kicker or caption whose words all recur in the headline under it is not dated by
+//!    the headline's date; nor is a deck or section label, printed once or twice in a row, between
+//!    a longer headline sharing more words with the lead and its date: the date goes to the
+//!    headline) and by nearness to the body. A line holding an emoji right above a call-to-action
+//!    button (`… 🥳` over `العب الآن`) is a promotion banner's copy, never a candidate. On a body
+//!    cut into sections by short headings, the best candidate right above the lead (up to ten
+//!    words, shaped like them) is the first section's heading when another headline stands above
+//!    it. Everything above the chosen title is the page's header. A line right under a byline is
+//!    the author's role; a line printed twice in a row under a headline's clock or date line is its
+//!    photo's caption; labels of one or two words do not compete with the one headline-sized line.
+//!    A heading of four words or more between the title and the lead, shaped like the body's own
+//!    section headings, opens the first section (unless it is the headline with its last words left
+//!    off); a dateline ending with a colon right above the lead (`الساحل/المرفأ نت/خاص:`, `المدينة،
+//!    اسم الموقع، خاص:`, or the site's dateline that also opens its teasers) is not body. A long
+//!    line right under a byline opens the body even without a closing stop (the header ends with
+//!    the byline: it is the lead, not a deck). A short sentence under the title that a later
+//!    paragraph restates is the standfirst; a line opening with a two-part dateline (`المدينة –
+//!    الاسم – …`) is the lead, never a headline, nor is a line left hanging on a preposition (`…
+//!    وبإشراف من`): a lead-sized one right above the lead is the first half of its sentence, and
+//!    the body starts there. Nor is a line strung on two commas or more (`قام الوالي، رفقة …،
+//!    بزيارة …`): headlines hold one at most, so such a line broken off mid-sentence opens the
+//!    body. But a headline-shaped line opening the body right over a section heading (`… (نسب،
+//!    أنصاف، …)` over `ملخّص`) is the title when no other was found, and is never a section heading
+//!    itself.
 //! 4. **After the body** headline-shaped lines are other articles' headlines (to `related`),
 //!    the rest is footer, except that a page cut off mid-paragraph keeps its last line (and a
 //!    lead-in closed by a colon or a heading that asks right above it, or a heading over a
@@ -75,17 +72,17 @@
 //!    numbered in sequence (`1 …`, `2 …`) under a last body line closed by a colon are its
 //!    list's items.
 //! 5. **Date.** A date line between the title and the body wins; then the nearest just above an
-//!    untitled body; then one inside or after the body; then the capture's date; then the date
-//!    in the dateline opening the lead (`المدينة 3 فبراير 2026 (وكالة) - …`, a dash glued to
-//!    the bracket: `(وكالة)- …`, or no dash after the bracketed agency: `المدينة، 4 مايو 2026
-//!    (وكالة) …`). A date above the title (unless right above the first copy of a headline
-//!    printed twice: a blog's date header), or far above the body, or above a breadcrumb over
-//!    the title, or above a bulleted line whose last crumb is the headline), or a day printed
-//!    twice above the article (alone, then with a time), or a date beside another day's date (a
-//!    list of days), or a bare date line opening an untitled page (unless the lead follows it
-//!    right away and it names no weekday), is the masthead's date of the day and never taken; a press release's
-//!    dated place line (`المدينة، البلد – 7 ديسمبر 2025`) opening the page is the article's. A numeric date whose
-//!    day and month could be swapped is read the way the lead's `اليوم` + weekday confirms
+//!    untitled body; then one inside or after the body; then the capture's date; then the date in
+//!    the dateline opening the lead (`المدينة 3 فبراير 2026 (وكالة) - …`, a dash glued to the
+//!    bracket: `(وكالة)- …`, or no dash after the bracketed agency: `المدينة، 4 مايو 2026 (وكالة)
+//!    …`). A date above the title (unless right above the first copy of a headline printed twice: a
+//!    blog's date header), or far above the body, or above a breadcrumb over the title, or above a
+//!    bulleted line whose last crumb is the headline), or a day printed twice above the article
+//!    (alone, then with a time), or a date beside another day's date (a list of days), or a bare
+//!    date line opening an untitled page (unless the lead follows it right away and it names no
+//!    weekday), is the masthead's date of the day and never taken; a press release's dated place
+//!    line (`المدينة، البلد – 7 ديسمبر 2025`) opening the page is the article's. A numeric date
+//!    whose day and month could be swapped is read the way the lead's `اليوم` + weekday confirms
 //!    ([`super::weekday`]).
 
 use super::evidence::{
@@ -828,9 +825,9 @@ fn inner_stop(text: &str) -> bool {
 }
 
 /// A document's section heading ([`Evidence::section`]) right above a paragraph or a bulleted
-/// point: it opens a section of the body, wherever it stands. Under another section line it is the last entry of
-/// a list of section links (a menu), furniture, unless that list names it again (a contents
-/// list over the first section's heading).
+/// point: it opens a section of the body, wherever it stands. Under another section line it is the
+/// last entry of a list of section links (a menu), furniture, unless that list names it again (a
+/// contents list over the first section's heading).
 fn opens_section(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
     let e = &ev[i];
     units[i].class == Class::Body
@@ -921,7 +918,8 @@ fn caption_under_dated_headline(units: &[Unit], ev: &[Evidence], i: usize) -> bo
         })
 }
 
-/// A line opening with a time of day (`02:48 م (بتوقيت الرياض) نبض السوق - خاص`): a headline's stamp.
+/// A line opening with a time of day (`02:48 م (بتوقيت الرياض) نبض السوق - خاص`): a headline's
+/// stamp.
 fn opens_with_clock(text: &str) -> bool {
     let first = text.split_whitespace().next().unwrap_or("");
     let digits =
@@ -1173,9 +1171,7 @@ fn section_heading(units: &[Unit], ev: &[Evidence], i: usize, lead: usize, end: 
         let e = &ev[k];
         units[k].class == Class::Body
             && !e.prose
-            && !e.repeated
-            && e.furniture.is_none()
-            && e.date.is_none()
+            && e.unmarked()
             && e.end == End::Open
             && FIRST_SECTION_HEADING_WORDS.contains(&e.words)
             && ev.get(k + 1).is_some_and(|n| n.prose)
@@ -1207,9 +1203,7 @@ fn heads_bulleted_list(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
     let e = &ev[i];
     e.words >= 1
         && !e.bulleted
-        && !e.repeated
-        && e.furniture.is_none()
-        && e.date.is_none()
+        && e.unmarked()
         && e.end != End::Trail
         && units.get(i + 1).is_some_and(|u| u.class == Class::Body)
         && ev.get(i + 1).is_some_and(|next| next.bulleted)
@@ -1225,9 +1219,7 @@ fn wrapped_tail(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
     let e = &ev[i];
     i > 0
         && e.words == 1
-        && e.furniture.is_none()
-        && e.date.is_none()
-        && !e.repeated
+        && e.unmarked()
         && units[i].key.starts_with('و')
         && units[i].key.chars().count() >= WRAPPED_TAIL_MIN_CHARS
         && units[i - 1].class == Class::Body
@@ -1310,12 +1302,10 @@ fn plain_section_heading(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
     units[i].class == Class::Body
         && !e.prose
         && !e.headline_joint
-        && !e.repeated
         && !e.bulleted
         && !e.teaser
         && !e.copy
-        && e.furniture.is_none()
-        && e.date.is_none()
+        && e.unmarked()
         && e.end == End::Open
         && SECTION_HEADING_WORDS.contains(&e.words)
         && i > 0
@@ -1345,9 +1335,7 @@ fn names_next_paragraph(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
     e.words == 1
         && u.class == Class::Body
         && !u.key.is_empty()
-        && e.furniture.is_none()
-        && e.date.is_none()
-        && !e.repeated
+        && e.unmarked()
         && units
             .get(i + 1)
             .is_some_and(|n| n.class == Class::Body && opens_with(&n.key, &u.key))
