@@ -276,6 +276,14 @@ pub fn display_in(text: &str, script: Script) -> String {
     display_lines(lines.into_iter(), text.len(), script)
 }
 
+/// Whether `text`, trimmed, is one link and nothing else (`https://…`, `www.…`): a link left
+/// over from an embed or a share bar, or a source given as its address.
+pub fn is_link(text: &str) -> bool {
+    let t = text.trim();
+    !t.contains(char::is_whitespace)
+        && (t.starts_with("http://") || t.starts_with("https://") || t.starts_with("www."))
+}
+
 /// The pieces of `text` between `\n` characters, as `text.split('\n')` gives them (an empty
 /// piece after a final `\n`), found with a vectorised search.
 pub fn split_lines(text: &str) -> impl Iterator<Item = &str> {

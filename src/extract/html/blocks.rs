@@ -1,7 +1,7 @@
 //! Turning the chosen container into paragraphs: widgets inside it (link lists, related boxes,
 //! ad labels, captions, forms) are dropped first, then block boundaries become paragraph breaks.
 
-use super::super::normalize::{display_line_in, match_key, Script};
+use super::super::normalize::{display_line_in, is_link, match_key, Script};
 use super::super::template::SiteHook;
 use super::super::{Draft, RemovedKind};
 use super::dom::{Dom, NO_PARENT};
@@ -431,12 +431,6 @@ pub(super) fn split_sources(src: &str) -> Vec<String> {
         })
         .filter(|s| !s.is_empty())
         .collect()
-}
-
-/// Whether a piece of a source line is one link (`https://…`, `www.…`).
-fn is_link(s: &str) -> bool {
-    !s.contains(char::is_whitespace)
-        && (s.starts_with("http://") || s.starts_with("https://") || s.starts_with("www."))
 }
 
 /// If a paragraph opens with one of `labels` followed by `:` or `|`, the text after it.

@@ -9,7 +9,9 @@ use super::shape::{
 };
 use crate::extract::dates::{find_date, parse_date};
 use crate::extract::markers::TextKeys;
-use crate::extract::normalize::{display_in, match_key, split_lines, strip_key_prefix, Script};
+use crate::extract::normalize::{
+    display_in, is_link, match_key, split_lines, strip_key_prefix, Script,
+};
 
 /// Longest source name, in words.
 const SOURCE_MAX_WORDS: usize = 8;
@@ -162,7 +164,7 @@ fn is_hard_wrapped(lines: &[Line]) -> bool {
 
 /// Judges one display line against the marker keys, given its matching key.
 fn classify(line: &str, key: &str, keys: &TextKeys) -> Class {
-    if key.is_empty() || is_bare_link(line) {
+    if key.is_empty() || is_link(line) {
         return Class::Furniture;
     }
     if is_list_heading(key, &keys.similar_articles) {
@@ -284,13 +286,6 @@ fn is_list_heading(key: &str, labels: &[String]) -> bool {
     labels
         .iter()
         .any(|lk| key == lk || (opens_with(key, lk) && lk.contains(' ') && words_upto(key, 6) <= 6))
-}
-
-/// A line that is one URL and nothing else (a link left over from an embed or a share bar).
-fn is_bare_link(line: &str) -> bool {
-    let t = line.trim();
-    !t.contains(' ')
-        && (t.starts_with("http://") || t.starts_with("https://") || t.starts_with("www."))
 }
 
 /// An advertisement label (or an ad slot's placeholder, `إضافة إعلان`) alone, or glued to the
