@@ -80,10 +80,11 @@
 //!    bulleted line whose last crumb is the headline), or a day printed twice above the article
 //!    (alone, then with a time), or a date beside another day's date (a list of days), or a bare
 //!    date line opening an untitled page (unless the lead follows it right away and it names no
-//!    weekday), is the masthead's date of the day and never taken; a press release's dated place
-//!    line (`المدينة، البلد – 7 ديسمبر 2025`) opening the page is the article's. A numeric date
-//!    whose day and month could be swapped is read the way the lead's `اليوم` + weekday confirms
-//!    ([`super::weekday`]).
+//!    weekday), or a date above the title or the body on another weekday than the one the lead
+//!    gives for "today" (`الجمعة 22-11-2024` over a lead saying `اليوم السبت`), is the masthead's
+//!    date of the day and never taken; a press release's dated place line (`المدينة، البلد – 7
+//!    ديسمبر 2025`) opening the page is the article's. A numeric date whose day and month could be
+//!    swapped is read the way the lead's `اليوم` + weekday confirms ([`super::weekday`]).
 
 use super::evidence::{
     contained, dated_place_line, is_dateline, opens_with_dateline, shared_words, Evidence,
@@ -1767,6 +1768,10 @@ fn choose_date(
             None if i < start => DatePlace::AboveBody,
             _ => DatePlace::InBody,
         };
+        let above = matches!(place, DatePlace::AboveTitle | DatePlace::AboveBody);
+        if above && weekday::contradicted(&date, &units[i].text, lead_keys(units, ev, start, cut)) {
+            continue;
+        }
         let rank = match place {
             DatePlace::AboveBody => start - i,
             _ => i,
@@ -1785,11 +1790,24 @@ fn choose_date(
     let Some(at) = at else {
         return Some(date);
     };
-    let lead = (start..cut.min(units.len()))
+    Some(weekday::confirmed(
+        date,
+        &units[at].text,
+        lead_keys(units, ev, start, cut),
+    ))
+}
+
+/// The matching keys of the lead's first prose lines, where it names the weekday of "today".
+fn lead_keys<'u>(
+    units: &'u [Unit],
+    ev: &'u [Evidence],
+    start: usize,
+    cut: usize,
+) -> impl Iterator<Item = &'u str> {
+    (start..cut.min(units.len()))
         .filter(|&k| ev[k].prose)
         .take(LEAD_LINES)
-        .map(|k| units[k].key.as_str());
-    Some(weekday::confirmed(date, &units[at].text, lead))
+        .map(|k| units[k].key.as_str())
 }
 
 /// The date in the dateline that opens a lead, before its first dash (`بنغازي 14 يناير 2026 م

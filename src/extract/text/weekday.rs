@@ -1,6 +1,7 @@
 //! A numeric date whose day and month could be swapped (`03/11/2025`: the third of November
 //! or the eleventh of March) read the way the lead's weekday confirms (`… اليوم الثلاثاء …`):
 //! portals print either order, and the weekday the lead names for "today" tells them apart.
+//! The same weekday unmasks a masthead's date of the day printed over a story of another day.
 
 use crate::extract::dates::{day_of_week, weekday_of};
 
@@ -33,6 +34,34 @@ pub(super) fn confirmed<'k>(
     }
     let rest = date.get(10..).unwrap_or("");
     format!("{y:04}-{d:02}-{m:02}{rest}")
+}
+
+/// Whether the lead gives a weekday for "today" (`اليوم السبت`, found in `lead_keys`) that
+/// `date` (RFC 3339, read from `stamp`) does not fall on, read either way when `stamp` prints
+/// its day and month as two numbers up to 12: a masthead's date of the day over a story of
+/// another day.
+pub(super) fn contradicted<'k>(
+    date: &str,
+    stamp: &str,
+    lead_keys: impl IntoIterator<Item = &'k str>,
+) -> bool {
+    let Some(today) = lead_keys.into_iter().find_map(stated_weekday) else {
+        return false;
+    };
+    let (Some(y), Some(m), Some(d)) = (
+        date.get(..4).and_then(|s| s.parse::<u32>().ok()),
+        date.get(5..7).and_then(|s| s.parse::<u32>().ok()),
+        date.get(8..10).and_then(|s| s.parse::<u32>().ok()),
+    ) else {
+        return false;
+    };
+    if day_of_week(y, m, d) == today {
+        return false;
+    }
+    let swapped = ambiguous_numbers(stamp).is_some_and(|(a, b, year)| {
+        year == y && ((m, d) == (a, b) || (m, d) == (b, a)) && day_of_week(y, d, m) == today
+    });
+    !swapped
 }
 
 /// The first `n/n/yyyy` (or with `-` or `.`) in `text` whose first two numbers are both
@@ -116,6 +145,34 @@ mod tests {
         let lead = ["وافقت الحكومة في جلستها اليوم الثلاثاء على النص"];
         let got = confirmed("2025-11-03T10:25:00Z".into(), "03/11/2025 - 10:25", lead);
         assert_eq!(got, "2025-03-11T10:25:00Z");
+    }
+
+    #[test]
+    fn a_date_off_the_lead_weekday_is_contradicted() {
+        // 22 November 2024 was a Friday; the lead speaks of a Saturday.
+        let sat = ["تأهل اللاعب الى الدور الثاني بعد فوزه اليوم السبت"];
+        assert!(contradicted(
+            "2024-11-22T00:00:00Z",
+            "الجمعة 22-11-2024",
+            sat
+        ));
+        assert!(!contradicted(
+            "2024-11-23T00:00:00Z",
+            "السبت 23-11-2024",
+            sat
+        ));
+        assert!(!contradicted(
+            "2024-11-22T00:00:00Z",
+            "22-11-2024",
+            ["بلا يوم"]
+        ));
+        // 3 November 2025 was a Monday, 11 March 2025 a Tuesday: the swapped reading agrees.
+        let tue = ["وافقت الحكومة في جلستها اليوم الثلاثاء على النص"];
+        assert!(!contradicted(
+            "2025-11-03T10:25:00Z",
+            "03/11/2025 - 10:25",
+            tue
+        ));
     }
 
     #[test]
