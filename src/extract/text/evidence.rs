@@ -911,12 +911,14 @@ fn is_clock(text: &str, words: &[&str]) -> bool {
 }
 
 /// A call to action: opened by a call word and pointing at a channel, or a bare call of four
-/// words at most; or a short line naming two channels.
+/// words at most; or a short line naming two channels, or one channel alone (`GOOGLE NEWS`
+/// in a row of follow links: a link, not an outlet signing the article).
 fn is_call_to_action(words: &[&str], hits: &Hits) -> bool {
     let calls = hits.opening(Vocab::CallsToAction.id());
     let n = words.len();
     (calls && (n <= 4 || hits.anywhere(Vocab::Channels.id())))
         || (n <= 12 && hits.count(Vocab::Channels.id()) >= 2)
+        || hits.whole(Vocab::Channels.id())
 }
 
 /// A caption or credit: a caption label, an image file name, an image's placeholder in square

@@ -17,13 +17,15 @@
 //!    they show furniture on their own (a date, a caption, a widget, a call to action …), repeat
 //!    elsewhere on the page, or read as another article's headline (`قائل: …`, `… ..`; but two such
 //!    lines each over a paragraph, or one between paragraphs beside a plain heading between two
-//!    others, are the body's own section headings); a table's figure lines and bar rows (and the
-//!    line heading them) stay even when repeated; a topic and a colon over the paragraph that tells
-//!    it (`الجوائز النقدية: …`, sharing two content words with it) is its subheading. One word
-//!    opening with `و` right under a paragraph left open (no closing stop) is the end of its
-//!    sentence broken off by a hard wrap and stays. A paragraph printed twice in a row is kept
-//!    once, also when its first copy carries a byline glued after it (`… اسم الموقع/ المدينة/ من
-//!    فلان:`); a short line of Arabic and Latin words naming what the paragraph under it names
+//!    others, are the body's own section headings, and so is a `..` line alone between two
+//!    paragraphs sharing two content words with them or with the title); a table's figure lines
+//!    and bar rows (and the line heading them) stay even when repeated; a topic and a colon over
+//!    the paragraph that tells it (`الجوائز النقدية: …`, sharing two content words with it) is its
+//!    subheading. One word opening with `و` right under a paragraph left open (no closing stop) is
+//!    the end of its sentence broken off by a hard wrap and stays. A paragraph printed twice in a
+//!    row is kept once, also when its first copy carries a byline glued after it (`… اسم الموقع/
+//!    المدينة/ من فلان:`); a short line of Arabic and Latin words naming what the paragraph under
+//!    it names
 //!    (`سلسلة Galaxy S23`), or a numbered Latin line over a paragraph (`1. The Title`), is its
 //!    heading, not a foreign caption; a bulleted line right after a body ending with a colon is its
 //!    list's first item; a plain line right above a bulleted line heads that list, even when it is
@@ -308,6 +310,7 @@ pub(super) fn plan(
             // (صفقة)`) reads as a dateline alone, a figure alone as a counter, a one-word column
             // heading (`الفرق`) as a control.
             let table_cell = table[i];
+            let subhead = subhead || own_joint_heading(units, ev, i, title);
             if subhead || figure_line(&units[i], &ev[i]) || table_cell {
                 Verdict::Keep
             } else {
@@ -1396,6 +1399,38 @@ fn leading_number(text: &str) -> Option<(usize, &str)> {
         n = n * 10 + d as usize;
     }
     (!t.is_empty()).then_some((n, ""))
+}
+
+/// A line with `..` between its parts standing alone between two prose paragraphs that tells
+/// the article's own story (two content words or more shared with the title or with the
+/// paragraphs around it, `صدمة للجمهور.. رحيل مفاجئ`): a section heading, not another
+/// article's headline.
+fn own_joint_heading(units: &[Unit], ev: &[Evidence], i: usize, title: Option<usize>) -> bool {
+    let e = &ev[i];
+    let prose = |k: usize| units[k].class == Class::Body && ev[k].prose;
+    if !(e.headline_joint
+        && !e.prose
+        && e.end == End::Open
+        && !e.repeated
+        && !e.teaser
+        && !e.copy
+        && e.furniture.is_none()
+        && e.date.is_none()
+        && units[i].text.contains("..")
+        && i > 0
+        && i + 1 < units.len()
+        && prose(i - 1)
+        && prose(i + 1))
+    {
+        return false;
+    }
+    let told = |w: &u64| {
+        [Some(i - 1), Some(i + 1), title]
+            .into_iter()
+            .flatten()
+            .any(|k| ev[k].content.binary_search(w).is_ok())
+    };
+    e.content.iter().filter(|w| told(w)).count() >= SUBHEAD_MIN_SHARED
 }
 
 /// A headline of another article standing between paragraphs: a speaker's quote headline

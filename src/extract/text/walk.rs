@@ -3,7 +3,8 @@
 //! or comment prompt such as `0 تعليق`; source and tags lines to their fields; ad labels
 //! dropped), plain lines follow the layout's verdicts. A title loses a site suffix the page
 //! also prints alone, a short section name after a bar (`… | أخبار`) and a news section or
-//! outlet after a spaced dash (`… - أخبار البلد`, `… – الموقع نيوز`); the first paragraph loses
+//! outlet after a spaced dash (`… - أخبار البلد`, `… – الموقع نيوز`, an acronym in Latin
+//! capitals: `… – W N A`); the first paragraph loses
 //! a long headline glued to its head and a two-part dateline glued before its first word
 //! (`المدينة-الموقع-…`, `متابعات _ الموقع _ …`, `المدينة - كتب فلان - …`).
 
@@ -285,7 +286,8 @@ const DASH_SUFFIX_HEAD_MIN_WORDS: usize = 5;
 /// [`SUFFIX_MAX_WORDS`] words, no digit and no function word in it, after a headline of three
 /// words or more. A bar between a speaker and a quote (`ترامب | لن نتراجع`) stays. After a
 /// spaced dash the name must also say what it is: a news section (`… - أخبار السعودية`) or an
-/// outlet (`… - الوادي نيوز`), after a headline of [`DASH_SUFFIX_HEAD_MIN_WORDS`] words or more.
+/// outlet (`… - الوادي نيوز`, or its acronym in Latin capitals: `… – S A N A`), after a
+/// headline of [`DASH_SUFFIX_HEAD_MIN_WORDS`] words or more.
 fn without_section_suffix<'t>(title: &'t str, outlet_words: &[String]) -> &'t str {
     let barred = title.rsplit_once(" | ").map(|(h, t)| (h, t, false));
     let dashed = || {
@@ -304,15 +306,34 @@ fn without_section_suffix<'t>(title: &'t str, outlet_words: &[String]) -> &'t st
         && !tail.chars().any(is_digit)
         && !words.iter().any(|w| is_function_word(w));
     let head_words = head.split_whitespace().count();
+    let acronym = latin_acronym(tail) && head.chars().any(is_arabic_letter);
     let named = !dash
         || (head_words >= DASH_SUFFIX_HEAD_MIN_WORDS
-            && (words.first() == Some(&match_key(NEWS_SECTION_WORD).as_str())
+            && (acronym
+                || words.first() == Some(&match_key(NEWS_SECTION_WORD).as_str())
                 || words.iter().any(|w| outlet_words.iter().any(|o| o == w))));
-    if name && named && head_words >= 3 {
+    if (name || acronym) && named && head_words >= 3 {
         head.trim_end()
     } else {
         title
     }
+}
+
+/// Most capitals of an outlet's acronym (`BBC`, spelled out `S A N A`).
+const ACRONYM_MAX_LETTERS: usize = 8;
+
+/// Latin capitals alone, run together or spelled out one by one (`BBC`, `S A N A`), at least
+/// two of them: an outlet's acronym printed after an Arabic headline.
+fn latin_acronym(tail: &str) -> bool {
+    let t = tail.trim();
+    let letters = t.chars().filter(char::is_ascii_uppercase).count();
+    t.chars().all(|c| c.is_ascii_uppercase() || c == ' ')
+        && (2..=ACRONYM_MAX_LETTERS).contains(&letters)
+}
+
+/// An Arabic letter (the Arabic block's letters, not its digits or marks).
+fn is_arabic_letter(c: char) -> bool {
+    ('\u{0621}'..='\u{064A}').contains(&c)
 }
 
 /// Fewest words of a headline cut from the head of the lead it is glued to (a shorter title,
@@ -594,7 +615,7 @@ mod tests {
         let markers = Markers::default();
         let outlets = &markers.text.keys().outlet_words;
         let head = "ارتفاع صادرات التمور إلى أوروبا خلال الربع الأول";
-        for tail in ["أخبار الواحة", "الواحة نيوز"] {
+        for tail in ["أخبار الواحة", "الواحة نيوز", "W N A", "WNA"] {
             let title = format!("{head} - {tail}");
             assert_eq!(without_section_suffix(&title, outlets), head, "{tail}");
         }
@@ -608,6 +629,8 @@ mod tests {
             "ارتفاع صادرات التمور إلى أوروبا خلال الربع الأول - تقرير",
             "مباراة الحسم - أخبار سارة",
             "الفريقان يلتقيان اليوم في نصف نهائي الكأس - أخبار عن إصابة المهاجم",
+            "الشركة تطلق هاتفها الجديد في الأسواق العربية - Galaxy",
+            "منتخب الشباب يتأهل - FIFA",
         ] {
             assert_eq!(without_section_suffix(title, outlets), title);
         }
