@@ -6,7 +6,7 @@
 //! line's position.
 
 use super::shape::{
-    end_of, is_digit, opens_with, strip_bullet, without_closers, word_count, End,
+    end_of, is_arabic_letter, is_digit, opens_with, strip_bullet, without_closers, word_count, End,
     HEADLINE_MAX_WORDS,
 };
 use super::units::{Class, Unit};
@@ -1045,7 +1045,7 @@ fn is_breadcrumb(text: &str) -> bool {
     let glued = trimmed
         .strip_prefix("الرئيسية")
         .and_then(|rest| rest.chars().next())
-        .is_some_and(|c| ('\u{0621}'..='\u{064A}').contains(&c));
+        .is_some_and(is_arabic_letter);
     if glued {
         return word_count(text) <= 30;
     }
@@ -1139,7 +1139,7 @@ fn glued_dash_dateline(t: &str) -> bool {
     let Some((place, outlet)) = t.split_once('-') else {
         return false;
     };
-    let arabic = |c: Option<char>| c.is_some_and(|c| ('\u{0621}'..='\u{064A}').contains(&c));
+    let arabic = |c: Option<char>| c.is_some_and(is_arabic_letter);
     !place.contains(' ')
         && !outlet.contains('-')
         && arabic(place.chars().next_back())

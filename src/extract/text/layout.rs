@@ -18,18 +18,17 @@
 //!    elsewhere on the page, or read as another article's headline (`قائل: …`, `… ..`; but two such
 //!    lines each over a paragraph, or one between paragraphs beside a plain heading between two
 //!    others, are the body's own section headings, and so is a `..` line alone between two
-//!    paragraphs sharing two content words with them or with the title); a table's figure lines
-//!    and bar rows (and the line heading them) stay even when repeated; a topic and a colon over
-//!    the paragraph that tells it (`الجوائز النقدية: …`, sharing two content words with it) is its
+//!    paragraphs sharing two content words with them or with the title); a table's figure lines and
+//!    bar rows (and the line heading them) stay even when repeated; a topic and a colon over the
+//!    paragraph that tells it (`الجوائز النقدية: …`, sharing two content words with it) is its
 //!    subheading. One word opening with `و` right under a paragraph left open (no closing stop) is
 //!    the end of its sentence broken off by a hard wrap and stays. A paragraph printed twice in a
 //!    row is kept once, also when its first copy carries a byline glued after it (`… اسم الموقع/
 //!    المدينة/ من فلان:`); a short line of Arabic and Latin words naming what the paragraph under
-//!    it names
-//!    (`سلسلة Galaxy S23`), or a numbered Latin line over a paragraph (`1. The Title`), is its
-//!    heading, not a foreign caption; a bulleted line right after a body ending with a colon is its
-//!    list's first item; a plain line right above a bulleted line heads that list, even when it is
-//!    one word, and so does one word over a paragraph opening with it (`المنشآت` over `المنشآت
+//!    it names (`سلسلة Galaxy S23`), or a numbered Latin line over a paragraph (`1. The Title`), is
+//!    its heading, not a foreign caption; a bulleted line right after a body ending with a colon is
+//!    its list's first item; a plain line right above a bulleted line heads that list, even when it
+//!    is one word, and so does one word over a paragraph opening with it (`المنشآت` over `المنشآت
 //!    السياحية هي …`; one word alone is otherwise a control); a document's section heading
 //!    ([`Evidence::section`]: `مقدمة`, `الخلاصة`, `أولاً: …`) right above a paragraph (or a
 //!    bulleted point) heads it, also right above the lead (the body starts there), unless it is the
@@ -1411,11 +1410,9 @@ fn own_joint_heading(units: &[Unit], ev: &[Evidence], i: usize, title: Option<us
     if !(e.headline_joint
         && !e.prose
         && e.end == End::Open
-        && !e.repeated
         && !e.teaser
         && !e.copy
-        && e.furniture.is_none()
-        && e.date.is_none()
+        && e.unmarked()
         && units[i].text.contains("..")
         && i > 0
         && i + 1 < units.len()

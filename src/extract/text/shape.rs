@@ -77,6 +77,11 @@ pub(super) fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || matches!(c, '\u{0660}'..='\u{0669}' | '\u{06f0}'..='\u{06f9}')
 }
 
+/// A letter of the Arabic block (hamza to yeh, tatweel included; not its digits or marks).
+pub(super) fn is_arabic_letter(c: char) -> bool {
+    ('\u{0621}'..='\u{064A}').contains(&c)
+}
+
 /// Whether `text` opens with the words of `head`: `head`, then a space (a label at the head of
 /// a line's key, a headline's first words). The byte after `head` is tested first: it rules out
 /// most heads without comparing their bytes.

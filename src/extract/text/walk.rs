@@ -1,11 +1,10 @@
-//! One walk from the top of the page builds the draft: labelled lines do what their label
-//! says (read-also blocks and related lists to `related`, a list ending at a control, counter
-//! or comment prompt such as `0 تعليق`; source and tags lines to their fields; ad labels
-//! dropped), plain lines follow the layout's verdicts. A title loses a site suffix the page
-//! also prints alone, a short section name after a bar (`… | أخبار`) and a news section or
-//! outlet after a spaced dash (`… - أخبار البلد`, `… – الموقع نيوز`, an acronym in Latin
-//! capitals: `… – W N A`); the first paragraph loses
-//! a long headline glued to its head and a two-part dateline glued before its first word
+//! One walk from the top of the page builds the draft: labelled lines do what their label says
+//! (read-also blocks and related lists to `related`, a list ending at a control, counter or comment
+//! prompt such as `0 تعليق`; source and tags lines to their fields; ad labels dropped), plain lines
+//! follow the layout's verdicts. A title loses a site suffix the page also prints alone, a short
+//! section name after a bar (`… | أخبار`) and a news section or outlet after a spaced dash (`… -
+//! أخبار البلد`, `… – الموقع نيوز`, an acronym in Latin capitals: `… – W N A`); the first paragraph
+//! loses a long headline glued to its head and a two-part dateline glued before its first word
 //! (`المدينة-الموقع-…`, `متابعات _ الموقع _ …`, `المدينة - كتب فلان - …`).
 
 use std::collections::HashSet;
@@ -14,8 +13,8 @@ use std::hash::BuildHasherDefault;
 use super::evidence::{Evidence, Furniture};
 use super::layout::{Layout, Verdict};
 use super::shape::{
-    is_digit, is_function_word, linked_headline, opens_with, opens_with_label, strip_bullet,
-    strip_quotes, without_emphasis, words_upto,
+    is_arabic_letter, is_digit, is_function_word, linked_headline, opens_with, opens_with_label,
+    strip_bullet, strip_quotes, without_emphasis, words_upto,
 };
 use super::units::{Class, Unit, TAGS_MAX_WORDS};
 use crate::extract::markers::TextKeys;
@@ -329,11 +328,6 @@ fn latin_acronym(tail: &str) -> bool {
     let letters = t.chars().filter(char::is_ascii_uppercase).count();
     t.chars().all(|c| c.is_ascii_uppercase() || c == ' ')
         && (2..=ACRONYM_MAX_LETTERS).contains(&letters)
-}
-
-/// An Arabic letter (the Arabic block's letters, not its digits or marks).
-fn is_arabic_letter(c: char) -> bool {
-    ('\u{0621}'..='\u{064A}').contains(&c)
 }
 
 /// Fewest words of a headline cut from the head of the lead it is glued to (a shorter title,
