@@ -28,6 +28,11 @@ const PROSE_MIN_WORDS: usize = 15;
 const PROSE_PUNCTUATED_MIN_WORDS: usize = 6;
 /// Fewest words of an unpunctuated prose line on a page that does not punctuate.
 const PROSE_OPEN_MIN_WORDS: usize = 8;
+/// Fewest times as many words as the headline over it the lead holds, on a page that does not
+/// punctuate its paragraphs.
+const UNPUNCTUATED_LEAD_RATIO: usize = 2;
+/// Most lines of an embedded post's copy above the line its attribution closes.
+const EMBED_COPY_MAX_LINES: usize = 3;
 /// Fewest lines a page's punctuation is judged on (else shorter lines are counted too, and a
 /// page with too few lines is taken as punctuated).
 const PUNCTUATION_MIN_SAMPLE: usize = 2;
@@ -257,6 +262,9 @@ pub(super) fn judge(
         e.prose = u.class == Class::Body && is_prose(e, punctuated);
     }
     mark_stopped_headline_pair(units, &mut out);
+    if !punctuated {
+        mark_unpunctuated_headline(units, &mut out);
+    }
     for (u, e) in units.iter().zip(out.iter_mut()) {
         let basmala = u.key == BASMALA;
         e.weak = u.class == Class::Body
@@ -314,6 +322,34 @@ fn mark_stopped_headline_pair(units: &[Unit], evidence: &mut [Evidence]) {
     }
 }
 
+/// On a page that does not punctuate its paragraphs, its first prose line when no line that
+/// could be a headline stands above it (only furniture, dates and one- or two-word labels),
+/// shorter than prose on any page and set right over a line at least twice as long that
+/// shares a content word with it (`هجوم … في #إيطاليا` over `تعرضت إيطاليا …`): the headline
+/// over its lead. Under a headline, such a line is the article's short first paragraph.
+fn mark_unpunctuated_headline(units: &[Unit], evidence: &mut [Evidence]) {
+    let Some(i) = evidence.iter().position(|e| e.prose) else {
+        return;
+    };
+    let (e, Some(next)) = (&evidence[i], evidence.get(i + 1)) else {
+        return;
+    };
+    let headed = units[..i].iter().zip(&evidence[..i]).any(|(u, a)| {
+        u.class == Class::Body && a.furniture.is_none() && a.date.is_none() && a.words > 2
+    });
+    let headline = !headed
+        && e.words < PROSE_MIN_WORDS
+        && e.end == End::Open
+        && !e.repeated
+        && units[i + 1].class == Class::Body
+        && next.prose
+        && next.words >= UNPUNCTUATED_LEAD_RATIO * e.words
+        && shared_words(&e.content, &next.content) >= 1;
+    if headline {
+        evidence[i].prose = false;
+    }
+}
+
 /// Lines cut with three dots (`...`) standing close together are teasers of other stories cut
 /// short by the site (a list of them, or headline and teaser pairs), as with `…`; one such line
 /// alone is a sentence trailing off.
@@ -358,13 +394,39 @@ fn mark_crumbed_headlines(units: &[Unit], evidence: &mut [Evidence]) {
     }
 }
 
-/// The post an attribution line closes stands right above it: furniture too.
+/// The post an attribution line closes stands right above it: furniture too, and so are the
+/// short lines over it that carry a hashtag or a link, as the rest of a post's copy does
+/// (`… التاريخي#طواف_السعودي` over `… pic.twitter.com/…` over `— Name (@handle) date`).
 fn mark_embedded_posts(units: &[Unit], evidence: &mut [Evidence]) {
     for i in 1..units.len() {
-        if evidence[i].furniture == Some(Furniture::Embed) && units[i - 1].class == Class::Body {
-            evidence[i - 1].furniture = Some(Furniture::Embed);
+        if evidence[i].furniture != Some(Furniture::Embed) || units[i - 1].class != Class::Body {
+            continue;
+        }
+        evidence[i - 1].furniture = Some(Furniture::Embed);
+        let mut k = i - 1;
+        while k > 0
+            && i - k < EMBED_COPY_MAX_LINES
+            && units[k - 1].class == Class::Body
+            && evidence[k - 1].furniture.is_none()
+            && evidence[k - 1].words <= FURNITURE_MAX_WORDS
+            && tagged_or_linked(&units[k - 1].text)
+        {
+            k -= 1;
+            evidence[k].furniture = Some(Furniture::Embed);
         }
     }
+}
+
+/// A line holding a hashtag (`#` glued to a word) or a web link, as a social post's copy does.
+fn tagged_or_linked(text: &str) -> bool {
+    let b = text.as_bytes();
+    let hashtag = memchr::memchr_iter(b'#', b).any(|at| {
+        b.get(at + 1)
+            .is_some_and(|&n| !n.is_ascii_whitespace() && n != b'#')
+    });
+    hashtag
+        || memchr::memmem::find(b, b"http").is_some()
+        || memchr::memmem::find(b, b".com/").is_some()
 }
 
 /// Lines that open with one and the same date, several in a row, each glued to a headline

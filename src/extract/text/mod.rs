@@ -13,7 +13,9 @@
 //!   caption (also an image's placeholder in square brackets, `[Image of …]`), a widget (also
 //!   a byline closed by a count and a reading-time widget: `كتب فلان 2 دقيقة للقراءة`), a
 //!   call to action, a comment prompt, a site dialog (`تسجيل الخروج`, `تفعيل الإشعارات`), a
-//!   social post's copy closed by hashtags, a dateline (also `المدينة-اسم الموقع`, the dash
+//!   social post's copy closed by hashtags, an embedded post (the lines over its
+//!   `— Name (@handle) date` attribution, up to two of them holding a hashtag or a link), a
+//!   dateline (also `المدينة-اسم الموقع`, the dash
 //!   glued), a breadcrumb,
 //!   a summary box (`اظهر الملخص - …` over bulleted points), a header strip holding a
 //!   labelled date (`الاسم 29 يوليو 2025 | آخر تحديث: 17:57 …`, a date line however long), a
@@ -21,7 +23,9 @@
 //!   whether it repeats elsewhere on the page (a bulleted contents entry and the section
 //!   heading it names do not count) or is a cut teaser of a later paragraph (or a
 //!   standfirst over the article's own `المدينة 24:` dateline), and whether the page's first
-//!   prose line is printed twice in a row (the headline, even when it ends with a full stop).
+//!   prose line is printed twice in a row (the headline, even when it ends with a full stop)
+//!   or, on a page that does not punctuate, stands alone at the top over a lead twice as long
+//!   sharing a word with it (the headline too).
 //!
 //! The layout model ([`layout`]) then places the article: the body is the first long run of
 //! prose lines (short lines between its paragraphs are subheadings, short lines in runs outside
