@@ -2,7 +2,8 @@
 //! its share of Arabic function words, whether it is a date, a clock, a caption, a widget, a
 //! call to action or a comment prompt, a summary box's label or point, a header strip holding a
 //! labelled date, whether it repeats elsewhere on the page, whether it is a cut teaser of a
-//! later paragraph. The layout model ([`super::layout`]) weighs these with the
+//! later paragraph or a teaser gluing another line of the page (the headline, the deck) to a
+//! later paragraph's opening words. The layout model ([`super::layout`]) weighs these with the
 //! line's position.
 
 use super::shape::{
@@ -73,6 +74,16 @@ const COPY_MIN_WORDS: usize = 12;
 /// Lines between an uncut copy and the paragraph it copies: a second paragraph that restates
 /// the lead right under it is prose, a standfirst stands apart from the body.
 const COPY_MIN_DISTANCE: usize = 3;
+
+/// Units from the page's top within which a glued teaser, the line it holds and the paragraph
+/// it opens are sought (teasers and descriptions stand in the header).
+const GLUED_REACH: usize = 40;
+/// Words of a paragraph's opening that a glued teaser repeats (fewer when it is cut sooner).
+const GLUED_OPENING_WORDS: usize = 6;
+/// Fewest words of that opening.
+const GLUED_OPENING_MIN_WORDS: usize = 3;
+/// Fewest words of the headline or deck a glued teaser holds.
+const GLUED_LINE_MIN_WORDS: usize = 4;
 
 /// Fewest words after a dateline that opens a lead (`المدينة – الاسم – …`).
 const LEAD_AFTER_DATELINE_MIN_WORDS: usize = 8;
@@ -255,6 +266,7 @@ pub(super) fn judge(
     mark_stamped_lists(units, &mut out);
     mark_summary_boxes(units, keys, &mut out);
     mark_teasers(units, &mut out);
+    mark_glued_teasers(units, &mut out);
     mark_standfirsts_over_datelines(units, &mut out);
     mark_restarts(units, &mut out);
     let punctuated = punctuated(units, &out);
@@ -1228,8 +1240,21 @@ fn yearless_stamp(words: &[&str]) -> bool {
 /// A line opening with a dateline of two short parts set off by spaced dashes before its
 /// text (`المدينة – اسم المراسل – فشل الاجتماع …`): a lead paragraph, never a headline.
 pub(super) fn opens_with_dateline(text: &str) -> bool {
+    dashed_opening(text, 2)
+}
+
+/// Whether the line opens with a place and a dash before a lead's words (`القاهرة - في …`),
+/// the one-part dateline of an article's lead; a paragraph going on with `و` is no dateline.
+pub(super) fn opens_with_place(text: &str) -> bool {
+    let t = text.trim_start();
+    !t.starts_with('و') && !t.starts_with(is_digit) && dashed_opening(t, 1)
+}
+
+/// Whether the line opens with `parts` short parts, each closed by a spaced dash, before at
+/// least [`LEAD_AFTER_DATELINE_MIN_WORDS`] words.
+fn dashed_opening(text: &str, parts: usize) -> bool {
     let mut rest = text.trim_start();
-    for _ in 0..2 {
+    for _ in 0..parts {
         let Some((part, after)) = [" – ", " - ", " — "]
             .iter()
             .filter_map(|d| rest.split_once(d))
@@ -1426,6 +1451,62 @@ fn mark_teasers(units: &[Unit], evidence: &mut [Evidence]) {
             evidence[i].copy = teaser;
         }
     }
+}
+
+/// Marks the lines holding another line of the page (a headline or a deck printed on its own)
+/// glued to the opening words of a later paragraph: a feed item's teaser (`اسم الموقع العنوان
+/// سيستفيد 600 طفل … العنوان`) or a description cut short (`… عالمياالقطن المصرى أحد ا`), not
+/// the lead.
+fn mark_glued_teasers(units: &[Unit], evidence: &mut [Evidence]) {
+    let reach = units.len().min(GLUED_REACH);
+    for i in 0..reach {
+        if units[i].class != Class::Body
+            || evidence[i].teaser
+            || evidence[i].words < 2 * GLUED_LINE_MIN_WORDS
+        {
+            continue;
+        }
+        let key = units[i].key.as_str();
+        let glued = (0..reach).any(|h| {
+            h != i
+                && units[h].class == Class::Body
+                && (GLUED_LINE_MIN_WORDS..=HEADLINE_MAX_WORDS).contains(&evidence[h].words)
+                && units[h].key.len() < key.len()
+                && key
+                    .match_indices(units[h].key.as_str())
+                    .any(|(at, m)| opens_later(units, i, &key[at + m.len()..]))
+        });
+        if glued {
+            evidence[i].teaser = true;
+        }
+    }
+}
+
+/// Whether `rest` (a key's tail) opens with the first words of a later line's key: at least
+/// [`GLUED_OPENING_MIN_WORDS`], at most [`GLUED_OPENING_WORDS`], the last one maybe cut.
+fn opens_later(units: &[Unit], i: usize, rest: &str) -> bool {
+    let rest = rest.trim_start();
+    let mut end = rest.len();
+    let mut words = 0;
+    for (at, _) in rest.match_indices(' ') {
+        words += 1;
+        if words == GLUED_OPENING_WORDS {
+            end = at;
+            break;
+        }
+    }
+    if end == rest.len() {
+        words = rest.split(' ').filter(|w| !w.is_empty()).count();
+    }
+    if words < GLUED_OPENING_MIN_WORDS {
+        return false;
+    }
+    let opening = &rest[..end];
+    (i + 1..units.len().min(i + 1 + GLUED_REACH)).any(|j| {
+        units[j].class == Class::Body
+            && units[j].key.len() > opening.len()
+            && units[j].key.starts_with(opening)
+    })
 }
 
 /// A line standing over a short dateline ending with a colon (`المدينة 24:`) whose words the

@@ -43,7 +43,9 @@
 //!    the headline's date; nor is a deck or section label, printed once or twice in a row, between
 //!    a longer headline sharing more words with the lead and its date: the date goes to the
 //!    headline) and by nearness to the body. A line holding an emoji right above a call-to-action
-//!    button (`… 🥳` over `العب الآن`) is a promotion banner's copy, never a candidate. On a body
+//!    button (`… 🥳` over `العب الآن`) is a promotion banner's copy, never a candidate. A
+//!    headline joined to the portal's name by a bar (`اسم الموقع | العنوان`) and printed bare
+//!    elsewhere gives the bare line, as a label opening it does (`خبر : …`). On a body
 //!    cut into sections by short headings, the best candidate right above the lead (up to ten
 //!    words, shaped like them) is the first section's heading when another headline stands above
 //!    it. Everything above the chosen title is the page's header. A line right under a byline is
@@ -55,7 +57,9 @@
 //!    اسم الموقع، خاص:`, or the site's dateline that also opens its teasers) is not body. A long
 //!    line right under a byline opens the body even without a closing stop (the header ends with
 //!    the byline: it is the lead, not a deck). A short sentence under the title that a later
-//!    paragraph restates is the standfirst; a line opening with a two-part dateline (`المدينة –
+//!    paragraph restates is the standfirst, and so is the line right under the title over a
+//!    paragraph opening with the article's dateline (`القاهرة - …`, the lead's own opening);
+//!    a line opening with a two-part dateline (`المدينة –
 //!    الاسم – …`) is the lead, never a headline, nor is a line left hanging on a preposition (`…
 //!    وبإشراف من`): a lead-sized one right above the lead is the first half of its sentence, and
 //!    the body starts there. Nor is a line strung on two commas or more (`قام الوالي، رفقة …،
@@ -64,11 +68,13 @@
 //!    أنصاف، …)` over `ملخّص`) is the title when no other was found, and is never a section heading
 //!    itself.
 //! 4. **After the body** headline-shaped lines are other articles' headlines (to `related`),
-//!    the rest is footer, except that a page cut off mid-paragraph keeps its last line (and a
-//!    lead-in closed by a colon or a heading that asks right above it, or a heading over a
-//!    bulleted sentence naming what it names: its list's first item; a caption, a Latin photo
-//!    credit or a read-also box may stand between the body and a last line that opens with
-//!    `و` and shares a content word with the body, as it carries the body on), a lone line right
+//!    but the headline's own first words printed again (repeated under the article and cut
+//!    off) are a copy of it and leave; the rest is footer, except that a page cut off
+//!    mid-paragraph keeps its last line (and a lead-in closed by a colon or a heading that asks
+//!    right above it, or a heading over a bulleted sentence naming what it names: its list's
+//!    first item; a caption, a Latin photo credit or a read-also box may stand between the body
+//!    and a last line that opens with `و` and shares a content word with the body, as it
+//!    carries the body on), a lone line right
 //!    above a read-also or related label is the body's last heading or line, and lines
 //!    numbered in sequence (`1 …`, `2 …`) under a last body line closed by a colon are its
 //!    list's items.
@@ -88,8 +94,8 @@
 //!    swapped is read the way the lead's `اليوم` + weekday confirms ([`super::weekday`]).
 
 use super::evidence::{
-    contained, dated_place_line, is_dateline, opens_with_dateline, shared_words, Evidence,
-    Furniture,
+    contained, dated_place_line, is_dateline, opens_with_dateline, opens_with_place, shared_words,
+    Evidence, Furniture,
 };
 use super::shape::{
     hangs, is_digit, opens_with, opens_with_label, word_count, End, TITLE_MAX_WORDS,
@@ -325,6 +331,7 @@ pub(super) fn plan(
     keep_closing_line(units, ev, body.end, cut, &mut verdicts);
     keep_heading_over_list(units, ev, body.end, cut, &mut verdicts);
     keep_numbered_list(units, ev, body.end, cut, &mut verdicts);
+    drop_cut_title_copies(units, ev, title, body.end, &mut verdicts);
     let date = choose_date(units, ev, title, start, cut, capture_date);
     Layout {
         verdicts,
@@ -577,6 +584,14 @@ fn past_standfirst(units: &[Unit], ev: &[Evidence], title: usize, lead: usize, b
         return lead;
     };
     if restated_standfirst(units, ev, lead, body) {
+        return next;
+    }
+    // The paragraph right under it opens with the article's dateline (`القاهرة - …`): the lead
+    // starts there, and the line between it and the title is the deck.
+    if next == lead + 1
+        && opens_with_place(&units[next].text)
+        && !opens_with_place(&units[lead].text)
+    {
         return next;
     }
     let metadata = (lead + 1..next).any(|i| {
@@ -1143,8 +1158,22 @@ fn clause_after_comma(text: &str) -> bool {
 }
 
 /// The headline `c` printed again without the short label it opens with (`خبر : …` over the
-/// bare headline): the bare line, as the label is the portal's, not the headline's.
+/// bare headline), or without the portal's name joined to it by a bar (`اسم الموقع | …`): the
+/// bare line, as the label or name is the portal's, not the headline's.
 fn bare_repeat(units: &[Unit], candidates: &[usize], c: usize) -> usize {
+    let bare = |part: &str| {
+        let part = part.trim();
+        candidates
+            .iter()
+            .copied()
+            .find(|&k| k != c && !part.is_empty() && units[k].text.trim() == part)
+    };
+    if let Some((a, b)) = units[c].text.split_once(" | ") {
+        let headline = if word_count(b) >= word_count(a) { b } else { a };
+        if let Some(k) = bare(headline) {
+            return k;
+        }
+    }
     let Some((label, rest)) = units[c].text.split_once(':') else {
         return c;
     };
@@ -1589,6 +1618,32 @@ fn keep_cut_paragraph(
     if plain && opens_sentence {
         for i in tail {
             verdicts[i] = Verdict::Keep;
+        }
+    }
+}
+
+/// The headline's first words printed again after the body (the headline repeated under the
+/// article and cut off, often with the page): a copy of the title, neither the body's last line
+/// nor another article's headline.
+fn drop_cut_title_copies(
+    units: &[Unit],
+    ev: &[Evidence],
+    title: Option<usize>,
+    body_end: usize,
+    verdicts: &mut [Verdict],
+) {
+    let Some(t) = title else {
+        return;
+    };
+    let title_key = units[t].key.as_str();
+    for i in body_end + 1..units.len() {
+        let copy = units[i].class == Class::Body
+            && ev[i].words >= 3
+            && matches!(verdicts[i], Verdict::Keep | Verdict::Related)
+            && title_key.len() > units[i].key.len()
+            && opens_with(title_key, &units[i].key);
+        if copy {
+            verdicts[i] = Verdict::Drop(RemovedKind::Caption);
         }
     }
 }
