@@ -1459,6 +1459,26 @@ fn mark_teasers(units: &[Unit], evidence: &mut [Evidence]) {
 /// the lead.
 fn mark_glued_teasers(units: &[Unit], evidence: &mut [Evidence]) {
     let reach = units.len().min(GLUED_REACH);
+    // A line held in another has its inner content words (all but its first and last word's,
+    // which may be glued to their neighbours there) among the other's: a test on the sorted
+    // hashes each line already has, far cheaper than the search it spares.
+    let held: Vec<(usize, Vec<u64>)> = (0..reach)
+        .filter(|&h| {
+            units[h].class == Class::Body
+                && (GLUED_LINE_MIN_WORDS..=HEADLINE_MAX_WORDS).contains(&evidence[h].words)
+        })
+        .map(|h| {
+            let key = units[h].key.as_str();
+            let ends =
+                [key.split(' ').next(), key.rsplit(' ').next()].map(|w| w.and_then(content_word));
+            let inner = evidence[h]
+                .content
+                .iter()
+                .copied()
+                .filter(|c| !ends.contains(&Some(*c)));
+            (h, inner.collect())
+        })
+        .collect();
     for i in 0..reach {
         if units[i].class != Class::Body
             || evidence[i].teaser
@@ -1467,13 +1487,14 @@ fn mark_glued_teasers(units: &[Unit], evidence: &mut [Evidence]) {
             continue;
         }
         let key = units[i].key.as_str();
-        let glued = (0..reach).any(|h| {
-            h != i
-                && units[h].class == Class::Body
-                && (GLUED_LINE_MIN_WORDS..=HEADLINE_MAX_WORDS).contains(&evidence[h].words)
-                && units[h].key.len() < key.len()
+        let glued = held.iter().any(|(h, inner)| {
+            *h != i
+                && units[*h].key.len() < key.len()
+                && inner
+                    .iter()
+                    .all(|w| evidence[i].content.binary_search(w).is_ok())
                 && key
-                    .match_indices(units[h].key.as_str())
+                    .match_indices(units[*h].key.as_str())
                     .any(|(at, m)| opens_later(units, i, &key[at + m.len()..]))
         });
         if glued {
