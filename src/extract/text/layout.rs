@@ -42,7 +42,9 @@
 //!    nearest: a kicker or caption whose words all recur in the headline under it is not dated by
 //!    the headline's date; nor is a deck or section label, printed once or twice in a row, between
 //!    a longer headline sharing more words with the lead and its date: the date goes to the
-//!    headline) and by nearness to the body. A line holding an emoji right above a call-to-action
+//!    headline) and by nearness to the body (not between a headline and a shorter line right
+//!    under it when both share four words with the lead or more: a deck the lead names, `دورة
+//!    بعنوان: …`, stays under the headline). A line holding an emoji right above a call-to-action
 //!    button (`… 🥳` over `العب الآن`) is a promotion banner's copy, never a candidate. A
 //!    headline joined to the portal's name by a bar (`اسم الموقع | العنوان`) and printed bare
 //!    elsewhere gives the bare line, as a label opening it does (`خبر : …`). On a body
@@ -1068,7 +1070,12 @@ fn choose_title(
             + if e.repeated { 1.5 } else { 0.0 }
             + if dated { 1.0 } else { 0.0 }
             + if e.words >= 4 { 0.3 } else { 0.0 }
-            - 0.05 * distance;
+            - 0.05 * distance
+            - if deck_of_saturated(units, ev, &candidates, &overlaps, rank) {
+                0.1
+            } else {
+                0.0
+            };
         scored.push((score, c));
     }
     // The first section's heading right above the lead, on a page whose body is cut into
@@ -1106,6 +1113,26 @@ fn choose_title(
             section_above_lead: false,
         },
     }
+}
+
+/// Whether candidate `r` stands right under a longer candidate while both share at least
+/// [`OVERLAP_CAP`] words with the lead: a deck naming what the lead names (`دورة بعنوان: …`) is
+/// no nearer to the title than the headline over it, so nearness does not decide for it. A line
+/// above that holds it (a breadcrumb ending with the headline) is no headline over a deck.
+fn deck_of_saturated(
+    units: &[Unit],
+    ev: &[Evidence],
+    candidates: &[usize],
+    overlaps: &[usize],
+    r: usize,
+) -> bool {
+    let c = candidates[r];
+    r > 0
+        && candidates[r - 1] + 1 == c
+        && ev[c - 1].words > ev[c].words
+        && !units[c - 1].key.contains(units[c].key.as_str())
+        && overlaps[r] >= OVERLAP_CAP
+        && overlaps[r - 1] >= OVERLAP_CAP
 }
 
 /// The rank of the headline that candidate `r` is the deck or label of: the candidate right
