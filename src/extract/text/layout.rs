@@ -44,7 +44,12 @@
 //!    a longer headline sharing more words with the lead and its date: the date goes to the
 //!    headline) and by nearness to the body (not between a headline and a shorter line right
 //!    under it when both share four words with the lead or more: a deck the lead names, `دورة
-//!    بعنوان: …`, stays under the headline). A line holding an emoji right above a call-to-action
+//!    بعنوان: …`, stays under the headline). In a list of headlines (a ticker) a line must share
+//!    three words with the lead, but the list's last line, right above a date line and nearest
+//!    the body, sharing two, is the headline closing the ticker. A longer line right above the
+//!    lead under a headline of six words or more (neither printed twice, dated nor listed) is its
+//!    deck when the headline shares fewer words with the lead than the deck and than the overlap
+//!    cap: a deck copies the lead. A line holding an emoji right above a call-to-action
 //!    button (`… 🥳` over `العب الآن`) is a promotion banner's copy, never a candidate. A
 //!    headline joined to the portal's name by a bar (`اسم الموقع | العنوان`) and printed bare
 //!    elsewhere gives the bare line, as a label opening it does (`خبر : …`). On a body
@@ -125,6 +130,8 @@ const ARTICLE_MIN_PROSE: usize = 2;
 /// Words shared with the lead that a headline standing in a list of headlines (a ticker) needs
 /// to be taken for the title.
 const LIST_TITLE_OVERLAP: usize = 3;
+/// Fewest words of a headline standing over its deck (shorter lines over a headline are kickers).
+const DECK_HEADLINE_MIN_WORDS: usize = 6;
 /// Words of a headline in a list of headlines.
 const LIST_ITEM_WORDS: std::ops::RangeInclusive<usize> = 4..=20;
 /// Shared words count towards a title's score up to this many (a standfirst or a caption
@@ -1040,7 +1047,7 @@ fn choose_title(
         let promo = opens_with_label(&units[c].key, promos);
         let sole = sized == 1 && e.words >= 4;
         let accepted = if in_list[c] {
-            overlap >= LIST_TITLE_OVERLAP
+            overlap >= LIST_TITLE_OVERLAP || ends_ticker(units, ev, &in_list, c, nearest, overlap)
         } else if promo {
             overlap >= 1 && (e.repeated || dated)
         } else if e.words <= 2 {
@@ -1077,6 +1084,17 @@ fn choose_title(
                 0.0
             };
         scored.push((score, c));
+    }
+    if let Some(deck) = deck_over_lead(
+        ev,
+        &candidates,
+        &in_list,
+        &dated,
+        &overlaps,
+        &scored,
+        lead_start,
+    ) {
+        scored.retain(|&(_, c)| c != deck);
     }
     // The first section's heading right above the lead, on a page whose body is cut into
     // sections by such lines, is no title when another headline stands above it.
@@ -1156,6 +1174,53 @@ fn deck_under(
     let h = candidates[..r].iter().rposition(|&k| k == above)?;
     (!in_list[c] && !in_list[above] && ev[above].words > ev[c].words && overlaps[h] > overlaps[r])
         .then_some(h)
+}
+
+/// The last line of a list of headlines, right above a date line and nearest the body, sharing
+/// two content words with the lead: the article's headline closing the ticker printed above it.
+fn ends_ticker(
+    units: &[Unit],
+    ev: &[Evidence],
+    in_list: &[bool],
+    c: usize,
+    nearest: bool,
+    overlap: usize,
+) -> bool {
+    nearest
+        && overlap >= 2
+        && !in_list.get(c + 1).copied().unwrap_or(false)
+        && is_date_line(units, ev, c + 1)
+}
+
+/// The deck under the headline: the candidate right above the lead, longer than the accepted
+/// candidate right above it (a headline of [`DECK_HEADLINE_MIN_WORDS`] words or more), neither
+/// of them printed twice, dated or in a list of headlines, the upper one sharing fewer words with
+/// the lead than the lower one and than [`OVERLAP_CAP`]. A deck copies the lead's words and would
+/// outscore the headline on them; a kicker over its headline restates the story as fully as the
+/// headline does (both reach the cap) and leaves the headline the nearer line.
+fn deck_over_lead(
+    ev: &[Evidence],
+    candidates: &[usize],
+    in_list: &[bool],
+    dated: &[bool],
+    overlaps: &[usize],
+    scored: &[(f32, usize)],
+    lead_start: usize,
+) -> Option<usize> {
+    let low = lead_start.checked_sub(1)?;
+    let up = low.checked_sub(1)?;
+    let rank = |c: usize| candidates.iter().position(|&k| k == c);
+    let (r_low, r_up) = (rank(low)?, rank(up)?);
+    let plain = |c: usize, r: usize| !in_list[c] && !ev[c].repeated && !dated[r];
+    let accepted = |c: usize| scored.iter().any(|&(_, k)| k == c);
+    (accepted(low)
+        && accepted(up)
+        && plain(low, r_low)
+        && plain(up, r_up)
+        && ev[up].words >= DECK_HEADLINE_MIN_WORDS
+        && ev[low].words > ev[up].words
+        && overlaps[r_up] < overlaps[r_low].min(OVERLAP_CAP))
+    .then_some(low)
 }
 
 /// A line holding an emoji right above a call-to-action button (`… 🥳` over `العب الآن`): a
