@@ -19,11 +19,7 @@ pub(super) fn confirmed<'k>(
     let Some(today) = lead_keys.into_iter().find_map(stated_weekday) else {
         return date;
     };
-    let (Some(y), Some(m), Some(d)) = (
-        date.get(..4).and_then(|s| s.parse::<u32>().ok()),
-        date.get(5..7).and_then(|s| s.parse::<u32>().ok()),
-        date.get(8..10).and_then(|s| s.parse::<u32>().ok()),
-    ) else {
+    let Some((y, m, d)) = ymd(&date) else {
         return date;
     };
     if y != year || !((m, d) == (a, b) || (m, d) == (b, a)) {
@@ -34,6 +30,12 @@ pub(super) fn confirmed<'k>(
     }
     let rest = date.get(10..).unwrap_or("");
     format!("{y:04}-{d:02}-{m:02}{rest}")
+}
+
+/// The year, month and day of an RFC 3339 date (`2025-11-03T…`).
+fn ymd(date: &str) -> Option<(u32, u32, u32)> {
+    let part = |r: std::ops::Range<usize>| date.get(r).and_then(|s| s.parse::<u32>().ok());
+    Some((part(0..4)?, part(5..7)?, part(8..10)?))
 }
 
 /// Whether the lead gives a weekday for "today" (`اليوم السبت`, found in `lead_keys`) that
@@ -48,11 +50,7 @@ pub(super) fn contradicted<'k>(
     let Some(today) = lead_keys.into_iter().find_map(stated_weekday) else {
         return false;
     };
-    let (Some(y), Some(m), Some(d)) = (
-        date.get(..4).and_then(|s| s.parse::<u32>().ok()),
-        date.get(5..7).and_then(|s| s.parse::<u32>().ok()),
-        date.get(8..10).and_then(|s| s.parse::<u32>().ok()),
-    ) else {
+    let Some((y, m, d)) = ymd(date) else {
         return false;
     };
     if day_of_week(y, m, d) == today {
