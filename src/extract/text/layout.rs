@@ -1727,13 +1727,11 @@ fn drop_cut_title_copies(
     let Some(t) = title else {
         return;
     };
-    let title_key = units[t].key.as_str();
     for i in body_end + 1..units.len() {
         let copy = units[i].class == Class::Body
             && ev[i].words >= 3
             && matches!(verdicts[i], Verdict::Keep | Verdict::Related)
-            && title_key.len() > units[i].key.len()
-            && opens_with(title_key, &units[i].key);
+            && shortened_headline(&units[i], &units[t]);
         if copy {
             verdicts[i] = Verdict::Drop(RemovedKind::Caption);
         }
