@@ -271,7 +271,7 @@ pub(super) fn judge(
     mark_restarts(units, &mut out);
     let punctuated = punctuated(units, &out);
     for (u, e) in units.iter().zip(out.iter_mut()) {
-        e.prose = u.class == Class::Body && is_prose(e, punctuated);
+        e.prose = u.class == Class::Body && (is_prose(e, punctuated) || announces_text(u, e));
     }
     mark_stopped_headline_pair(units, &mut out);
     if !punctuated {
@@ -559,6 +559,34 @@ fn mark_restarts(units: &[Unit], evidence: &mut [Evidence]) {
             });
         }
     }
+}
+
+/// Last words of a lead-in that announces the text printed under it (`ما يلي:`, `التالي:`,
+/// `بالآتي:`), as matching keys.
+const ANNOUNCING: [&str; 8] = [
+    "مايلي",
+    "يلي",
+    "التالي",
+    "الاتي",
+    "بالاتي",
+    "كالتالي",
+    "كالاتي",
+    "نصه",
+];
+
+/// A line closed by a colon that announces the text printed under it (`جاءنا من الديوان ما
+/// يلي:`): the lead-in of a statement or a decree quoted whole, whose short lines (its heading,
+/// preamble, articles) follow it. It is prose, so the body starts there.
+fn announces_text(u: &Unit, e: &Evidence) -> bool {
+    u.text.trim_end().ends_with(':')
+        && e.words >= 3
+        && e.date.is_none()
+        && e.furniture.is_none()
+        && !e.bulleted
+        && u.key
+            .rsplit(' ')
+            .next()
+            .is_some_and(|w| ANNOUNCING.contains(&w))
 }
 
 /// Prose: long, or punctuated and of sentence length, or (on pages that do not punctuate)

@@ -9,7 +9,9 @@
 //!    dateline) are another article's. The rows of a table of figures (short lines, most of
 //!    them pairing a figure with words: `عيار 21`, `6950 جنيهًا للبيع`) and of a table set
 //!    out with bars (`| النوع | الكمية |`) do not part two prose lines. A short line ending
-//!    with a colon at the run's end opens nothing (`شارك المقال:`) and is not the article's.
+//!    with a colon at the run's end opens nothing (`شارك المقال:`) and is not the article's; one
+//!    that announces the text under it (`جاءنا من الديوان ما يلي:`) is prose, so a statement or
+//!    decree quoted whole in short lines (its heading, preamble, articles) starts the body there.
 //!    A table set out one cell per line (figures alone, row labels with their unit in
 //!    brackets) does not part them either, and all its lines stay; an agency's end mark alone
 //!    (`انتهى`) closes the article as an appended article's label does.
@@ -84,7 +86,8 @@
 //!    carries the body on), a lone line right
 //!    above a read-also or related label is the body's last heading or line, and lines
 //!    numbered in sequence (`1 …`, `2 …`) under a last body line closed by a colon are its
-//!    list's items.
+//!    list's items. A decree's issue line right after the body (`صدر بقصر … في: 13 شعبان 1444
+//!    هـ`), the signer's title and name above it and a `الموافق` date line under it stay.
 //! 5. **Date.** A date line between the title and the body wins; then the nearest just above an
 //!    untitled body; then one inside or after the body; then the capture's date; then the date in
 //!    the dateline opening the lead (`المدينة 3 فبراير 2026 (وكالة) - …`, a dash glued to the
@@ -338,6 +341,7 @@ pub(super) fn plan(
     drop_caption_under_repeated_title(units, ev, title, start, body.end, &mut verdicts);
     keep_cut_paragraph(units, ev, body.end, cut, &mut verdicts);
     keep_closing_line(units, ev, body.end, cut, &mut verdicts);
+    keep_decree_closing(units, ev, body.end, cut, &mut verdicts);
     keep_heading_over_list(units, ev, body.end, cut, &mut verdicts);
     keep_numbered_list(units, ev, body.end, cut, &mut verdicts);
     drop_cut_title_copies(units, ev, title, body.end, &mut verdicts);
@@ -1803,6 +1807,46 @@ fn keep_closing_line(
                 }))
     });
     if only_furniture_after {
+        verdicts[next] = Verdict::Keep;
+    }
+}
+
+/// Lines between a decree's last article and its issue line: the signer's title and name.
+const SIGNER_LINES: usize = 2;
+
+/// A decree quoted whole closes with its signer and its issue line (`صدر بقصر … في: 13 شعبان
+/// 1444 هـ`, then perhaps its Gregorian date, `الموافق: 5 مارس 2023 م.`). When an issue line
+/// stands right after the body, or under at most [`SIGNER_LINES`] lines, those lines and a
+/// `الموافق` line under it are the decree's end: they stay.
+fn keep_decree_closing(
+    units: &[Unit],
+    ev: &[Evidence],
+    body_end: usize,
+    cut: usize,
+    verdicts: &mut [Verdict],
+) {
+    let issue_line = |i: usize| {
+        units[i].class == Class::Body
+            && opens_with(&units[i].key, "صدر")
+            && ev[i].words <= TITLE_MAX_WORDS
+            && units[i]
+                .key
+                .split(' ')
+                .any(|w| w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let reach = (body_end + 2 + SIGNER_LINES).min(cut);
+    let Some(issue) = (body_end + 1..reach).find(|&i| issue_line(i)) else {
+        return;
+    };
+    if (body_end + 1..issue).any(|i| units[i].class != Class::Body || ev[i].prose) {
+        return;
+    }
+    for verdict in &mut verdicts[body_end + 1..=issue] {
+        *verdict = Verdict::Keep;
+    }
+    let next = issue + 1;
+    if next < cut && units[next].class == Class::Body && opens_with(&units[next].key, "الموافق")
+    {
         verdicts[next] = Verdict::Keep;
     }
 }
