@@ -200,6 +200,8 @@ pub(super) struct Evidence {
     pub copy: bool,
     /// The line is article prose ([`is_prose`]).
     pub prose: bool,
+    /// The line announces a text quoted whole under it ([`announces_text`]).
+    pub announces: bool,
     /// The line starts with a list bullet.
     pub bulleted: bool,
     /// The line is joined like a headline: a speaker and a colon opening it (`ترامب: …`), or
@@ -271,7 +273,8 @@ pub(super) fn judge(
     mark_restarts(units, &mut out);
     let punctuated = punctuated(units, &out);
     for (u, e) in units.iter().zip(out.iter_mut()) {
-        e.prose = u.class == Class::Body && (is_prose(e, punctuated) || announces_text(u, e));
+        e.announces = u.class == Class::Body && announces_text(u, e);
+        e.prose = u.class == Class::Body && (is_prose(e, punctuated) || e.announces);
     }
     mark_stopped_headline_pair(units, &mut out);
     if !punctuated {
@@ -575,18 +578,19 @@ const ANNOUNCING: [&str; 8] = [
 ];
 
 /// A line closed by a colon that announces the text printed under it (`جاءنا من الديوان ما
-/// يلي:`): the lead-in of a statement or a decree quoted whole, whose short lines (its heading,
-/// preamble, articles) follow it. It is prose, so the body starts there.
+/// يلي:`), or a short heading naming that text (`نص القرار الملكي`): the lead-in of a statement
+/// or a decree quoted whole, whose short lines (its heading, preamble, articles) follow it. It
+/// is prose, so the body runs through it.
 fn announces_text(u: &Unit, e: &Evidence) -> bool {
-    u.text.trim_end().ends_with(':')
-        && e.words >= 3
+    let document = opens_with(&u.key, "نص") && e.words <= 4 && e.end == End::Open;
+    (document || (u.text.trim_end().ends_with(':') && e.words >= 3 && e.furniture.is_none()))
         && e.date.is_none()
-        && e.furniture.is_none()
         && !e.bulleted
-        && u.key
-            .rsplit(' ')
-            .next()
-            .is_some_and(|w| ANNOUNCING.contains(&w))
+        && (document
+            || u.key
+                .rsplit(' ')
+                .next()
+                .is_some_and(|w| ANNOUNCING.contains(&w)))
 }
 
 /// Prose: long, or punctuated and of sentence length, or (on pages that do not punctuate)
@@ -658,6 +662,7 @@ fn alone<'u>(
         teaser: false,
         copy: false,
         prose: false,
+        announces: false,
         bulleted: strip_bullet(&u.text).len() != u.text.len(),
         headline_joint: headline_joint(&u.text),
         weak: false,

@@ -10,8 +10,11 @@
 //!    them pairing a figure with words: `عيار 21`, `6950 جنيهًا للبيع`) and of a table set
 //!    out with bars (`| النوع | الكمية |`) do not part two prose lines. A short line ending
 //!    with a colon at the run's end opens nothing (`شارك المقال:`) and is not the article's; one
-//!    that announces the text under it (`جاءنا من الديوان ما يلي:`) is prose, so a statement or
-//!    decree quoted whole in short lines (its heading, preamble, articles) starts the body there.
+//!    that announces the text under it (`جاءنا من الديوان ما يلي:`), or a short heading naming it
+//!    (`نص القرار الملكي`), is prose, so a statement or decree quoted whole in short lines (its
+//!    heading, preamble, articles) stays in the body; like a line opening a list, its lines may
+//!    stand between it and the next paragraph, and a date line among them (the decree's own)
+//!    does not part them.
 //!    A table set out one cell per line (figures alone, row labels with their unit in
 //!    brackets) does not part them either, and all its lines stay; an agency's end mark alone
 //!    (`انتهى`) closes the article as an appended article's label does.
@@ -421,8 +424,9 @@ fn runs(units: &[Unit], ev: &[Evidence], appended: &[bool], table: &[bool]) -> V
             gap = 0;
             broken = false;
             labelled = false;
-            opens_list = u.text.trim_end().ends_with(':');
-        } else if breaks_run(u, e, appended[i]) {
+            opens_list = u.text.trim_end().ends_with(':') || e.announces;
+        } else if breaks_run(u, e, appended[i]) && !(opens_list && e.date.is_some() && !appended[i])
+        {
             broken = true;
         } else if matches!(u.class, Class::Date(_) | Class::Source(_)) {
             labelled = true;
