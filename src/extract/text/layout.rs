@@ -27,8 +27,10 @@
 //!    bar rows (and the line heading them) stay even when repeated; a topic and a colon over the
 //!    paragraph that tells it (`الجوائز النقدية: …`, sharing two content words with it) is its
 //!    subheading. One word opening with `و` right under a paragraph left open (no closing stop) is
-//!    the end of its sentence broken off by a hard wrap and stays. A paragraph printed twice in a
-//!    row is kept once, also when its first copy carries a byline glued after it (`… اسم الموقع/
+//!    the end of its sentence broken off by a hard wrap and stays (so does one word closed by a
+//!    full stop there), and so is one right under a closed paragraph and over a line going on
+//!    without a conjunction: that line's first word. A paragraph printed twice in a row is kept
+//!    once, also when its first copy carries a byline glued after it (`… اسم الموقع/
 //!    المدينة/ من فلان:`); a short line of Arabic and Latin words naming what the paragraph under
 //!    it names (`سلسلة Galaxy S23`), or a numbered Latin line over a paragraph (`1. The Title`), is
 //!    its heading, not a foreign caption; a bulleted line right after a body ending with a colon is
@@ -325,7 +327,8 @@ pub(super) fn plan(
                 || heads_bulleted_list(units, ev, i)
                 || names_next_paragraph(units, ev, i)
                 || opens_section(units, ev, i)
-                || wrapped_tail(units, ev, i);
+                || wrapped_tail(units, ev, i)
+                || wrapped_head(units, ev, i);
             // Every line of a table stays: a row label with its unit in brackets (`عدد الصفقات
             // (صفقة)`) reads as a dateline alone, a figure alone as a counter, a one-word column
             // heading (`الفرق`) as a control.
@@ -1344,19 +1347,41 @@ fn heads_bulleted_list(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
 /// Fewest letters of a wrapped tail's one word (`واس`, an agency, is shorter).
 const WRAPPED_TAIL_MIN_CHARS: usize = 4;
 
-/// One word opening with the conjunction `و` right under a body line left open (no closing
-/// stop): the end of that line's sentence, broken off by a hard wrap (`… في محافظة تعز` over
-/// `والحديدة`), not a label.
+/// One word opening with the conjunction `و`, or closed by a full stop, right under a body
+/// line left open (no closing stop): the end of that line's sentence, broken off by a hard wrap
+/// (`… في محافظة تعز` over `والحديدة`, `… مطلع العام` over `المقبل.`), not a label.
 fn wrapped_tail(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
     let e = &ev[i];
     i > 0
         && e.words == 1
         && e.unmarked()
-        && units[i].key.starts_with('و')
+        && (units[i].key.starts_with('و') || e.end == End::Stop)
         && units[i].key.chars().count() >= WRAPPED_TAIL_MIN_CHARS
         && units[i - 1].class == Class::Body
         && ev[i - 1].prose
         && ev[i - 1].end == End::Open
+}
+
+/// Fewest words of the line a hard wrap broke a sentence's first word from.
+const WRAPPED_LINE_MIN_WORDS: usize = 8;
+
+/// One word opening with the conjunction `و` between a closed body line and a body line that
+/// goes on without one: the first word of that line's sentence, broken off by a hard wrap
+/// (`… صلاحياته إليه.` / `وأعلن` / `الرئيس نقل …`), not a label.
+fn wrapped_head(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
+    let e = &ev[i];
+    i > 0
+        && i + 1 < units.len()
+        && e.words == 1
+        && e.unmarked()
+        && units[i].key.starts_with('و')
+        && units[i].key.chars().count() >= WRAPPED_TAIL_MIN_CHARS
+        && units[i - 1].class == Class::Body
+        && ev[i - 1].end == End::Stop
+        && units[i + 1].class == Class::Body
+        && ev[i + 1].unmarked()
+        && ev[i + 1].words >= WRAPPED_LINE_MIN_WORDS
+        && !units[i + 1].key.starts_with('و')
 }
 
 /// A line inside the body run; see the module notes.
