@@ -1351,15 +1351,20 @@ const WRAPPED_TAIL_MIN_CHARS: usize = 4;
 /// line left open (no closing stop): the end of that line's sentence, broken off by a hard wrap
 /// (`… في محافظة تعز` over `والحديدة`, `… مطلع العام` over `المقبل.`), not a label.
 fn wrapped_tail(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
-    let e = &ev[i];
-    i > 0
-        && e.words == 1
-        && e.unmarked()
-        && (units[i].key.starts_with('و') || e.end == End::Stop)
-        && units[i].key.chars().count() >= WRAPPED_TAIL_MIN_CHARS
-        && units[i - 1].class == Class::Body
+    lone_word_under_body(units, ev, i)
+        && (units[i].key.starts_with('و') || ev[i].end == End::Stop)
         && ev[i - 1].prose
         && ev[i - 1].end == End::Open
+}
+
+/// One word alone on its line, longer than an agency's initials, right under a body line: what a
+/// hard wrap may break off a sentence.
+fn lone_word_under_body(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
+    i > 0
+        && ev[i].words == 1
+        && ev[i].unmarked()
+        && units[i].key.chars().count() >= WRAPPED_TAIL_MIN_CHARS
+        && units[i - 1].class == Class::Body
 }
 
 /// Fewest words of the line a hard wrap broke a sentence's first word from.
@@ -1369,14 +1374,9 @@ const WRAPPED_LINE_MIN_WORDS: usize = 8;
 /// goes on without one: the first word of that line's sentence, broken off by a hard wrap
 /// (`… صلاحياته إليه.` / `وأعلن` / `الرئيس نقل …`), not a label.
 fn wrapped_head(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
-    let e = &ev[i];
-    i > 0
+    lone_word_under_body(units, ev, i)
         && i + 1 < units.len()
-        && e.words == 1
-        && e.unmarked()
         && units[i].key.starts_with('و')
-        && units[i].key.chars().count() >= WRAPPED_TAIL_MIN_CHARS
-        && units[i - 1].class == Class::Body
         && ev[i - 1].end == End::Stop
         && units[i + 1].class == Class::Body
         && ev[i + 1].unmarked()
