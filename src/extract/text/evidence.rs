@@ -202,6 +202,9 @@ pub(super) struct Evidence {
     pub prose: bool,
     /// The line announces a text quoted whole under it ([`announces_text`]).
     pub announces: bool,
+    /// The line ends with a media tag after a dash or a bar (`… - فيديو`, `… | بالصور`): a
+    /// headline's or a promotion's mark, never prose.
+    pub media_tagged: bool,
     /// The line starts with a list bullet.
     pub bulleted: bool,
     /// The line is joined like a headline: a speaker and a colon opening it (`ترامب: …`), or
@@ -271,6 +274,9 @@ pub(super) fn judge(
     mark_glued_teasers(units, &mut out);
     mark_standfirsts_over_datelines(units, &mut out);
     mark_restarts(units, &mut out);
+    for (u, e) in units.iter().zip(out.iter_mut()) {
+        e.media_tagged = media_tagged(&u.text);
+    }
     let punctuated = punctuated(units, &out);
     for (u, e) in units.iter().zip(out.iter_mut()) {
         e.announces = u.class == Class::Body && announces_text(u, e);
@@ -564,6 +570,20 @@ fn mark_restarts(units: &[Unit], evidence: &mut [Evidence]) {
     }
 }
 
+/// Media tags a headline may end with, after a dash or a bar.
+const MEDIA_TAGS: [&str; 4] = ["فيديو", "بالفيديو", "صور", "بالصور"];
+
+/// Whether the line ends with a media tag set off by a dash or a bar (`… - فيديو`).
+fn media_tagged(text: &str) -> bool {
+    let t = text.trim_end();
+    MEDIA_TAGS.iter().any(|tag| {
+        t.strip_suffix(tag).is_some_and(|head| {
+            let head = head.trim_end();
+            head.ends_with('-') || head.ends_with('–') || head.ends_with('|')
+        })
+    })
+}
+
 /// Last words of a lead-in that announces the text printed under it (`ما يلي:`, `التالي:`,
 /// `بالآتي:`), as matching keys.
 const ANNOUNCING: [&str; 8] = [
@@ -594,7 +614,8 @@ fn announces_text(u: &Unit, e: &Evidence) -> bool {
 }
 
 /// Prose: long, or punctuated and of sentence length, or (on pages that do not punctuate)
-/// sentence length with function words; never a date, furniture or a teaser.
+/// sentence length with function words; never a date, furniture, a teaser or a line ending with
+/// a media tag (`… - فيديو`).
 fn is_prose(e: &Evidence, punctuated: bool) -> bool {
     let printed_twice_headline = e.repeated && matches!(e.end, End::Open | End::Ask);
     if e.date.is_some()
@@ -606,6 +627,9 @@ fn is_prose(e: &Evidence, punctuated: bool) -> bool {
         || e.end == End::Trail
         || printed_twice_headline
     {
+        return false;
+    }
+    if e.media_tagged {
         return false;
     }
     e.words >= PROSE_MIN_WORDS
@@ -663,6 +687,7 @@ fn alone<'u>(
         copy: false,
         prose: false,
         announces: false,
+        media_tagged: false,
         bulleted: strip_bullet(&u.text).len() != u.text.len(),
         headline_joint: headline_joint(&u.text),
         weak: false,
