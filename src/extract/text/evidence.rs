@@ -202,9 +202,6 @@ pub(super) struct Evidence {
     pub prose: bool,
     /// The line announces a text quoted whole under it ([`announces_text`]).
     pub announces: bool,
-    /// The line ends with a media tag after a dash or a bar (`… - فيديو`, `… | بالصور`): a
-    /// headline's or a promotion's mark, never prose.
-    pub media_tagged: bool,
     /// The line starts with a list bullet.
     pub bulleted: bool,
     /// The line is joined like a headline: a speaker and a colon opening it (`ترامب: …`), or
@@ -274,13 +271,11 @@ pub(super) fn judge(
     mark_glued_teasers(units, &mut out);
     mark_standfirsts_over_datelines(units, &mut out);
     mark_restarts(units, &mut out);
-    for (u, e) in units.iter().zip(out.iter_mut()) {
-        e.media_tagged = media_tagged(&u.text);
-    }
     let punctuated = punctuated(units, &out);
     for (u, e) in units.iter().zip(out.iter_mut()) {
         e.announces = u.class == Class::Body && announces_text(u, e);
-        e.prose = u.class == Class::Body && (is_prose(e, punctuated) || e.announces);
+        e.prose = u.class == Class::Body
+            && ((is_prose(e, punctuated) && !media_tagged(&u.text)) || e.announces);
     }
     mark_stopped_headline_pair(units, &mut out);
     if !punctuated {
@@ -573,7 +568,8 @@ fn mark_restarts(units: &[Unit], evidence: &mut [Evidence]) {
 /// Media tags a headline may end with, after a dash or a bar.
 const MEDIA_TAGS: [&str; 4] = ["فيديو", "بالفيديو", "صور", "بالصور"];
 
-/// Whether the line ends with a media tag set off by a dash or a bar (`… - فيديو`).
+/// Whether the line ends with a media tag set off by a dash or a bar (`… - فيديو`, `… | بالصور`):
+/// a headline's or a promotion's mark, never prose.
 fn media_tagged(text: &str) -> bool {
     let t = text.trim_end();
     MEDIA_TAGS.iter().any(|tag| {
@@ -603,19 +599,19 @@ const ANNOUNCING: [&str; 8] = [
 /// is prose, so the body runs through it.
 fn announces_text(u: &Unit, e: &Evidence) -> bool {
     let document = opens_with(&u.key, "نص") && e.words <= 4 && e.end == End::Open;
-    (document || (u.text.trim_end().ends_with(':') && e.words >= 3 && e.furniture.is_none()))
-        && e.date.is_none()
-        && !e.bulleted
-        && (document
-            || u.key
-                .rsplit(' ')
-                .next()
-                .is_some_and(|w| ANNOUNCING.contains(&w)))
+    let lead_in = u.text.trim_end().ends_with(':')
+        && e.words >= 3
+        && e.furniture.is_none()
+        && u.key
+            .rsplit(' ')
+            .next()
+            .is_some_and(|w| ANNOUNCING.contains(&w));
+    (document || lead_in) && e.date.is_none() && !e.bulleted
 }
 
 /// Prose: long, or punctuated and of sentence length, or (on pages that do not punctuate)
-/// sentence length with function words; never a date, furniture, a teaser or a line ending with
-/// a media tag (`… - فيديو`).
+/// sentence length with function words; never a date, furniture or a teaser. A line ending with a
+/// media tag ([`media_tagged`]) is not prose either: that is decided where prose is marked.
 fn is_prose(e: &Evidence, punctuated: bool) -> bool {
     let printed_twice_headline = e.repeated && matches!(e.end, End::Open | End::Ask);
     if e.date.is_some()
@@ -627,9 +623,6 @@ fn is_prose(e: &Evidence, punctuated: bool) -> bool {
         || e.end == End::Trail
         || printed_twice_headline
     {
-        return false;
-    }
-    if e.media_tagged {
         return false;
     }
     e.words >= PROSE_MIN_WORDS
@@ -687,7 +680,6 @@ fn alone<'u>(
         copy: false,
         prose: false,
         announces: false,
-        media_tagged: false,
         bulleted: strip_bullet(&u.text).len() != u.text.len(),
         headline_joint: headline_joint(&u.text),
         weak: false,
