@@ -27,10 +27,11 @@
 //! a copy that drops a passage leaves the other body whole in it.
 //!
 //! Announcements written from one template on different days share nearly all their words;
-//! what differs is the facts, so a pair is refused when its years have nothing in common, when
-//! each names a weekday the other does not (a copy may add `اليوم الثلاثاء` or drop it, not
-//! change it), or when the values written in the same place (same word before or after:
-//! numbers, years, weekdays, months) differ more often than they agree. Months are not compared
+//! what differs is the facts, so a pair is refused when its years, or its decimal figures (a
+//! rate, a price: `4.15%`), have nothing in common, when each names a weekday the other does
+//! not (a copy may add `اليوم الثلاثاء` or drop it, not change it), or when the values written
+//! in the same place (same word before or after: numbers, years, weekdays, months) differ more
+//! often than they agree. Months are not compared
 //! as sets: background sentences (`منذ يوليو 1999`) name other months in faithful copies.
 
 use std::collections::{HashMap, HashSet};
@@ -55,7 +56,7 @@ pub const WINDOW_SHARE: f64 = 0.6;
 /// Why two bodies are not one story although their words are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Conflict {
-    /// Both name values of this kind (years), and none in common.
+    /// Both name values of this kind (years, decimal figures), and none in common.
     Disjoint(Kind),
     /// Each names a weekday the other does not.
     Weekdays,
@@ -205,7 +206,7 @@ pub fn conflict(a: &[Token], b: &[Token]) -> Option<Conflict> {
     let of_kind = |t: &[Token], k: Kind| -> HashSet<Token> {
         t.iter().copied().filter(|&v| kind(v) == k).collect()
     };
-    for k in [Kind::Year, Kind::HijriYear] {
+    for k in [Kind::Year, Kind::HijriYear, Kind::Decimal] {
         let (x, y) = (of_kind(a, k), of_kind(b, k));
         if !x.is_empty() && !y.is_empty() && x.is_disjoint(&y) {
             return Some(Conflict::Disjoint(k));
@@ -330,6 +331,24 @@ mod tests {
         let c = compare(&a, &b);
         assert_eq!(c.conflict, Some(Conflict::Disjoint(Kind::Year)));
         assert!(!c.confirms(0.1));
+    }
+
+    #[test]
+    fn announcements_giving_other_rates_conflict() {
+        let a = tokens(
+            "قرر المصرف خفض سعر الأساس بـ 25 نقطة أساس من 4.40% إلى 4.15% اعتبارا من الخميس \
+             إثر خفض الفدرالي سعره بـ 25 نقطة أساس",
+        );
+        let b = tokens(
+            "قرر المصرف خفض سعر الأساس بـ 25 نقطة أساس إلى 3.65% بعدما كان 3.90% اعتبارا من \
+             الخميس إثر خفض الفدرالي سعره بـ 25 نقطة أساس",
+        );
+        assert_eq!(
+            compare(&a, &b).conflict,
+            Some(Conflict::Disjoint(Kind::Decimal))
+        );
+        let copy = tokens("خفض المصرف سعر الأساس إلى 4.15% من 4.4%");
+        assert_eq!(compare(&a, &copy).conflict, None);
     }
 
     #[test]

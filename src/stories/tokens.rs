@@ -1,6 +1,7 @@
 //! A body as a sequence of compact tokens: one `u32` per word, folded so that the spellings two
 //! portals use for the same word meet, and typed so that the values that tell one dated
-//! announcement from the next (numbers, years, weekdays, months) can be compared apart.
+//! announcement from the next (numbers, decimal figures, years, weekdays, months) can be
+//! compared apart.
 //!
 //! Folding starts from the matching key's table ([`normalize::key_char`]: alef forms, ى, ة,
 //! diacritics, Arabic-Indic digits) and adds what copies of one story differ by: hamza seats
@@ -36,12 +37,16 @@ pub enum Kind {
     Month = 5,
     /// A Hijri month next to a number (1–12).
     HijriMonth = 6,
+    /// A number with a fractional part (`4.15`, `٣٫٦٥`): a rate, a price, a share, the figure
+    /// an announcement exists to give.
+    Decimal = 7,
 }
 
 impl Kind {
     /// Every value kind: the kinds compared as facts, not as wording.
-    pub const VALUES: [Kind; 6] = [
+    pub const VALUES: [Kind; 7] = [
         Kind::Number,
+        Kind::Decimal,
         Kind::Year,
         Kind::HijriYear,
         Kind::Weekday,
@@ -59,6 +64,7 @@ pub fn kind(token: Token) -> Kind {
         4 => Kind::Weekday,
         5 => Kind::Month,
         6 => Kind::HijriMonth,
+        7 => Kind::Decimal,
         _ => Kind::Word,
     }
 }
@@ -101,6 +107,12 @@ pub fn sentences_up_to(text: &str, max: usize) -> (Vec<Token>, Vec<usize>) {
             courtesy
         } else if is_digits(w) {
             out.push(number(w));
+            1
+        } else if let Some((whole, fraction)) = decimal(w) {
+            out.push(token(
+                Kind::Decimal,
+                fnv(format!("{whole}.{fraction}").as_bytes()),
+            ));
             1
         } else {
             let next = words.get(i + 1).map(String::as_str);
@@ -219,6 +231,20 @@ fn is_digits(w: &str) -> bool {
     !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The whole and fractional digits of a decimal word (`4.150` gives `4` and `15`): trailing
+/// zeros of the fraction and leading zeros of the whole part do not make another value.
+fn decimal(w: &str) -> Option<(&str, &str)> {
+    let (whole, fraction) = w.split_once('.')?;
+    if !is_digits(whole) || !is_digits(fraction) {
+        return None;
+    }
+    let whole = whole.trim_start_matches('0');
+    Some((
+        if whole.is_empty() { "0" } else { whole },
+        fraction.trim_end_matches('0'),
+    ))
+}
+
 fn number(digits: &str) -> Token {
     let trimmed = digits.trim_start_matches('0');
     if trimmed.len() > 12 {
@@ -320,14 +346,19 @@ fn words(text: &str, max: usize) -> (Vec<String>, Vec<bool>) {
             break;
         }
         let glued = prev == TATWEEL || chars.peek() == Some(&TATWEEL);
-        let decimal =
-            c == '.' && prev.is_ascii_digit() && chars.peek().is_some_and(char::is_ascii_digit);
+        let decimal = matches!(c, '.' | '\u{066B}')
+            && digits
+            && !word.is_empty()
+            && chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_digit() || ('\u{0660}'..='\u{0669}').contains(n));
         prev = c;
         let folded = match normalize::key_char(c) {
             KeyChar::Sep if !c.is_whitespace() && glued => KeyChar::Drop,
             other => other,
         };
         match folded {
+            _ if decimal => word.push('.'),
             KeyChar::Drop => {}
             KeyChar::Sep => {
                 flush(&mut out, &mut opens, &mut word, &mut stop);
@@ -420,6 +451,19 @@ mod tests {
     }
 
     #[test]
+    fn a_decimal_figure_is_one_value() {
+        assert_eq!(kinds("4.15%"), vec![Kind::Decimal]);
+        assert_eq!(tokens("٣٫٦٥"), tokens("3.65"));
+        assert_eq!(tokens("04.150"), tokens("4.15"));
+        assert_ne!(tokens("4.15"), tokens("4.51"));
+        assert_eq!(
+            kinds("عددهم 5. وقال"),
+            vec![Kind::Word, Kind::Number, Kind::Word]
+        );
+        assert_eq!(tokens("1.2.3").len(), 1);
+    }
+
+    #[test]
     fn a_month_name_without_a_number_beside_it_is_a_word() {
         assert_eq!(kinds("شهر رمضان المبارك"), vec![Kind::Word; 3]);
         assert_eq!(kinds("مارس الضغط"), vec![Kind::Word; 2]);
@@ -465,8 +509,8 @@ mod tests {
             "أعلنت الوزارة اليوم. وقال الوزير 3.5 مليون؟ نعم\nثم انتهى",
             512,
         );
-        assert_eq!(t.len(), 11);
-        assert_eq!(starts, vec![0, 3, 8, 9]);
+        assert_eq!(t.len(), 10);
+        assert_eq!(starts, vec![0, 3, 7, 8]);
         assert_eq!(sentences_up_to("", 512), (Vec::new(), Vec::new()));
         assert_eq!(sentences_up_to("...؟!\n", 512).1, Vec::<usize>::new());
     }
