@@ -16,7 +16,11 @@
 //! each body, up to where the last run of eight shared words ends (what follows may be cut or
 //! added by either), at least 60% of the words must be shared. A follow-up that tells what
 //! happened next in a lead of its own and then carries the earlier statement as background
-//! gives its lead about as many words as the statement.
+//! gives its lead about as many words as the statement. When one body's opening is nearly
+//! whole (90%) in the other, 45% is enough: a copy that keeps the first sentence of what it
+//! copies inserts a passage of background or a quote, or puts a summary above it, and the
+//! labelled copies of that shape reach down to 45%; a follow-up whose new lead is shorter than
+//! the statement it carries whole passes too.
 //!
 //! Sentence by sentence ([`super::sentences`]): a copy reworded with synonyms keeps few
 //! trigrams but each sentence's content words, in the same order from the first sentence, so
@@ -52,6 +56,14 @@ pub const RUN_TOKENS: usize = 8;
 
 /// Share of each body, up to where its last shared run ends, that must be shared text.
 pub const WINDOW_SHARE: f64 = 0.6;
+
+/// Share of one body's opening, held by the other, from which that opening is kept whole: the
+/// other carries the text from its first sentence.
+pub const KEPT_OPENING: f64 = 0.9;
+
+/// The [`WINDOW_SHARE`] asked when one body's opening is kept whole in the other: a copy that
+/// keeps the first sentence inserts background or a quote, or a summary above it.
+pub const WINDOW_SHARE_KEPT_OPENING: f64 = 0.45;
 
 /// Why two bodies are not one story although their words are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +104,12 @@ impl Comparison {
         if self.conflict.is_some() || self.lead <= LEAD_SHARE {
             return false;
         }
-        let contained = self.similarity >= threshold && self.window >= WINDOW_SHARE;
+        let window = if self.lead >= KEPT_OPENING {
+            WINDOW_SHARE_KEPT_OPENING
+        } else {
+            WINDOW_SHARE
+        };
+        let contained = self.similarity >= threshold && self.window >= window;
         let Some(found) = &self.sentences else {
             return contained;
         };
@@ -431,16 +448,35 @@ mod tests {
     }
 
     #[test]
-    fn a_follow_up_carrying_the_statement_below_a_new_lead_is_another_report() {
+    fn a_follow_up_carrying_the_statement_below_a_longer_lead_is_another_report() {
         let statement = tokens(LEAD);
         let follow_up = tokens(&format!(
             "تبنت جماعة مسلحة مساء الخميس الهجوم الذي استهدف حافلة للركاب على الطريق \
-             الساحلي وتوعدت بهجمات أخرى في الأيام المقبلة {LEAD}"
+             الساحلي وتوعدت بهجمات أخرى في الأيام المقبلة وقالت في بيان نشرته على حساباتها \
+             إن عناصرها عادوا إلى مواقعهم سالمين وإن العملية جاءت ردا على اعتقال عدد من \
+             أنصارها {LEAD}"
         ));
         let c = compare(&statement, &follow_up);
         assert!((c.similarity - 1.0).abs() < 1e-9, "{c:?}");
-        assert!(c.window > 0.5 && c.window < WINDOW_SHARE, "{c:?}");
+        assert!(c.lead >= KEPT_OPENING, "{c:?}");
+        assert!(c.window < WINDOW_SHARE_KEPT_OPENING, "{c:?}");
         assert!(!c.confirms(0.6));
+    }
+
+    #[test]
+    fn a_copy_keeping_the_opening_may_insert_a_passage_as_long_as_a_lead() {
+        let (first, rest) = LEAD.split_at(LEAD.find(" وأضافت").unwrap_or(LEAD.len()));
+        let copy = tokens(&format!(
+            "{first} وكانت المنطقة قد شهدت حوادث مماثلة خلال الشهور الماضية دفعت السكان إلى \
+             المطالبة بإنارة الطريق وتوسيعه وتركيب كاميرات للمراقبة على طوله{rest}"
+        ));
+        let c = compare(&tokens(LEAD), &copy);
+        assert!(c.lead >= KEPT_OPENING, "{c:?}");
+        assert!(
+            c.window >= WINDOW_SHARE_KEPT_OPENING && c.window < WINDOW_SHARE,
+            "{c:?}"
+        );
+        assert!(c.confirms(0.6));
     }
 
     #[test]
