@@ -106,25 +106,30 @@ fn speak_own_language(draft: &mut Draft) {
 }
 
 /// A capture may open with the date it was taken, `date YYYY-MM-DD`, before the page's own
-/// text: that date (RFC 3339) and the text after it.
+/// text: that date (RFC 3339) and the text after it. A stamp of the month alone
+/// (`date YYYY-MM`) is taken off too, without a date: it names no day.
 fn split_capture_date(text: &str) -> (Option<String>, &str) {
     let t = text.trim_start_matches([' ', '\t']);
     let Some(rest) = t.strip_prefix("date ") else {
         return (None, text);
     };
-    let Some(day) = rest.get(..10) else {
-        return (None, text);
-    };
-    let iso = day.len() == 10
-        && day.bytes().enumerate().all(|(i, b)| match i {
+    let stamp = |len: usize| {
+        let digits = rest.get(..len)?;
+        let shaped = digits.bytes().enumerate().all(|(i, b)| match i {
             4 | 7 => b == b'-',
             _ => b.is_ascii_digit(),
         });
-    let after = &rest[10..];
-    if !iso || !(after.is_empty() || after.starts_with([' ', '\n', '\r', '\t'])) {
-        return (None, text);
+        let after = &rest[len..];
+        (shaped && (after.is_empty() || after.starts_with([' ', '\n', '\r', '\t'])))
+            .then_some((digits, after))
+    };
+    if let Some((day, after)) = stamp(10) {
+        return (parse_date(day), after);
     }
-    (parse_date(day), after)
+    match stamp(7) {
+        Some((_, after)) => (None, after),
+        None => (None, text),
+    }
 }
 
 #[cfg(test)]
