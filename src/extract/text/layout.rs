@@ -6,7 +6,8 @@
 //!    end-of-article label (tags, source, a similar-articles heading, an appended article's
 //!    `إقرأ أيضاً:`, a date line, a comment prompt) does. The body is the run holding the most
 //!    prose; runs that begin after an end-of-article label (or restart with the page's own
-//!    dateline) are another article's. The rows of a table of figures (short lines, most of
+//!    dateline) are another article's, and those after a comment prompt are its comment area
+//!    (its rules, the comments), however long beside a short article. The rows of a table of figures (short lines, most of
 //!    them pairing a figure with words: `عيار 21`, `6950 جنيهًا للبيع`) and of a table set
 //!    out with bars (`| النوع | الكمية |`) do not part two prose lines. A short line ending
 //!    with a colon at the run's end opens nothing (`شارك المقال:`) and is not the article's; one
@@ -535,8 +536,11 @@ fn main_run(units: &[Unit], ev: &[Evidence], runs: &[Run], appended: &[bool]) ->
         if let Some(prev) = eligible.last() {
             let article_before =
                 eligible.iter().map(|r| r.lines).sum::<usize>() >= ARTICLE_MIN_PROSE;
-            let ended = (prev.end + 1..run.start).any(|i| ends_article(&units[i], appended[i]))
-                || ev[run.start].restarts;
+            let ended = (prev.end + 1..run.start).any(|i| {
+                ends_article(&units[i], appended[i])
+                    || (units[i].class == Class::Body
+                        && ev[i].furniture == Some(Furniture::Comment))
+            }) || ev[run.start].restarts;
             if ended && article_before {
                 break;
             }
