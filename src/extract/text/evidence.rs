@@ -149,6 +149,9 @@ pub(super) enum Furniture {
     /// A summary box: a line opened by its label (`اظهر الملخص - …`, `أبرز النقاط:`) and the
     /// bulleted points under it, repeating the story.
     Summary,
+    /// A publishing system's shortcode printed instead of what it embeds (`[gallery ids="4,5"]`):
+    /// it stands in the flow of the body, not in its header.
+    Shortcode,
 }
 
 impl Furniture {
@@ -166,7 +169,7 @@ impl Furniture {
             Furniture::Notice | Furniture::Dialog => RemovedKind::Notice,
             Furniture::Ticker => RemovedKind::Ticker,
             Furniture::Outlet => RemovedKind::Byline,
-            Furniture::Embed | Furniture::SocialCopy => RemovedKind::Embed,
+            Furniture::Embed | Furniture::SocialCopy | Furniture::Shortcode => RemovedKind::Embed,
             Furniture::Template => RemovedKind::SiteTemplate,
             Furniture::Summary => RemovedKind::Summary,
         }
@@ -864,6 +867,23 @@ pub(super) fn dated_place_line(text: &str) -> Option<String> {
         .flatten()
 }
 
+/// A publishing system's shortcode printed as text instead of the widget it stands for
+/// (`[covid19-card region="EG" …]`, `[gallery ids="4,5"]`): an opening bracket, a Latin name
+/// of letters, digits, `-` or `_`, and attributes set with `=`.
+fn is_shortcode(text: &str) -> bool {
+    let Some(rest) = text.trim_start().strip_prefix('[') else {
+        return false;
+    };
+    let name_len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .unwrap_or(rest.len());
+    let name = &rest[..name_len];
+    name.len() >= 3
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && rest[name_len..].starts_with(' ')
+        && rest[name_len..].contains('=')
+}
+
 /// Typed furniture, judged on the line alone.
 fn furniture(
     text: &str,
@@ -877,6 +897,9 @@ fn furniture(
     let n = words.len();
     if n <= WIDGET_MAX_WORDS && is_widget(words, keys) {
         return Some(Furniture::Widget);
+    }
+    if is_shortcode(text) {
+        return Some(Furniture::Shortcode);
     }
     if n <= 8 && is_clock(text, words) {
         return Some(Furniture::Clock);
@@ -1718,4 +1741,20 @@ fn without_ending(b: &[u8]) -> Option<&[u8]> {
     };
     let rest = &b[..b.len() - cut];
     long_enough(rest).then_some(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_shortcode;
+
+    #[test]
+    fn a_shortcode_is_a_latin_name_in_brackets_with_attributes() {
+        assert!(is_shortcode(r#"[covid19-card region="EG" label="الحالات"]"#));
+        assert!(is_shortcode(r#" [gallery ids="4,5"]"#));
+        assert!(is_shortcode("[covid19-ultimate-card region=”AE” region-name=”الإمارات"));
+        assert!(!is_shortcode("[1] نص الحاشية"));
+        assert!(!is_shortcode("[تحديث] ارتفع عدد الضحايا"));
+        assert!(!is_shortcode("[caption] صورة"));
+        assert!(!is_shortcode("قال = كذا [note x=1]"));
+    }
 }
