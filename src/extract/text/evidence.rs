@@ -1751,7 +1751,9 @@ mod tests {
     fn a_shortcode_is_a_latin_name_in_brackets_with_attributes() {
         assert!(is_shortcode(r#"[covid19-card region="EG" label="الحالات"]"#));
         assert!(is_shortcode(r#" [gallery ids="4,5"]"#));
-        assert!(is_shortcode("[covid19-ultimate-card region=”AE” region-name=”الإمارات"));
+        assert!(is_shortcode(
+            "[covid19-ultimate-card region=”AE” region-name=”الإمارات"
+        ));
         assert!(!is_shortcode("[1] نص الحاشية"));
         assert!(!is_shortcode("[تحديث] ارتفع عدد الضحايا"));
         assert!(!is_shortcode("[caption] صورة"));

@@ -88,7 +88,9 @@ pub(super) fn walk(
             Class::Tags(value) => {
                 draft.count_removed(RemovedKind::Tags);
                 closed = !body.is_empty();
-                if let Some((v, lines)) = label_value(value, units, i, TAGS_MAX_WORDS) {
+                let tags = label_value(value, units, i, TAGS_MAX_WORDS)
+                    .filter(|&(v, lines)| lines == 0 || tags_under_label(v));
+                if let Some((v, lines)) = tags {
                     push_tags(draft, v);
                     i += lines;
                 }
@@ -517,6 +519,16 @@ fn push_source(draft: &mut Draft, value: &str) {
     if !v.is_empty() {
         draft.sources.push(v.to_string());
     }
+}
+
+/// Words of the longest tag standing alone on the line under an empty tags label.
+const LONE_TAG_MAX_WORDS: usize = 6;
+
+/// Whether the line under an empty tags label (`TAG:`) holds its tags: separated entries, or
+/// one short enough to be a tag. A headline there is the next article's.
+fn tags_under_label(line: &str) -> bool {
+    line.contains(['،', ',', '|', '؛', '#'])
+        || line.split_whitespace().count() <= LONE_TAG_MAX_WORDS
 }
 
 /// Adds the tags of a tags line: separate entries where the line separates them, else one.
