@@ -498,7 +498,13 @@ fn numeric_at(toks: &[Tok], i: usize) -> Option<(Ymd, usize)> {
     if blen > 2 {
         return None;
     }
-    if matches!(punct(toks, i + 5), Some('/' | '.')) && num(toks, i + 6).is_some() {
+    // More numbers joined on by `/` or `.` make no date (`1.2.3.4`, `12-30-2023/03/23`); a
+    // number followed by a word there is a date written another way beside it (`28-9-2024 / 24
+    // ربيع الأول 1446`).
+    if matches!(punct(toks, i + 5), Some('/' | '.'))
+        && num(toks, i + 6).is_some()
+        && word(toks, i + 7).is_none()
+    {
         return None;
     }
     let date = if alen == 4 && clen <= 2 {
@@ -1071,6 +1077,15 @@ mod tests {
             Some("2023-03-23T21:26:00Z")
         );
         assert_eq!(p("12-30-2023/03/23"), None);
+    }
+
+    #[test]
+    fn a_hijri_date_after_a_slash_stays_beside_the_numeric_date() {
+        assert_eq!(
+            p("السبت 28-9-2024 / 24 ربيع الأول 1446 هـ").as_deref(),
+            Some("2024-09-28T00:00:00Z")
+        );
+        assert_eq!(p("1.2.3.4"), None);
     }
 
     #[test]
