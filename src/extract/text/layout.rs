@@ -114,7 +114,8 @@ use super::evidence::{
     Evidence, Furniture,
 };
 use super::shape::{
-    hangs, is_digit, opens_with, opens_with_label, word_count, End, TITLE_MAX_WORDS,
+    hangs, is_digit, linked_headline, opens_with, opens_with_label, word_count, End,
+    TITLE_MAX_WORDS,
 };
 use super::units::{Class, Unit};
 use super::weekday;
@@ -350,6 +351,7 @@ pub(super) fn plan(
     keep_closing_line(units, ev, body.end, cut, &mut verdicts);
     keep_decree_closing(units, ev, body.end, cut, &mut verdicts);
     keep_heading_over_list(units, ev, body.end, cut, &mut verdicts);
+    relate_items_under_heading(units, ev, start, body.end, &mut verdicts);
     keep_numbered_list(units, ev, body.end, cut, &mut verdicts);
     drop_cut_title_copies(units, ev, title, body.end, &mut verdicts);
     let date = choose_date(units, ev, title, start, cut, capture_date);
@@ -1905,6 +1907,32 @@ fn keep_heading_over_list(
     let e = &ev[next];
     if under_label && !another_headline(e) && !e.bulleted && !e.repeated {
         verdicts[next] = Verdict::Keep;
+    }
+}
+
+/// The headlines right under a related-list heading inside the body (`أخبار ذات صلة` between
+/// two paragraphs) are that list's items, not subheadings: up to the next line of prose.
+fn relate_items_under_heading(
+    units: &[Unit],
+    ev: &[Evidence],
+    start: usize,
+    body_end: usize,
+    verdicts: &mut [Verdict],
+) {
+    for i in start..body_end {
+        if units[i].class != Class::RelatedHeading {
+            continue;
+        }
+        for j in i + 1..=body_end {
+            let item = units[j].class == Class::Body
+                && !ev[j].prose
+                && verdicts[j] == Verdict::Keep
+                && (ev[j].bulleted || linked_headline(&units[j].text));
+            if !item {
+                break;
+            }
+            verdicts[j] = Verdict::Related;
+        }
     }
 }
 
