@@ -4,8 +4,8 @@
 //! model ([`super::layout`]) decides what they are.
 
 use super::shape::{
-    ends_sentence, is_function_word, linked_headline, opens_with, strip_bullet, words_upto,
-    HEADLINE_MAX_WORDS,
+    ends_sentence, is_function_word, linked_headline, opens_with, strip_bullet, without_closers,
+    words_upto, HEADLINE_MAX_WORDS,
 };
 use crate::extract::dates::{find_date, parse_date};
 use crate::extract::markers::TextKeys;
@@ -102,7 +102,7 @@ pub(super) fn units(text: &str, keys: &TextKeys, script: Script) -> Vec<Unit> {
                 prev.block == line.block
                     && prev.class == Class::Body
                     && line.class == Class::Body
-                    && !ends_sentence(&prev.text)
+                    && goes_on(&prev.text)
             })
             && strip_bullet(line.text).len() == line.text.len();
         match out.last_mut() {
@@ -131,6 +131,12 @@ struct Line<'a> {
     block: usize,
 }
 
+/// Whether a line's sentence goes on past its end: no closing stop, or a comma (a hard wrap
+/// breaks a sentence after a comma as readily as after a word).
+fn goes_on(text: &str) -> bool {
+    !ends_sentence(text) || without_closers(text).ends_with(['،', ','])
+}
+
 /// A page whose body lines are broken at a fixed width: lines followed by another body line
 /// of the same block mostly stop mid-sentence close to the widest line's length (at most 100
 /// characters), rather than one paragraph per line.
@@ -154,7 +160,7 @@ fn is_hard_wrapped(lines: &[Line]) -> bool {
     if inner.len() < 3 {
         return false;
     }
-    let open = inner.iter().filter(|t| !ends_sentence(t)).count();
+    let open = inner.iter().filter(|t| goes_on(t)).count();
     let full = inner
         .iter()
         .filter(|t| t.chars().count() * 4 >= width * 3)
