@@ -85,6 +85,7 @@ pub(super) fn units(text: &str, keys: &TextKeys, script: Script) -> Vec<Unit> {
             block += 1;
             continue;
         }
+        let line = without_hidden_email(line);
         let key = match_key(line);
         lines.push(Line {
             text: line,
@@ -121,6 +122,18 @@ pub(super) fn units(text: &str, keys: &TextKeys, script: Script) -> Vec<Unit> {
         }
     }
     out
+}
+
+/// What a page's email-hiding script prints in place of an address (a byline's contact).
+const HIDDEN_EMAIL: &str = "[email protected]";
+
+/// A line without the hidden address glued before its text (`[email protected] نُصّب …`): it
+/// carries nothing, and glued to the lead it would hide the lead's opening.
+fn without_hidden_email(line: &str) -> &str {
+    match line.strip_prefix(HIDDEN_EMAIL).map(str::trim_start) {
+        Some(rest) if !rest.is_empty() => rest,
+        _ => line,
+    }
 }
 
 /// One display line before joining: its class and the blank-line block it belongs to.
