@@ -126,6 +126,10 @@ pub(super) fn walk(
                         draft.count_removed(RemovedKind::Title);
                         text = rest;
                     }
+                    if let Some(rest) = without_read_more(text) {
+                        draft.count_removed(RemovedKind::ReadAlso);
+                        text = rest;
+                    }
                     if let Some(rest) = first.then(|| without_glued_dateline(text, keys)).flatten()
                     {
                         draft.count_removed(RemovedKind::Dateline);
@@ -337,6 +341,34 @@ fn latin_acronym(tail: &str) -> bool {
 const GLUED_TITLE_MIN_WORDS: usize = 5;
 /// Fewest words of the lead left after its glued headline.
 const GLUED_LEAD_MIN_WORDS: usize = 8;
+
+/// Links a publishing system closes a cut excerpt with, after its ellipsis (`… تابع قراءة
+/// العنوان`, `… Continue reading`).
+const READ_MORE: [&str; 9] = [
+    "تابع قراءة",
+    "تابع القراءة",
+    "أكمل القراءة",
+    "اكمل القراءة",
+    "اقرأ المزيد",
+    "إقرأ المزيد",
+    "قراءة المزيد",
+    "Continue reading",
+    "Read more",
+];
+
+/// A paragraph without the read-more link closing it after an ellipsis: the excerpt up to
+/// the ellipsis, when text stands before it.
+fn without_read_more(text: &str) -> Option<&str> {
+    for (at, dots) in text.match_indices(['…']).chain(text.match_indices("...")) {
+        let after = text[at + dots.len()..].trim_start();
+        let link = READ_MORE.iter().any(|r| after.starts_with(r));
+        let before = text[..at].trim_end();
+        if link && !before.is_empty() {
+            return Some(before);
+        }
+    }
+    None
+}
 
 /// The first paragraph without the headline printed again at its head (`العنوان تم …`): what
 /// follows it, when the headline is long and the rest is a paragraph on its own.
