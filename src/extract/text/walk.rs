@@ -359,8 +359,13 @@ const READ_MORE: [&str; 9] = [
 /// A paragraph without the read-more link closing it after an ellipsis: the excerpt up to
 /// the ellipsis, when text stands before it.
 fn without_read_more(text: &str) -> Option<&str> {
-    for (at, dots) in text.match_indices(['…']).chain(text.match_indices("...")) {
-        let after = text[at + dots.len()..].trim_start();
+    const ELLIPSIS: &[u8] = "…".as_bytes();
+    let b = text.as_bytes();
+    let ellipses = memchr::memchr_iter(ELLIPSIS[0], b)
+        .filter(|&at| b[at..].starts_with(ELLIPSIS))
+        .chain(memchr::memmem::find_iter(b, b"..."));
+    for at in ellipses {
+        let after = text[at + 3..].trim_start();
         let link = READ_MORE.iter().any(|r| after.starts_with(r));
         let before = text[..at].trim_end();
         if link && !before.is_empty() {
