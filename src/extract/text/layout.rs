@@ -7,8 +7,9 @@
 //!    `إقرأ أيضاً:`, a date line, a comment prompt) does. The body is the run holding the most
 //!    prose; runs that begin after an end-of-article label (or restart with the page's own
 //!    dateline) are another article's, and those after a comment prompt are its comment area
-//!    (its rules, the comments), however long beside a short article. The rows of a table of figures (short lines, most of
-//!    them pairing a figure with words: `عيار 21`, `6950 جنيهًا للبيع`) and of a table set
+//!    (its rules, the comments), however long beside a short article. The rows of a table of
+//!    figures (short lines, most of them pairing a figure with words: `عيار 21`, `6950 جنيهًا
+//!    للبيع`) and of a table set
 //!    out with bars (`| النوع | الكمية |`) do not part two prose lines. A short line ending
 //!    with a colon at the run's end opens nothing (`شارك المقال:`) and is not the article's; one
 //!    that announces the text under it (`جاءنا من الديوان ما يلي:`), or a short heading naming it

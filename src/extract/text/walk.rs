@@ -360,12 +360,14 @@ const READ_MORE: [&str; 9] = [
 /// the ellipsis, when text stands before it.
 fn without_read_more(text: &str) -> Option<&str> {
     const ELLIPSIS: &[u8] = "…".as_bytes();
+    const DOTS: &[u8] = b"...";
     let b = text.as_bytes();
     let ellipses = memchr::memchr_iter(ELLIPSIS[0], b)
         .filter(|&at| b[at..].starts_with(ELLIPSIS))
-        .chain(memchr::memmem::find_iter(b, b"..."));
-    for at in ellipses {
-        let after = text[at + 3..].trim_start();
+        .map(|at| (at, ELLIPSIS.len()))
+        .chain(memchr::memmem::find_iter(b, DOTS).map(|at| (at, DOTS.len())));
+    for (at, len) in ellipses {
+        let after = text[at + len..].trim_start();
         let link = READ_MORE.iter().any(|r| after.starts_with(r));
         let before = text[..at].trim_end();
         if link && !before.is_empty() {
@@ -564,15 +566,17 @@ const LONE_TAG_MAX_WORDS: usize = 6;
 /// Whether the line under an empty tags label (`TAG:`) holds its tags: separated entries, or
 /// one short enough to be a tag. A headline there is the next article's.
 fn tags_under_label(line: &str) -> bool {
-    line.contains(['،', ',', '|', '؛', '#'])
-        || line.split_whitespace().count() <= LONE_TAG_MAX_WORDS
+    line.contains(TAG_SEPARATORS) || line.split_whitespace().count() <= LONE_TAG_MAX_WORDS
 }
+
+/// Signs a tags line separates its entries with.
+const TAG_SEPARATORS: [char; 5] = ['،', ',', '|', '؛', '#'];
 
 /// Adds the tags of a tags line: separate entries where the line separates them, else one.
 fn push_tags(draft: &mut Draft, value: &str) {
-    let separated = value.contains(['،', ',', '|', '؛', '#']);
+    let separated = value.contains(TAG_SEPARATORS);
     let parts: Vec<&str> = if separated {
-        value.split(['،', ',', '|', '؛', '#']).collect()
+        value.split(TAG_SEPARATORS).collect()
     } else {
         vec![value]
     };
