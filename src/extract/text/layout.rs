@@ -814,6 +814,9 @@ fn punctuated_prose(ev: &[Evidence]) -> bool {
 /// the byline: the line under it is the lead, even unpunctuated); elsewhere the run's first
 /// line.
 fn lead_start(units: &[Unit], ev: &[Evidence], body: Run) -> usize {
+    if let Some(lead) = lone_paragraph_under_headline(units, ev, body) {
+        return lead;
+    }
     if !punctuated_prose(ev) {
         return dated_headline_at(units, ev, body).unwrap_or(body.start);
     }
@@ -838,6 +841,26 @@ fn lead_start(units: &[Unit], ev: &[Evidence], body: Run) -> usize {
                     || opens_with_dateline(&units[i].text))
         })
         .unwrap_or(body.start)
+}
+
+/// A page whose prose is one headline-shaped line left open over a single paragraph that closes
+/// its sentences, with no headline above them: the line is the page's headline and the
+/// paragraph, the lead. (With one paragraph, [`punctuated_prose`] has nothing to count.)
+fn lone_paragraph_under_headline(units: &[Unit], ev: &[Evidence], body: Run) -> Option<usize> {
+    let (head, lead) = (body.start, body.start + 1);
+    let alone = lead == body.end
+        && ev.iter().filter(|e| e.prose).count() == 2
+        && !units[..head]
+            .iter()
+            .zip(ev)
+            .any(|(u, e)| headline_candidate(u, e));
+    (alone
+        && ev[head].end == End::Open
+        && headline_candidate(&units[head], &ev[head])
+        && headline_sized(&units[head], &ev[head])
+        && ev[lead].prose
+        && ev[lead].end == End::Stop)
+        .then_some(lead)
 }
 
 /// Whether unit `i` is a date line: a labelled date or an unlabelled line holding only a date.

@@ -332,6 +332,14 @@ mod tests {
     }
 
     #[test]
+    fn a_details_lead_in_inside_a_hard_wrapped_paragraph_stays() {
+        let page = "قال المتحدث باسم الحكومة اليوم إن المفاوضات\nمستمرة وإن اللجان المختصة ستبحث في التفاصيل،\nعلى أن تعقد الجولة المقبلة قريبا في العاصمة.\n\nوأضاف أن الوفود الرسمية من البلدين\nستصل تباعا خلال الأيام القليلة المقبلة\nإلى مقر المفاوضات.";
+        let d = run(page);
+        assert_eq!(d.paragraphs.len(), 2);
+        assert!(d.paragraphs[0].contains("ستبحث في التفاصيل، على أن"));
+    }
+
+    #[test]
     fn one_paragraph_per_line_pages_are_not_joined() {
         let page =
             format!("{P1}\nكتب - أحمد محمود\n{P2}\nطالع أيضا: وفد مصري يصل إلى الدوحة\n{P1}");

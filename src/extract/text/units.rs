@@ -95,6 +95,16 @@ pub(super) fn units(text: &str, keys: &TextKeys, script: Script) -> Vec<Unit> {
         });
     }
     let wrapped = is_hard_wrapped(&lines);
+    for i in 0..lines.len() {
+        let ends_block = !wrapped || lines.get(i + 1).is_none_or(|n| n.block != lines[i].block);
+        let text = without_wrapper(lines[i].text, ends_block);
+        if text.len() != lines[i].text.len() {
+            let line = &mut lines[i];
+            line.key = match_key(text);
+            line.class = classify(text, &line.key, keys);
+            line.text = text;
+        }
+    }
     let mut out: Vec<Unit> = Vec::with_capacity(lines.len());
     for (idx, line) in lines.into_iter().enumerate() {
         let join = wrapped
@@ -133,6 +143,56 @@ fn without_hidden_email(line: &str) -> &str {
     match line.strip_prefix(HIDDEN_EMAIL).map(str::trim_start) {
         Some(rest) if !rest.is_empty() => rest,
         _ => line,
+    }
+}
+
+/// The openings of an aggregator's generated sentence around a headline it reposts (`شكرا
+/// لقرائتكم خبر عن … والان نبدء بالتفاصيل`).
+const WRAPPER_OPENINGS: [&str; 2] = ["شكرا لقرائتكم خبر عن ", "شكرا لقراءتكم خبر عن "];
+
+/// Lead-ins glued after a headline, announcing the details below it (`… في التفاصيل،`).
+const LEAD_INS: [&str; 8] = [
+    "والان نبدء بالتفاصيل",
+    "والآن نبدأ بالتفاصيل",
+    "والان نبدأ بالتفاصيل",
+    "وفي التفاصيل،",
+    "في التفاصيل،",
+    "في التفاصيل:",
+    "وإليكم التفاصيل",
+    "إليكم التفاصيل",
+];
+
+/// Most words a headline carries before a lead-in glued after it.
+const LEAD_IN_HEADLINE_WORDS: usize = 25;
+
+/// A line without an aggregator's wrapper around the headline it carries: the generated thanks
+/// before it, and a lead-in after it that closes its block (`… في التفاصيل،` over the lead). What
+/// is left is the headline, read as any other. A lead-in ends a headline only when no sentence
+/// ends before it and, on a hard-wrapped page, at the end of a block: a sentence of the body may
+/// close with the same words.
+fn without_wrapper(line: &str, ends_block: bool) -> &str {
+    let opened = WRAPPER_OPENINGS
+        .iter()
+        .find_map(|w| line.strip_prefix(w))
+        .map(str::trim_start);
+    let text = opened.unwrap_or(line);
+    if !(ends_block || opened.is_some()) {
+        return line;
+    }
+    let Some(rest) = LEAD_INS
+        .iter()
+        .find_map(|l| text.trim_end().strip_suffix(l))
+        .map(str::trim_end)
+    else {
+        return text;
+    };
+    let headline = !rest.is_empty()
+        && !rest.contains(['.', '!', '؟', '?', '؛', ':'])
+        && rest.split_whitespace().count() <= LEAD_IN_HEADLINE_WORDS;
+    if headline {
+        rest
+    } else {
+        text
     }
 }
 
