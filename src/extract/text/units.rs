@@ -176,12 +176,14 @@ fn without_wrapper(line: &str, ends_block: bool) -> &str {
         .find_map(|w| line.strip_prefix(w))
         .map(str::trim_start);
     let text = opened.unwrap_or(line);
-    if !(ends_block || opened.is_some()) {
-        return line;
+    let closed = text.trim_end();
+    if !(ends_block || opened.is_some()) || !closed.trim_end_matches(['،', ':']).ends_with("تفاصيل")
+    {
+        return text;
     }
     let Some(rest) = LEAD_INS
         .iter()
-        .find_map(|l| text.trim_end().strip_suffix(l))
+        .find_map(|l| closed.strip_suffix(l))
         .map(str::trim_end)
     else {
         return text;
