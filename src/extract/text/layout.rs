@@ -64,9 +64,12 @@
 //!    elsewhere gives the bare line, as a label opening it does (`خبر : …`). On a body
 //!    cut into sections by short headings, the best candidate right above the lead (up to ten
 //!    words, shaped like them) is the first section's heading when another headline stands above
-//!    it. Everything above the chosen title is the page's header. A line right under a byline is
-//!    the author's role; a line printed twice in a row under a headline's clock or date line is its
-//!    photo's caption; labels of one or two words do not compete with the one headline-sized line.
+//!    it. A headline-shaped line left open over the page's one closed paragraph, with nothing
+//!    headline-like above it, stands above the body (the paragraph is the lead), so it is a
+//!    candidate too. Everything above the chosen title is the page's header. A line right under a
+//!    byline is the author's role; a line printed twice in a row under a headline's clock or date
+//!    line is its photo's caption; labels of one or two words do not compete with the one
+//!    headline-sized line.
 //!    A heading of four words or more between the title and the lead, shaped like the body's own
 //!    section headings, opens the first section (unless it is the headline with its last words left
 //!    off); a dateline ending with a colon right above the lead (`الساحل/المرفأ نت/خاص:`, `المدينة،
