@@ -191,6 +191,8 @@ const CAPTION_STAMP_REACH: usize = 2;
 const FIRST_HEADING_MIN_WORDS: usize = 4;
 /// Most words of a dateline holding a date at the head of the lead.
 const LEAD_DATELINE_MAX_WORDS: usize = 8;
+/// Most words of a writer's name set before the lead's dateline by a dash.
+const LEAD_BYLINE_MAX_WORDS: usize = 3;
 /// Fewest content words of a standfirst restated further down the body.
 const STANDFIRST_MIN_CONTENT: usize = 5;
 /// Lines between a standfirst and the paragraph restating it (the lead's own second sentence
@@ -597,7 +599,9 @@ fn next_prose(ev: &[Evidence], from: usize, end: usize) -> Option<usize> {
 
 /// The body's first line when a title stands above it: past the headline's copy printed under
 /// it, and past a standfirst, the summary printed under the title and set apart from the body
-/// by metadata lines (a date, a byline, a dateline, `Published on`).
+/// by metadata lines (a date, a byline, a dateline, a counter, `Published on`). A short line in
+/// another script (an advert's or a photo agency's name) sets nothing apart: the line above it
+/// is the lead.
 fn past_standfirst(units: &[Unit], ev: &[Evidence], title: usize, lead: usize, body: Run) -> usize {
     if lead != title + 1 {
         return lead;
@@ -630,12 +634,7 @@ fn past_standfirst(units: &[Unit], ev: &[Evidence], title: usize, lead: usize, b
                 && (ev[i].date.is_some()
                     || matches!(
                         ev[i].furniture,
-                        Some(
-                            Furniture::Dateline
-                                | Furniture::Clock
-                                | Furniture::Widget
-                                | Furniture::Foreign
-                        )
+                        Some(Furniture::Dateline | Furniture::Clock | Furniture::Widget)
                     ))))
             && !heads_next_paragraph(units, ev, i)
     });
@@ -2121,12 +2120,21 @@ fn lead_keys<'u>(
 
 /// The date in the dateline that opens a lead, before its first dash (`بنغازي 14 يناير 2026 م
 /// (وكالة) - …`, or a dash glued to the agency's bracket: `(وكالة)- …`) or closed by the
-/// agency in brackets with no dash (`المدينة، 3 مايو 2025 (وكالة) …`): the article's own date
-/// when the page prints no date line.
+/// agency in brackets with no dash (`المدينة، 3 مايو 2025 (وكالة) …`), or after a writer's name
+/// and a dash (`الاسم - المدينة في 20 ديسمبر 2023 - …`): the article's own date when the page
+/// prints no date line.
 fn lead_dateline_date(lead: &str) -> Option<String> {
-    let (head, _) = first_dash(lead).or_else(|| agency_closed(lead))?;
-    (word_count(head) <= LEAD_DATELINE_MAX_WORDS)
+    let (head, rest) = first_dash(lead).or_else(|| agency_closed(lead))?;
+    let dated = (word_count(head) <= LEAD_DATELINE_MAX_WORDS)
         .then(|| find_date(head))
+        .flatten();
+    if dated.is_some() || word_count(head) > LEAD_BYLINE_MAX_WORDS {
+        return dated;
+    }
+    // A writer's name before the dateline: `الاسم - المدينة في 20 ديسمبر 2023 10:32 صباحاً - …`.
+    let (place, _) = first_dash(rest)?;
+    (word_count(place) <= LEAD_DATELINE_MAX_WORDS)
+        .then(|| find_date(place))
         .flatten()
 }
 
