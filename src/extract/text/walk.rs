@@ -378,14 +378,16 @@ fn without_read_more(text: &str) -> Option<&str> {
 }
 
 /// The first paragraph without the headline printed again at its head (`العنوان تم …`): what
-/// follows it, when the headline is long and the rest is a paragraph on its own.
+/// follows it, when the headline is long and the rest is a paragraph on its own. A headline
+/// closed by a bracket or a quote may touch the lead with no space (`… (الفاشر)الخرطوم – …`).
 fn without_glued_title<'t>(text: &'t str, draft: &Draft, first: bool) -> Option<&'t str> {
     let title = draft.title.as_deref()?.trim();
     if !first || title.split_whitespace().count() < GLUED_TITLE_MIN_WORDS {
         return None;
     }
     let rest = text.trim_start().strip_prefix(title)?;
-    let glued = rest.starts_with(char::is_whitespace)
+    let closed = title.ends_with([')', ']', '»', '"', '”', '’']);
+    let glued = (closed || rest.starts_with(char::is_whitespace))
         && rest.split_whitespace().count() >= GLUED_LEAD_MIN_WORDS;
     glued.then(|| rest.trim_start())
 }
