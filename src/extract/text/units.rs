@@ -148,10 +148,15 @@ fn without_hidden_email(line: &str) -> &str {
 
 /// The openings of an aggregator's generated sentence around a headline it reposts (`شكرا
 /// لقرائتكم خبر عن … والان نبدء بالتفاصيل`).
-const WRAPPER_OPENINGS: [&str; 2] = ["شكرا لقرائتكم خبر عن ", "شكرا لقراءتكم خبر عن "];
+const WRAPPER_OPENINGS: [&str; 3] = [
+    "شكرا لقرائتكم خبر عن ",
+    "شكرا لقراءتكم خبر عن ",
+    "نعرض لكم زوارنا أهم وأحدث تفاصيل خبر ",
+];
 
-/// Lead-ins glued after a headline, announcing the details below it (`… في التفاصيل،`).
-const LEAD_INS: [&str; 8] = [
+/// Lead-ins glued after a headline, announcing the details below it (`… في التفاصيل،`, `… في
+/// المقال التالي`).
+const LEAD_INS: [&str; 11] = [
     "والان نبدء بالتفاصيل",
     "والآن نبدأ بالتفاصيل",
     "والان نبدأ بالتفاصيل",
@@ -160,7 +165,13 @@ const LEAD_INS: [&str; 8] = [
     "في التفاصيل:",
     "وإليكم التفاصيل",
     "إليكم التفاصيل",
+    "في المقال التالي",
+    "في المقال الاتي",
+    "في المقال الآتي",
 ];
+
+/// The last words of the lead-ins, to pass over most lines at a glance.
+const LEAD_IN_ENDS: [&str; 3] = ["تفاصيل", "التالي", "تي"];
 
 /// Most words a headline carries before a lead-in glued after it.
 const LEAD_IN_HEADLINE_WORDS: usize = 25;
@@ -177,8 +188,8 @@ fn without_wrapper(line: &str, ends_block: bool) -> &str {
         .map(str::trim_start);
     let text = opened.unwrap_or(line);
     let closed = text.trim_end();
-    if !(ends_block || opened.is_some()) || !closed.trim_end_matches(['،', ':']).ends_with("تفاصيل")
-    {
+    let end = closed.trim_end_matches(['،', ':']);
+    if !(ends_block || opened.is_some()) || !LEAD_IN_ENDS.iter().any(|e| end.ends_with(e)) {
         return text;
     }
     let Some(rest) = LEAD_INS

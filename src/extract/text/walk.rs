@@ -215,9 +215,13 @@ fn paragraph(text: &str) -> String {
     }
 }
 
+/// A wire's end mark, as matching keys (`(النهاية)`, `انتهى`).
+const WIRE_END_MARKS: [&str; 2] = ["النهايه", "انتهي"];
+
 /// The last paragraph without a desk or agency credit glued after its final sentence
-/// (`… ترجیح دیں۔ ویب ڈیسک`, `… العامة . (وال- بنغازي) ع ع/ ر ت`); `None` when it ends with
-/// none. The desk's initials a wire prints after its credit (one-letter words) are part of it.
+/// (`… ترجیح دیں۔ ویب ڈیسک`, `… العامة . (وال- بنغازي) ع ع/ ر ت`), or a wire's end mark and its
+/// desk's initials (`… 2023. (النهاية)م ع م / م ع ع`); `None` when it ends with none. The
+/// desk's initials a wire prints after its credit (one-letter words) are part of it.
 fn without_trailing_credit(text: &str, keys: &TextKeys) -> Option<String> {
     let (at, _) = text
         .char_indices()
@@ -228,10 +232,12 @@ fn without_trailing_credit(text: &str, keys: &TextKeys) -> Option<String> {
     while words.len() > 1 && words.last().is_some_and(|w| w.chars().nth(1).is_none()) {
         words.pop();
     }
-    let credit = (1..=3).contains(&words.len())
-        && words.iter().any(|w| {
-            keys.outlet_words.iter().any(|o| o == w) || keys.agencies.iter().any(|a| a == w)
-        });
+    let end_mark = words.len() == 1 && WIRE_END_MARKS.contains(&words[0]);
+    let credit = end_mark
+        || (1..=3).contains(&words.len())
+            && words.iter().any(|w| {
+                keys.outlet_words.iter().any(|o| o == w) || keys.agencies.iter().any(|a| a == w)
+            });
     credit.then(|| text[..at + text[at..].chars().next().map_or(0, char::len_utf8)].to_string())
 }
 
