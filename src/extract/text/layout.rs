@@ -182,7 +182,7 @@ const COLON_DATELINE_MAX_WORDS: usize = 4;
 const GLUED_BYLINE_MAX_WORDS: usize = 8;
 /// An agency's end mark standing alone under the last paragraph: nothing after it is the
 /// article's.
-const END_MARK: &str = "انتهى";
+pub(super) const END_MARK: &str = "انتهى";
 /// Lines above a caption printed twice within which a clock or date line shows it stands
 /// under the headline's metadata.
 const CAPTION_STAMP_REACH: usize = 2;
@@ -2125,10 +2125,11 @@ fn lead_keys<'u>(
 /// prints no date line.
 fn lead_dateline_date(lead: &str) -> Option<String> {
     let (head, rest) = first_dash(lead).or_else(|| agency_closed(lead))?;
-    let dated = (word_count(head) <= LEAD_DATELINE_MAX_WORDS)
+    let head_words = word_count(head);
+    let dated = (head_words <= LEAD_DATELINE_MAX_WORDS)
         .then(|| find_date(head))
         .flatten();
-    if dated.is_some() || word_count(head) > LEAD_BYLINE_MAX_WORDS {
+    if dated.is_some() || head_words > LEAD_BYLINE_MAX_WORDS {
         return dated;
     }
     // A writer's name before the dateline: `الاسم - المدينة في 20 ديسمبر 2023 10:32 صباحاً - …`.

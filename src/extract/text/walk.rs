@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 
 use super::evidence::{Evidence, Furniture};
-use super::layout::{Layout, Verdict};
+use super::layout::{Layout, Verdict, END_MARK};
 use super::shape::{
     is_arabic_letter, is_digit, is_function_word, linked_headline, opens_with, opens_with_label,
     strip_bullet, strip_quotes, without_emphasis, words_upto,
@@ -215,8 +215,8 @@ fn paragraph(text: &str) -> String {
     }
 }
 
-/// A wire's end mark, as matching keys (`(النهاية)`, `انتهى`).
-const WIRE_END_MARKS: [&str; 2] = ["النهايه", "انتهي"];
+/// A wire's end marks: the one the layout also finds alone on a line, and `(النهاية)`.
+const WIRE_END_MARKS: [&str; 2] = [END_MARK, "النهاية"];
 
 /// The last paragraph without a desk or agency credit glued after its final sentence
 /// (`… ترجیح دیں۔ ویب ڈیسک`, `… العامة . (وال- بنغازي) ع ع/ ر ت`), or a wire's end mark and its
@@ -232,7 +232,7 @@ fn without_trailing_credit(text: &str, keys: &TextKeys) -> Option<String> {
     while words.len() > 1 && words.last().is_some_and(|w| w.chars().nth(1).is_none()) {
         words.pop();
     }
-    let end_mark = words.len() == 1 && WIRE_END_MARKS.contains(&words[0]);
+    let end_mark = words.len() == 1 && WIRE_END_MARKS.iter().any(|m| match_key(m) == words[0]);
     let credit = end_mark
         || (1..=3).contains(&words.len())
             && words.iter().any(|w| {
