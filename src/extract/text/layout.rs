@@ -835,14 +835,33 @@ fn lead_start(units: &[Unit], ev: &[Evidence], body: Run) -> usize {
         .take_while(|&i| ev[i].words <= CAPTION_MAX_WORDS || !ev[i].prose)
         .find(|&i| ev[i].repeated && !ev[i].prose && headline_candidate(&units[i], &ev[i]))
         .map_or(body.start, |h| h + 1);
-    (from..=body.end)
+    let lead = (from..=body.end)
         .find(|&i| {
             ev[i].prose
                 && (ev[i].end != End::Open
                     || !headline_sized(&units[i], &ev[i])
                     || opens_with_dateline(&units[i].text))
         })
-        .unwrap_or(body.start)
+        .unwrap_or(body.start);
+    // A line that opens on a dependent clause (`حيث …`) goes on with the open sentence above it:
+    // that sentence is the lead, not a headline.
+    let continued = lead > from
+        && opens_with_clause(&units[lead].text)
+        && ev[lead - 1].prose
+        && ev[lead - 1].end == End::Open
+        && !ev[lead - 1].repeated;
+    if continued {
+        lead - 1
+    } else {
+        lead
+    }
+}
+
+/// Whether a line opens on a word that continues a sentence with a dependent clause.
+fn opens_with_clause(text: &str) -> bool {
+    text.split_whitespace()
+        .next()
+        .is_some_and(|w| CLAUSE_OPENERS.contains(&w))
 }
 
 /// A page whose prose is one headline-shaped line left open over a single paragraph that closes
