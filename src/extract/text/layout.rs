@@ -858,7 +858,7 @@ fn lead_start(units: &[Unit], ev: &[Evidence], body: Run) -> usize {
 }
 
 /// Whether a line opens on a word that continues a sentence with a dependent clause.
-fn opens_with_clause(text: &str) -> bool {
+pub(super) fn opens_with_clause(text: &str) -> bool {
     text.split_whitespace()
         .next()
         .is_some_and(|w| CLAUSE_OPENERS.contains(&w))

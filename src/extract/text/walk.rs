@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 
 use super::evidence::{Evidence, Furniture};
-use super::layout::{Layout, Verdict, END_MARK};
+use super::layout::{opens_with_clause, Layout, Verdict, END_MARK};
 use super::shape::{
     is_arabic_letter, is_digit, is_function_word, linked_headline, opens_with, opens_with_label,
     strip_bullet, strip_quotes, without_emphasis, words_upto,
@@ -386,6 +386,8 @@ fn without_read_more(text: &str) -> Option<&str> {
 /// The first paragraph without the headline printed again at its head (`العنوان تم …`): what
 /// follows it, when the headline is long and the rest is a paragraph on its own. A headline
 /// closed by a bracket or a quote may touch the lead with no space (`… (الفاشر)الخرطوم – …`).
+/// A rest that goes on with a dependent clause (`العنوان حيث نشب …`) makes the headline the
+/// sentence's main clause: the paragraph stays whole.
 fn without_glued_title<'t>(text: &'t str, draft: &Draft, first: bool) -> Option<&'t str> {
     let title = draft.title.as_deref()?.trim();
     if !first || title.split_whitespace().count() < GLUED_TITLE_MIN_WORDS {
@@ -394,7 +396,8 @@ fn without_glued_title<'t>(text: &'t str, draft: &Draft, first: bool) -> Option<
     let rest = text.trim_start().strip_prefix(title)?;
     let closed = title.ends_with([')', ']', '»', '"', '”', '’']);
     let glued = (closed || rest.starts_with(char::is_whitespace))
-        && rest.split_whitespace().count() >= GLUED_LEAD_MIN_WORDS;
+        && rest.split_whitespace().count() >= GLUED_LEAD_MIN_WORDS
+        && !opens_with_clause(rest);
     glued.then(|| rest.trim_start())
 }
 
