@@ -1113,7 +1113,9 @@ fn choose_title(
         } else if promo {
             overlap >= 1 && (e.repeated || dated)
         } else if e.words <= 2 {
-            overlap >= 2 || e.repeated
+            // A short line printed twice with no word of the lead is the site's name (masthead
+            // and footer), not a headline.
+            overlap >= 2 || (e.repeated && overlap >= 1)
         } else {
             overlap >= 2
                 || (overlap >= 1 && (e.repeated || dated || nearest || opens_page))
