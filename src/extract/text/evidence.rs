@@ -1269,8 +1269,11 @@ pub(super) fn is_dateline(text: &str, words: usize, keys: Option<&TextKeys>) -> 
                 || t.contains("- ")
                 || t.contains(" -")
                 || t.contains('/')
-                || t.split_once(':')
-                    .is_some_and(|(_, after)| !after.trim().is_empty())
+                || t.split_once(':').is_some_and(|(_, after)| {
+                    // A figure after the colon makes a row of data (`الفريق: 12 نقطة`).
+                    let after = after.trim();
+                    !after.is_empty() && !after.starts_with(is_numeric)
+                })
                 || t.contains('|')
                 || t.ends_with(['-', '–'])
                 || t.contains('ـ')

@@ -359,6 +359,7 @@ pub(super) fn plan(
     keep_heading_over_list(units, ev, body.end, cut, &mut verdicts);
     relate_items_under_heading(units, ev, start, body.end, &mut verdicts);
     keep_numbered_list(units, ev, body.end, cut, &mut verdicts);
+    keep_closing_table(units, ev, &table, body, cut, &mut verdicts);
     drop_cut_title_copies(units, ev, title, body.end, &mut verdicts);
     let date = choose_date(units, ev, title, start, cut, capture_date);
     Layout {
@@ -1639,6 +1640,17 @@ fn own_joint_heading(units: &[Unit], ev: &[Evidence], i: usize, title: Option<us
 
 /// A headline of another article standing between paragraphs: a speaker's quote headline
 /// (`بايدن: لم أطلب …`), a headline with `..` joints, or one cut with an ellipsis.
+/// A row of data: a label, a colon and a figure with at most its unit (`الدولار: 3.75 ريال`,
+/// `الفريق: 12 نقطة`). After the body it is a sidebar's table, not a headline.
+fn data_row(text: &str) -> bool {
+    text.split_once([':', '：']).is_some_and(|(label, value)| {
+        let value = value.trim();
+        !label.trim().is_empty()
+            && value.starts_with(is_digit)
+            && value.split_whitespace().count() <= 2
+    })
+}
+
 fn another_headline(e: &Evidence) -> bool {
     e.words >= 4 && e.end != End::Stop && (e.headline_joint || e.end == End::Trail)
 }
@@ -1650,6 +1662,7 @@ fn after_body(u: &Unit, e: &Evidence) -> Verdict {
         Some(Furniture::TagList) => Verdict::Tags,
         Some(f) => Verdict::Drop(f.kind()),
         None if e.date.is_some() => Verdict::Drop(RemovedKind::Date),
+        None if data_row(&u.text) => Verdict::Drop(RemovedKind::Widget),
         None if e.words >= 4 && e.end != End::Stop && !e.prose && !u.text.is_empty() => {
             Verdict::Related
         }
@@ -2007,6 +2020,48 @@ fn keep_numbered_list(
         .collect();
     if items.len() >= 2 {
         for i in items {
+            verdicts[i] = Verdict::Keep;
+        }
+    }
+}
+
+/// A table of figures right after the body (`الفريق: 12 نقطة` on each line), under a heading
+/// that names what the body names (`ترتيب المجموعة …`), closes the article: a match report's
+/// standings, a market report's prices. The heading must share a content word with the body,
+/// so a sidebar's table (currency rates on every page) stays out.
+fn keep_closing_table(
+    units: &[Unit],
+    ev: &[Evidence],
+    table: &[bool],
+    body: Run,
+    cut: usize,
+    verdicts: &mut [Verdict],
+) {
+    let heading = body.end + 1;
+    if heading >= cut
+        || verdicts[body.end] != Verdict::Keep
+        || figure_line(&units[heading], &ev[heading])
+    {
+        return;
+    }
+    let h = &ev[heading];
+    let plain = units[heading].class == Class::Body
+        && !h.prose
+        && h.date.is_none()
+        && h.furniture.is_none()
+        && !h.repeated
+        && !h.bulleted;
+    let rows: Vec<usize> = (heading + 1..cut)
+        .take_while(|&i| table[i] && units[i].class == Class::Body)
+        .collect();
+    let figures = rows
+        .iter()
+        .filter(|&&i| figure_line(&units[i], &ev[i]))
+        .count();
+    let named = (body.start..=body.end).any(|i| shared_words(&h.content, &ev[i].content) > 0);
+    if plain && named && figures >= MIN_TABLE_ROWS {
+        verdicts[heading] = Verdict::Keep;
+        for i in rows {
             verdicts[i] = Verdict::Keep;
         }
     }
