@@ -165,6 +165,11 @@ const TITLE_DATE_REACH: usize = 2;
 const FIGURE_ROW_WORDS: std::ops::RangeInclusive<usize> = 2..=5;
 /// Figure lines in a row that make a table.
 const MIN_TABLE_ROWS: usize = 4;
+/// Most words of a line of figures listed under a paragraph closed by a colon.
+const FIGURE_ITEM_MAX_WORDS: usize = 3;
+/// Fewest digits in a row that make a line a listed figure (a phone number, an amount), not a
+/// counter.
+const FIGURE_ITEM_MIN_DIGITS: usize = 3;
 /// Words of a section heading over a paragraph.
 const SECTION_HEADING_WORDS: std::ops::RangeInclusive<usize> = 2..=6;
 /// Words of a heading over a paragraph that, shaped like a heading the body holds between two
@@ -360,6 +365,7 @@ pub(super) fn plan(
     relate_items_under_heading(units, ev, start, body.end, &mut verdicts);
     keep_numbered_list(units, ev, body.end, cut, &mut verdicts);
     keep_closing_table(units, ev, &table, body, cut, &mut verdicts);
+    keep_figures_under_colon(units, ev, start, body.end, &mut verdicts);
     drop_cut_title_copies(units, ev, title, body.end, &mut verdicts);
     let date = choose_date(units, ev, title, start, cut, capture_date);
     Layout {
@@ -2065,6 +2071,45 @@ fn keep_closing_table(
             verdicts[i] = Verdict::Keep;
         }
     }
+}
+
+/// Lines of figures right under a paragraph of the body that announces them with a colon (`…
+/// على الأرقام التالية:` over `📞 01270055785`, one number a line) are that list's items, not
+/// counters: up to the first line that is not one.
+fn keep_figures_under_colon(
+    units: &[Unit],
+    ev: &[Evidence],
+    start: usize,
+    body_end: usize,
+    verdicts: &mut [Verdict],
+) {
+    for i in start..body_end {
+        let announces = verdicts[i] == Verdict::Keep
+            && ev[i].prose
+            && units[i].text.trim_end().ends_with([':', '：']);
+        if !announces {
+            continue;
+        }
+        for j in i + 1..=body_end {
+            let figures = units[j].class == Class::Body
+                && !ev[j].prose
+                && ev[j].date.is_none()
+                && ev[j].words <= FIGURE_ITEM_MAX_WORDS
+                && longest_digit_run(&units[j].text) >= FIGURE_ITEM_MIN_DIGITS;
+            if !figures {
+                break;
+            }
+            verdicts[j] = Verdict::Keep;
+        }
+    }
+}
+
+/// The longest run of digits in a line.
+fn longest_digit_run(text: &str) -> usize {
+    text.split(|c: char| !is_digit(c))
+        .map(|run| run.chars().count())
+        .max()
+        .unwrap_or(0)
 }
 
 /// The running number opening a list item (`3 التهريب …`, `٣- …`, `3) …`): digits, then a
