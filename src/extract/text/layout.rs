@@ -163,6 +163,8 @@ const DATE_REACH: usize = 4;
 const TITLE_DATE_REACH: usize = 2;
 /// Words of a row of a table of figures.
 const FIGURE_ROW_WORDS: std::ops::RangeInclusive<usize> = 2..=5;
+/// A newsroom desk's labels, set where an agency's name would stand (`متابعات`).
+const DESK_LABELS: [&str; 2] = ["متابعات", "متابعة"];
 /// Figure lines in a row that make a table.
 const MIN_TABLE_ROWS: usize = 4;
 /// Most words of a line of figures listed under a paragraph closed by a colon.
@@ -326,7 +328,11 @@ pub(super) fn plan(
         verdicts[i] = if Some(i) == title {
             Verdict::Title
         } else if i < start {
-            above_body(&units[i], &ev[i])
+            if i + 1 == start && agency_credit(&units[i], &ev[i]) {
+                Verdict::Source
+            } else {
+                above_body(&units[i], &ev[i])
+            }
         } else if i <= body.end {
             // A plain line right above a table set out with bars is the table's heading.
             let table_heading = table.get(i + 1) == Some(&true)
@@ -1378,6 +1384,12 @@ fn section_heading(units: &[Unit], ev: &[Evidence], i: usize, lead: usize, end: 
 /// 120 عداداً يخفض الهدر`): a copy of the title, not a heading of the body.
 fn shortened_headline(line: &Unit, title: &Unit) -> bool {
     !line.key.is_empty() && opens_with(&title.key, &line.key)
+}
+
+/// An agency's name alone on its line (`أ ف ب`, `وكالات`), the page's credit for the story: a
+/// newsroom desk's label (`متابعات`) credits no one.
+fn agency_credit(u: &Unit, e: &Evidence) -> bool {
+    e.furniture == Some(Furniture::Agency) && !DESK_LABELS.contains(&u.key.as_str())
 }
 
 /// A line above the body (or between the title and the body): header furniture.
