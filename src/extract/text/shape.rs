@@ -153,6 +153,18 @@ pub(super) fn without_emphasis(text: &str) -> &str {
     }
 }
 
+/// The text without a markdown heading's marks (`## العنوان`, as crawlers render an `h2`): two
+/// to six `#` and a space. One `#` and a space stays: captures also print a hashtag so
+/// (`# الرياضة`, a tag).
+pub(super) fn without_heading_marks(text: &str) -> &str {
+    let t = text.trim_start();
+    let marks = t.len() - t.trim_start_matches('#').len();
+    match t[marks..].strip_prefix(' ') {
+        Some(rest) if (2..=6).contains(&marks) => rest.trim_start(),
+        _ => text,
+    }
+}
+
 /// The text without a leading list bullet (`•`, `-`, `*`, …) and the spaces after it; a line
 /// wrapped in emphasis stars ([`emphasised`]) has none.
 pub(super) fn strip_bullet(text: &str) -> &str {

@@ -5,7 +5,7 @@
 
 use super::shape::{
     ends_sentence, is_function_word, linked_headline, opens_with, strip_bullet, without_closers,
-    words_upto, HEADLINE_MAX_WORDS,
+    without_heading_marks, words_upto, HEADLINE_MAX_WORDS,
 };
 use crate::extract::dates::{find_date, parse_date};
 use crate::extract::markers::TextKeys;
@@ -85,7 +85,7 @@ pub(super) fn units(text: &str, keys: &TextKeys, script: Script) -> Vec<Unit> {
             block += 1;
             continue;
         }
-        let line = without_hidden_email(line);
+        let line = without_heading_marks(without_hidden_email(line));
         let key = match_key(line);
         lines.push(Line {
             text: line,

@@ -188,6 +188,13 @@ pub(super) fn walk(
             }
         }
     }
+    if let Some(kept) = body.last().and_then(|last| without_feed_footer(last)) {
+        body.pop();
+        if !kept.is_empty() {
+            body.push(kept);
+        }
+        draft.count_removed(RemovedKind::Footer);
+    }
     if let Some(last) = body.last_mut() {
         if let Some(kept) = without_trailing_credit(last, keys) {
             *last = kept;
@@ -239,6 +246,33 @@ fn without_trailing_credit(text: &str, keys: &TextKeys) -> Option<String> {
                 keys.outlet_words.iter().any(|o| o == w) || keys.agencies.iter().any(|a| a == w)
             });
     credit.then(|| text[..at + text[at..].chars().next().map_or(0, char::len_utf8)].to_string())
+}
+
+/// The footer a blog's feed appends to each post, by its opening and the words before the
+/// site's name: `The post … appeared first on …`, `ظهرت المقالة … أولاً على …`.
+const FEED_FOOTERS: [(&str, &str); 3] = [
+    ("The post ", " appeared first on "),
+    ("ظهرت المقالة ", " أولاً على "),
+    ("ظهرت المقالة ", " أولا على "),
+];
+
+/// Most words of the site's name closing a feed footer.
+const FEED_SITE_MAX_WORDS: usize = 10;
+
+/// The last paragraph without the footer a blog's feed appends to a post (the post's headline
+/// and the site's name: `ظهرت المقالة العنوان أولاً على الموقع.`), on its own line or glued after
+/// the excerpt; `None` when it ends with none, an empty string when the paragraph is the footer.
+fn without_feed_footer(text: &str) -> Option<String> {
+    FEED_FOOTERS.iter().find_map(|(open, before_site)| {
+        let at = text.rfind(open)?;
+        let opens_here = text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(char::is_whitespace);
+        let site = text[at..].split_once(before_site)?.1;
+        (opens_here && site.split_whitespace().count() <= FEED_SITE_MAX_WORDS)
+            .then(|| text[..at].trim_end().to_string())
+    })
 }
 
 /// Takes the list lines after a heading (bullets, or short headline-shaped lines) into
