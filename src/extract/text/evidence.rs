@@ -49,6 +49,12 @@ const MASTHEAD_MAX_WORDS: usize = 12;
 const WIDGET_MAX_WORDS: usize = 8;
 /// Longest typed furniture line (caption, call to action, comment prompt), in words.
 const FURNITURE_MAX_WORDS: usize = 25;
+/// Most words of a caption closed by a photo agency's credit (`… في برلين (غيتي)`): a photo's
+/// description runs to a sentence or two.
+const CREDITED_CAPTION_MAX_WORDS: usize = 50;
+/// Photo agencies credited in brackets under pictures; news agencies (`(وأج)`) also close a
+/// lead's attribution, so they make a caption only of a shorter line.
+const PHOTO_AGENCIES: [&str; 4] = ["غيتي", "جيتي", "Getty", "Getty Images"];
 /// Longest part of a dateline on either side of its joint, in words.
 const DATELINE_PART_MAX_WORDS: usize = 3;
 /// Most words of the places (`المدينة، البلد`) before the dash of a dated place line.
@@ -931,8 +937,9 @@ fn furniture(
         return Some(Furniture::Caption);
     }
     let caption = (n <= 15 && is_caption(text, key, hits, keys))
-        || (n <= FURNITURE_MAX_WORDS
-            && (hits.anywhere(Vocab::CaptionCues.id()) || credited_caption(text, keys)));
+        || (n <= FURNITURE_MAX_WORDS && hits.anywhere(Vocab::CaptionCues.id()))
+        || (n <= FURNITURE_MAX_WORDS && credited_caption(text, keys))
+        || (n <= CREDITED_CAPTION_MAX_WORDS && photo_credited(text));
     if caption {
         return Some(Furniture::Caption);
     }
@@ -1164,6 +1171,20 @@ fn credited_caption(text: &str, keys: &TextKeys) -> bool {
             !before
                 .trim_end()
                 .ends_with(['.', '!', '?', '؟', '…', '،', ',', ':'])
+        })
+}
+
+/// A description closed by a photo agency's credit in brackets ([`PHOTO_AGENCIES`]) with no
+/// sentence stop before it: a caption, however long.
+fn photo_credited(text: &str) -> bool {
+    text.trim_end()
+        .strip_suffix(')')
+        .and_then(|t| t.rsplit_once('('))
+        .is_some_and(|(before, inside)| {
+            PHOTO_AGENCIES.contains(&inside.trim())
+                && !before
+                    .trim_end()
+                    .ends_with(['.', '!', '?', '؟', '…', '،', ',', ':'])
         })
 }
 
