@@ -148,11 +148,18 @@ fn without_hidden_email(line: &str) -> &str {
 
 /// The openings of an aggregator's generated sentence around a headline it reposts (`شكرا
 /// لقرائتكم خبر عن … والان نبدء بالتفاصيل`).
-const WRAPPER_OPENINGS: [&str; 3] = [
+const WRAPPER_OPENINGS: [&str; 5] = [
     "شكرا لقرائتكم خبر عن ",
     "شكرا لقراءتكم خبر عن ",
     "نعرض لكم زوارنا أهم وأحدث تفاصيل خبر ",
+    "تابع الان خبر ",
+    "تابع الآن خبر ",
 ];
+
+/// The close of a wrapper that opened before the headline, naming the aggregator (`تابع الان
+/// خبر … حصريا على الموقع`), and the most words the aggregator's name takes after it.
+const WRAPPER_SITE_CLOSES: [&str; 2] = [" حصريا على ", " حصرياً على "];
+const WRAPPER_SITE_MAX_WORDS: usize = 4;
 
 /// Lead-ins glued after a headline, announcing the details below it (`… في التفاصيل،`, `… في
 /// المقال التالي`).
@@ -187,6 +194,15 @@ fn without_wrapper(line: &str, ends_block: bool) -> &str {
         .find_map(|w| line.strip_prefix(w))
         .map(str::trim_start);
     let text = opened.unwrap_or(line);
+    let site_closed = opened.and_then(|t| {
+        WRAPPER_SITE_CLOSES.iter().find_map(|c| {
+            let (headline, site) = t.rsplit_once(c)?;
+            (site.split_whitespace().count() <= WRAPPER_SITE_MAX_WORDS).then_some(headline)
+        })
+    });
+    if let Some(headline) = site_closed {
+        return headline.trim_end();
+    }
     let closed = text.trim_end();
     let end = closed.trim_end_matches(['،', ':']);
     if !(ends_block || opened.is_some()) || !LEAD_IN_ENDS.iter().any(|e| end.ends_with(e)) {
