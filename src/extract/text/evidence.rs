@@ -424,7 +424,12 @@ fn mark_crumbed_headlines(units: &[Unit], evidence: &mut [Evidence]) {
 /// (`… التاريخي#طواف_السعودي` over `… pic.twitter.com/…` over `— Name (@handle) date`).
 fn mark_embedded_posts(units: &[Unit], evidence: &mut [Evidence]) {
     for i in 1..units.len() {
-        if evidence[i].furniture != Some(Furniture::Embed) || units[i - 1].class != Class::Body {
+        // A post printed whole on one line (its attribution glued after it) closes nothing above.
+        let alone = units[i].text.trim_start().starts_with(['—', '–', '-']);
+        if evidence[i].furniture != Some(Furniture::Embed)
+            || !alone
+            || units[i - 1].class != Class::Body
+        {
             continue;
         }
         evidence[i - 1].furniture = Some(Furniture::Embed);
@@ -1407,13 +1412,25 @@ fn closed_by_hashtags(text: &str) -> bool {
 }
 
 /// The attribution line under an embedded post: a dash, a name, an `@handle` in brackets and a
-/// date (`— Name (@handle) February 14, 2014`).
+/// date (`— Name (@handle) February 14, 2014`); or a whole embedded post on one line, its text
+/// and link with that attribution glued after them (`… pic.twitter.com/…— Name (@handle) …`),
+/// of at most [`EMBED_POST_MAX_WORDS`] words.
 fn is_embed_attribution(text: &str) -> bool {
+    let attribution = |t: &str| {
+        t.starts_with(['—', '–', '-'])
+            && t.contains("(@")
+            && crate::extract::dates::find_date(t).is_some()
+    };
     let t = text.trim_start();
-    t.starts_with(['—', '–', '-'])
-        && t.contains("(@")
-        && crate::extract::dates::find_date(t).is_some()
+    attribution(t)
+        || t.rfind('—').is_some_and(|at| {
+            attribution(&t[at..]) && t[..at].split_whitespace().count() <= EMBED_POST_MAX_WORDS
+        })
 }
+
+/// Most words of a post printed whole on one line with its attribution: a longer line is an
+/// article's paragraph that ends with the post it quotes, and stays.
+const EMBED_POST_MAX_WORDS: usize = 40;
 
 /// Headlines run together: a long line with no full stop between sentences, but joints where
 /// one headline ends and the next begins (`…؟ `, `…: `, `….. `): two or more on a line without
