@@ -118,8 +118,8 @@ use super::evidence::{
     Evidence, Furniture,
 };
 use super::shape::{
-    hangs, is_digit, linked_headline, opens_with, opens_with_label, word_count, End,
-    TITLE_MAX_WORDS,
+    hangs, is_arabic_letter, is_digit, linked_headline, opens_with, opens_with_label, word_count,
+    End, TITLE_MAX_WORDS,
 };
 use super::units::{Class, Unit};
 use super::weekday;
@@ -167,6 +167,8 @@ const FIGURE_ROW_WORDS: std::ops::RangeInclusive<usize> = 2..=5;
 const DESK_LABELS: [&str; 2] = ["متابعات", "متابعة"];
 /// Figure lines in a row that make a table.
 const MIN_TABLE_ROWS: usize = 4;
+/// Most words of a date stamp glued to the head of the lead (`01:40 - 07 أغسطس 2024`).
+const GLUED_STAMP_MAX_WORDS: usize = 8;
 /// Most words of a line of figures listed under a paragraph closed by a colon.
 const FIGURE_ITEM_MAX_WORDS: usize = 3;
 /// Fewest digits in a row that make a line a listed figure (a phone number, an amount), not a
@@ -2220,7 +2222,9 @@ fn choose_date(
         offer(place, rank, date, Some(i));
     }
     if let Some(k) = (start..cut.min(units.len())).find(|&k| ev[k].prose) {
-        if let Some(date) = lead_dateline_date(&units[k].text) {
+        if let Some(date) = lead_dateline_date(&units[k].text)
+            .or_else(|| glued_date_stamp(&units[k].text).map(|(date, _)| date))
+        {
             offer(DatePlace::LeadDateline, k, date, Some(k));
         }
     }
@@ -2256,6 +2260,26 @@ fn lead_keys<'u>(
 /// agency in brackets with no dash (`المدينة، 3 مايو 2025 (وكالة) …`), or after a writer's name
 /// and a dash (`الاسم - المدينة في 20 ديسمبر 2023 - …`): the article's own date when the page
 /// prints no date line.
+/// The date stamp glued to the head of the lead with no space (`01:40 - 07 أغسطس 2024بلغت …`):
+/// the date, and the lead after it. The stamp is digits, a time, a month's name and dashes of
+/// at most [`GLUED_STAMP_MAX_WORDS`] words, ending with a digit that touches the lead's first
+/// letter.
+pub(super) fn glued_date_stamp(lead: &str) -> Option<(String, &str)> {
+    let lead = lead.trim_start();
+    let mut prev = ' ';
+    for (at, c) in lead.char_indices() {
+        if is_digit(prev) && is_arabic_letter(c) {
+            let stamp = &lead[..at];
+            if !stamp.starts_with(is_digit) || word_count(stamp) > GLUED_STAMP_MAX_WORDS {
+                return None;
+            }
+            return find_date(stamp).map(|date| (date, &lead[at..]));
+        }
+        prev = c;
+    }
+    None
+}
+
 fn lead_dateline_date(lead: &str) -> Option<String> {
     let (head, rest) = first_dash(lead).or_else(|| agency_closed(lead))?;
     let head_words = word_count(head);

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 
 use super::evidence::{Evidence, Furniture};
-use super::layout::{opens_with_clause, Layout, Verdict, END_MARK};
+use super::layout::{glued_date_stamp, opens_with_clause, Layout, Verdict, END_MARK};
 use super::shape::{
     is_arabic_letter, is_digit, is_function_word, linked_headline, opens_with, opens_with_label,
     strip_bullet, strip_quotes, without_emphasis, words_upto,
@@ -133,6 +133,10 @@ pub(super) fn walk(
                     if let Some(rest) = first.then(|| without_glued_dateline(text, keys)).flatten()
                     {
                         draft.count_removed(RemovedKind::Dateline);
+                        text = rest;
+                    }
+                    if let Some((_, rest)) = first.then(|| glued_date_stamp(text)).flatten() {
+                        draft.count_removed(RemovedKind::Date);
                         text = rest;
                     }
                     body.push(paragraph(text));
