@@ -374,6 +374,7 @@ pub(super) fn plan(
     keep_numbered_list(units, ev, body.end, cut, &mut verdicts);
     keep_closing_table(units, ev, &table, body, cut, &mut verdicts);
     keep_figures_under_colon(units, ev, start, body.end, &mut verdicts);
+    drop_gallery_captions(units, ev, start, cut, &mut verdicts);
     drop_cut_title_copies(units, ev, title, body.end, &mut verdicts);
     let date = choose_date(units, ev, title, start, cut, capture_date);
     Layout {
@@ -2116,6 +2117,41 @@ fn keep_figures_under_colon(
             verdicts[j] = Verdict::Keep;
         }
     }
+}
+
+/// A photo gallery's captions set out as a list in the body: bulleted lines in a row that each
+/// name a date, two of them or more closing on the date the picture was taken after a comma
+/// (`- تعمل القوارب قرب الحطام، في بالتيمور، 27 مارس/آذار 2024.`), as wire photos are captioned.
+fn drop_gallery_captions(
+    units: &[Unit],
+    ev: &[Evidence],
+    start: usize,
+    cut: usize,
+    verdicts: &mut [Verdict],
+) {
+    let dated: Vec<bool> = (start..cut)
+        .map(|i| {
+            ev[i].bulleted && verdicts[i] == Verdict::Keep && find_date(&units[i].text).is_some()
+        })
+        .collect();
+    let mut i = start;
+    while i < cut {
+        let run = (i..cut).take_while(|&k| dated[k - start]).count();
+        let closing = (i..i + run)
+            .filter(|&k| closes_on_date(&units[k].text))
+            .count();
+        if closing >= 2 {
+            verdicts[i..i + run].fill(Verdict::Drop(RemovedKind::Caption));
+        }
+        i += run.max(1);
+    }
+}
+
+/// Whether a line closes on a date after its last comma (`…، 26 مارس/آذار 2024.`).
+fn closes_on_date(text: &str) -> bool {
+    let t = text.trim_end().trim_end_matches('.');
+    t.rsplit_once(['،', ','])
+        .is_some_and(|(_, tail)| crate::extract::dates::parse_date(tail.trim()).is_some())
 }
 
 /// The longest run of digits in a line.
