@@ -2302,14 +2302,20 @@ fn lead_keys<'u>(
 /// letter.
 pub(super) fn glued_date_stamp(lead: &str) -> Option<(String, &str)> {
     let lead = lead.trim_start();
+    if !lead.starts_with(is_digit) {
+        return None;
+    }
     let mut prev = ' ';
+    let mut spaces = 0;
     for (at, c) in lead.char_indices() {
         if is_digit(prev) && is_arabic_letter(c) {
-            let stamp = &lead[..at];
-            if !stamp.starts_with(is_digit) || word_count(stamp) > GLUED_STAMP_MAX_WORDS {
+            return find_date(&lead[..at]).map(|date| (date, &lead[at..]));
+        }
+        if c.is_whitespace() && !prev.is_whitespace() {
+            spaces += 1;
+            if spaces >= GLUED_STAMP_MAX_WORDS {
                 return None;
             }
-            return find_date(stamp).map(|date| (date, &lead[at..]));
         }
         prev = c;
     }
