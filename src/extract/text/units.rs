@@ -157,8 +157,10 @@ const WRAPPER_OPENINGS: [&str; 5] = [
 ];
 
 /// The close of a wrapper that opened before the headline, naming the aggregator (`تابع الان
-/// خبر … حصريا على الموقع`), and the most words the aggregator's name takes after it.
+/// خبر … حصريا على الموقع`).
 const WRAPPER_SITE_CLOSES: [&str; 2] = [" حصريا على ", " حصرياً على "];
+
+/// Most words of the aggregator's name after a wrapper's close.
 const WRAPPER_SITE_MAX_WORDS: usize = 4;
 
 /// Lead-ins glued after a headline, announcing the details below it (`… في التفاصيل،`, `… في
