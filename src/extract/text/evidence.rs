@@ -1170,27 +1170,23 @@ fn is_markdown_image(text: &str) -> bool {
 /// it (`… نحو الانتخابات (AFP)`).
 fn credited_caption(text: &str, keys: &TextKeys) -> bool {
     let t = text.trim_end();
-    t.ends_with(')')
-        && bracketed_credit(t, keys)
-        && t.rsplit_once('(').is_some_and(|(before, _)| {
-            !before
-                .trim_end()
-                .ends_with(['.', '!', '?', '؟', '…', '،', ',', ':'])
-        })
+    closing_credit(t).is_some() && bracketed_credit(t, keys)
 }
 
 /// A description closed by a photo agency's credit in brackets ([`PHOTO_AGENCIES`]) with no
 /// sentence stop before it: a caption, however long.
 fn photo_credited(text: &str) -> bool {
-    text.trim_end()
-        .strip_suffix(')')
-        .and_then(|t| t.rsplit_once('('))
-        .is_some_and(|(before, inside)| {
-            PHOTO_AGENCIES.contains(&inside.trim())
-                && !before
-                    .trim_end()
-                    .ends_with(['.', '!', '?', '؟', '…', '،', ',', ':'])
-        })
+    closing_credit(text).is_some_and(|inside| PHOTO_AGENCIES.contains(&inside.trim()))
+}
+
+/// What the brackets closing a line hold, when no sentence stop comes before them (`… في برلين
+/// (غيتي)`): a caption's credit, not a sentence's closing attribution.
+fn closing_credit(text: &str) -> Option<&str> {
+    let (before, inside) = text.trim_end().strip_suffix(')')?.rsplit_once('(')?;
+    (!before
+        .trim_end()
+        .ends_with(['.', '!', '?', '؟', '…', '،', ',', ':']))
+    .then_some(inside)
 }
 
 /// A line closed by a credit in brackets: an agency's name (`… في الرياض (واس)`) or a caption

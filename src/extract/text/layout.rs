@@ -123,7 +123,7 @@ use super::shape::{
 };
 use super::units::{Class, Unit};
 use super::weekday;
-use crate::extract::dates::find_date;
+use crate::extract::dates::{find_date, parse_date};
 use crate::extract::markers::TextKeys;
 use crate::extract::normalize::{is_alphabetic, match_key};
 use crate::extract::RemovedKind;
@@ -1322,11 +1322,7 @@ fn has_emoji(text: &str) -> bool {
 /// A line whose comma opens a dependent clause (`…، حيث …`, `…، إذ …`, `…، مما أسفر …`): a
 /// sentence (broken over two lines, or a standfirst), not a headline.
 fn clause_after_comma(text: &str) -> bool {
-    text.split('،').skip(1).any(|part| {
-        part.split_whitespace()
-            .next()
-            .is_some_and(|w| CLAUSE_OPENERS.contains(&w))
-    })
+    text.split('،').skip(1).any(opens_with_clause)
 }
 
 /// The headline `c` printed again without the short label it opens with (`خبر : …` over the
@@ -2000,19 +1996,40 @@ fn relate_items_under_heading(
     body_end: usize,
     verdicts: &mut [Verdict],
 ) {
+    mark_items_under(
+        start,
+        body_end,
+        verdicts,
+        Verdict::Related,
+        |i, _| units[i].class == Class::RelatedHeading,
+        |j, verdicts| {
+            units[j].class == Class::Body
+                && !ev[j].prose
+                && verdicts[j] == Verdict::Keep
+                && (ev[j].bulleted || linked_headline(&units[j].text))
+        },
+    );
+}
+
+/// Gives `verdict` to the lines right under each line of the body that `opens` a list (from
+/// `start`, before `body_end`), up to the first that is not an `item`, or `body_end`.
+fn mark_items_under(
+    start: usize,
+    body_end: usize,
+    verdicts: &mut [Verdict],
+    verdict: Verdict,
+    opens: impl Fn(usize, &[Verdict]) -> bool,
+    item: impl Fn(usize, &[Verdict]) -> bool,
+) {
     for i in start..body_end {
-        if units[i].class != Class::RelatedHeading {
+        if !opens(i, verdicts) {
             continue;
         }
         for j in i + 1..=body_end {
-            let item = units[j].class == Class::Body
-                && !ev[j].prose
-                && verdicts[j] == Verdict::Keep
-                && (ev[j].bulleted || linked_headline(&units[j].text));
-            if !item {
+            if !item(j, verdicts) {
                 break;
             }
-            verdicts[j] = Verdict::Related;
+            verdicts[j] = verdict;
         }
     }
 }
@@ -2098,25 +2115,24 @@ fn keep_figures_under_colon(
     body_end: usize,
     verdicts: &mut [Verdict],
 ) {
-    for i in start..body_end {
-        let announces = verdicts[i] == Verdict::Keep
-            && ev[i].prose
-            && units[i].text.trim_end().ends_with([':', '：']);
-        if !announces {
-            continue;
-        }
-        for j in i + 1..=body_end {
-            let figures = units[j].class == Class::Body
+    mark_items_under(
+        start,
+        body_end,
+        verdicts,
+        Verdict::Keep,
+        |i, verdicts| {
+            verdicts[i] == Verdict::Keep
+                && ev[i].prose
+                && units[i].text.trim_end().ends_with([':', '：'])
+        },
+        |j, _| {
+            units[j].class == Class::Body
                 && !ev[j].prose
                 && ev[j].date.is_none()
                 && ev[j].words <= FIGURE_ITEM_MAX_WORDS
-                && longest_digit_run(&units[j].text) >= FIGURE_ITEM_MIN_DIGITS;
-            if !figures {
-                break;
-            }
-            verdicts[j] = Verdict::Keep;
-        }
-    }
+                && longest_digit_run(&units[j].text) >= FIGURE_ITEM_MIN_DIGITS
+        },
+    );
 }
 
 /// A photo gallery's captions set out as a list in the body: bulleted lines in a row that each
@@ -2151,7 +2167,7 @@ fn drop_gallery_captions(
 fn closes_on_date(text: &str) -> bool {
     let t = text.trim_end().trim_end_matches('.');
     t.rsplit_once(['،', ','])
-        .is_some_and(|(_, tail)| crate::extract::dates::parse_date(tail.trim()).is_some())
+        .is_some_and(|(_, tail)| parse_date(tail.trim()).is_some())
 }
 
 /// The longest run of digits in a line.
@@ -2421,7 +2437,7 @@ fn bare_date_line(unit: &Unit) -> bool {
 /// stands alone), a date line, or a byline holding a date.
 fn date_of(units: &[Unit], ev: &[Evidence], i: usize) -> Option<String> {
     match &units[i].class {
-        Class::Date(Some(v)) => crate::extract::dates::parse_date(v).or_else(|| find_date(v)),
+        Class::Date(Some(v)) => parse_date(v).or_else(|| find_date(v)),
         Class::Date(None) => units
             .get(i + 1)
             .filter(|u| u.class == Class::Body)
