@@ -67,6 +67,26 @@ const DIALOG_MAX_WORDS: usize = 12;
 const TICKER_MAX_FUNCTION_PERCENT: usize = 15;
 /// Fewest words of headlines run together on one line.
 const TICKER_MIN_WORDS: usize = 20;
+/// Verbs of reported speech joined to `و` (matching-key spelling): a line they open goes on a
+/// report (`وقال فلان: "….. …"`), never headlines run together.
+const SPEECH_OPENERS: &[&str] = &[
+    "وقال",
+    "وقالت",
+    "واضاف",
+    "واضافت",
+    "واكد",
+    "واكدت",
+    "واوضح",
+    "واوضحت",
+    "واشار",
+    "واشارت",
+    "وتابع",
+    "وتابعت",
+    "وكتب",
+    "وكتبت",
+    "وصرح",
+    "وصرحت",
+];
 /// Share of a line's content words found in one later, longer line that makes a line cut with
 /// `…` a teaser of it.
 const TEASER_CONTAINMENT: f32 = 0.7;
@@ -941,6 +961,10 @@ fn furniture(
     if is_markdown_image(text) {
         return Some(Furniture::Caption);
     }
+    // An agency's name alone in brackets (`(وكالات)`) credits the story, not a picture.
+    if n <= 6 && text.starts_with('(') && hits.whole(Vocab::Agencies.id()) {
+        return Some(Furniture::Agency);
+    }
     let caption = (n <= 15 && is_caption(text, key, hits, keys))
         || (n <= FURNITURE_MAX_WORDS && hits.anywhere(Vocab::CaptionCues.id()))
         || (n <= FURNITURE_MAX_WORDS && credited_caption(text, keys))
@@ -975,6 +999,9 @@ fn furniture(
     };
     let dateline = e.function_words <= 1 && !e.bulleted && n <= 8;
     if dateline && grammar() == 0 && is_dateline(text, n, Some(keys)) {
+        return Some(Furniture::Dateline);
+    }
+    if n <= SIGNED_ADDRESS_MAX_WORDS && signed_with_address(text) {
         return Some(Furniture::Dateline);
     }
     if arabic_page && n <= 8 && is_foreign(text) {
@@ -1201,6 +1228,32 @@ fn bracketed_credit(text: &str, keys: &TextKeys) -> bool {
             hits.whole(Vocab::Agencies.id())
                 || (words.len() > 1 && hits.opening(Vocab::Captions.id()))
         })
+}
+
+/// Most words of a writer's name signed with the site's address (`فلان الفلاني ـ site.net`).
+const SIGNED_ADDRESS_MAX_WORDS: usize = 5;
+
+/// A byline signed with the site's web address after a dash: a name, a dash (`-`, `–`, `ـ`,
+/// `|`) and an address (`site.net`) closing the line.
+fn signed_with_address(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let [name @ .., dash, address] = words.as_slice() else {
+        return false;
+    };
+    let is_address = |w: &str| {
+        w.rsplit_once('.').is_some_and(|(host, tld)| {
+            !host.is_empty()
+                && host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+                && (2..=6).contains(&tld.len())
+                && tld.bytes().all(|b| b.is_ascii_alphabetic())
+        })
+    };
+    !name.is_empty()
+        && matches!(*dash, "-" | "–" | "—" | "ـ" | "|")
+        && is_address(address)
+        && name.iter().all(|w| w.chars().all(is_alphabetic))
 }
 
 /// A breadcrumb: parts joined by `»`, `›` or `>` standing as words, two joins or more (one
@@ -1433,8 +1486,15 @@ const EMBED_POST_MAX_WORDS: usize = 40;
 /// commas, three or more on a line with one comma at most and few function words (headlines
 /// spare them; prose that pauses with `..` does not). Joints that are all `..` pauses need few
 /// function words too, commas or not: a writer's prose may pause so a whole paragraph long.
+/// A line opened by a verb of reported speech is a report's paragraph quoting someone.
 fn is_ticker(text: &str, line_words: &[&str]) -> bool {
     let words = line_words.len();
+    if line_words
+        .first()
+        .is_some_and(|w| SPEECH_OPENERS.contains(&match_key(w).as_str()))
+    {
+        return false;
+    }
     // Joints end with `:`, `?`, `!`, `.` or `؟` (D8 9F) before a space: fewer than two such
     // marks, no ticker.
     let b = text.trim_end().as_bytes();
@@ -1782,7 +1842,7 @@ fn without_ending(b: &[u8]) -> Option<&[u8]> {
 
 #[cfg(test)]
 mod tests {
-    use super::is_shortcode;
+    use super::{is_shortcode, signed_with_address};
 
     #[test]
     fn a_shortcode_is_a_latin_name_in_brackets_with_attributes() {
@@ -1795,5 +1855,16 @@ mod tests {
         assert!(!is_shortcode("[تحديث] ارتفع عدد الضحايا"));
         assert!(!is_shortcode("[caption] صورة"));
         assert!(!is_shortcode("قال = كذا [note x=1]"));
+    }
+
+    #[test]
+    fn a_name_signed_with_the_site_address_is_a_byline() {
+        assert!(signed_with_address("سمير الحداد ـ alwadi24.test"));
+        assert!(signed_with_address("سمير الحداد - alwadi.net"));
+        assert!(!signed_with_address("سمير الحداد alwadi.net"));
+        assert!(!signed_with_address("ـ alwadi.net"));
+        assert!(!signed_with_address("الوزير يعلن 3 قرارات - alwadi.net"));
+        assert!(!signed_with_address("سمير الحداد - نقلا عن الموقع"));
+        assert!(!signed_with_address("سمير الحداد - v2.0"));
     }
 }

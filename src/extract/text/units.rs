@@ -105,17 +105,23 @@ pub(super) fn units(text: &str, keys: &TextKeys, script: Script) -> Vec<Unit> {
             line.text = text;
         }
     }
+    let in_run = if wrapped {
+        Vec::new()
+    } else {
+        wrapped_runs(&lines)
+    };
     let mut out: Vec<Unit> = Vec::with_capacity(lines.len());
     for (idx, line) in lines.into_iter().enumerate() {
-        let join = wrapped
-            && idx > 0
-            && out.last().is_some_and(|prev: &Unit| {
-                prev.block == line.block
-                    && prev.class == Class::Body
-                    && line.class == Class::Body
-                    && goes_on(&prev.text)
-            })
-            && strip_bullet(line.text).len() == line.text.len();
+        let join = in_run.get(idx).copied().unwrap_or(false)
+            || wrapped
+                && idx > 0
+                && out.last().is_some_and(|prev: &Unit| {
+                    prev.block == line.block
+                        && prev.class == Class::Body
+                        && line.class == Class::Body
+                        && goes_on(&prev.text)
+                })
+                && strip_bullet(line.text).len() == line.text.len();
         match out.last_mut() {
             Some(prev) if join => {
                 prev.text.push(' ');
@@ -270,6 +276,66 @@ fn is_hard_wrapped(lines: &[Line]) -> bool {
         .filter(|t| t.chars().count() * 4 >= width * 3)
         .count();
     open * 10 >= inner.len() * 6 && full * 10 >= inner.len() * 7
+}
+
+/// Fewest lines of a paragraph hard-wrapped on a page whose other paragraphs are one line each.
+const RUN_MIN_LINES: usize = 3;
+/// Narrowest and widest fixed width (characters) of such a paragraph's lines.
+const RUN_WIDTH: std::ops::RangeInclusive<usize> = 40..=100;
+
+/// On a page whose other paragraphs are one line each (some wider than any fixed width), the
+/// lines that go on a paragraph hard-wrapped at a fixed width: a run of body lines of one block, each left open mid-sentence within 15% of
+/// the run's widest line, closed by a line no wider that ends with a full stop, and no line
+/// naming a date (a stamp or a signature's date stays a line of its own). `true` at a line
+/// joins it to the line before.
+fn wrapped_runs(lines: &[Line]) -> Vec<bool> {
+    let mut joins = vec![false; lines.len()];
+    let one_line_paragraphs = lines
+        .iter()
+        .any(|l| l.class == Class::Body && l.text.chars().count() > *RUN_WIDTH.end());
+    if !one_line_paragraphs {
+        return joins;
+    }
+    let open = |l: &Line| {
+        l.class == Class::Body && goes_on(l.text) && strip_bullet(l.text).len() == l.text.len()
+    };
+    let mut start = 0;
+    while start < lines.len() {
+        let mut end = start;
+        while end < lines.len() && open(&lines[end]) && lines[end].block == lines[start].block {
+            end += 1;
+        }
+        // Lines start..end are open; line `end` may close the paragraph. The run is the
+        // longest stretch before it whose widths stay within the band.
+        let (mut first, mut widest, mut narrowest) = (end, 0, usize::MAX);
+        while first > start {
+            let w = lines[first - 1].text.chars().count();
+            if w.min(narrowest) * 20 < w.max(widest) * 17 {
+                break;
+            }
+            (widest, narrowest) = (w.max(widest), w.min(narrowest));
+            first -= 1;
+        }
+        let closed = lines.get(end).is_some_and(|l| {
+            l.class == Class::Body
+                && l.block == lines[start].block
+                && without_closers(l.text).ends_with('.')
+                && l.text.chars().count() <= widest
+        });
+        if end - first + 1 >= RUN_MIN_LINES
+            && closed
+            && RUN_WIDTH.contains(&widest)
+            && lines[first..=end]
+                .iter()
+                .all(|l| find_date(l.text).is_none())
+        {
+            for j in joins.iter_mut().take(end + 1).skip(first + 1) {
+                *j = true;
+            }
+        }
+        start = if end > start { end } else { start + 1 };
+    }
+    joins
 }
 
 /// Judges one display line against the marker keys, given its matching key.
