@@ -757,9 +757,17 @@ fn alone<'u>(
     } else {
         Hits::default()
     };
-    if e.words <= DATE_LINE_MAX_WORDS && !listed_sentence(&u.text, &e) && could_be_date_line(words)
+    // An embedded post's attribution dates the post, not the article.
+    let attribution =
+        || memchr::memchr(b'@', u.text.as_bytes()).is_some() && is_embed_attribution(&u.text);
+    if e.words <= DATE_LINE_MAX_WORDS
+        && !listed_sentence(&u.text, &e)
+        && could_be_date_line(words)
+        && !attribution()
     {
-        e.date = date_line(&u.text).or_else(|| dated_place_line(&u.text));
+        e.date = date_line(&u.text)
+            .or_else(|| dated_place_line(&u.text))
+            .or_else(|| credited_date_line(&u.text));
     }
     let byline = hits.anywhere(Vocab::BylineLabels.id());
     if e.date.is_none() && byline && e.words <= DATE_LINE_MAX_WORDS {
@@ -877,6 +885,22 @@ fn could_be_date_line(words: &[&str]) -> bool {
 /// مكة` or a short label around it).
 pub(super) fn date_line(text: &str) -> Option<String> {
     parse_date(text)
+}
+
+/// Most words of the credit after a date line's slash (`… / اسم الموقع- غرفة الأخبار`).
+const DATE_CREDIT_MAX_WORDS: usize = 5;
+
+/// The date of a date line with the site's credit after a slash or a bar: `الثلاثاء 23
+/// سبتمبر 2025 الساعة 04 مساءً / اسم الموقع- غرفة الأخبار`.
+pub(super) fn credited_date_line(text: &str) -> Option<String> {
+    let (date, credit) = text
+        .rsplit_once(" / ")
+        .or_else(|| text.rsplit_once(" | "))?;
+    let words = credit.split_whitespace().count();
+    let plain = !credit.chars().any(is_digit) && end_of(credit) == End::Open;
+    (words <= DATE_CREDIT_MAX_WORDS && plain)
+        .then(|| date_line(date))
+        .flatten()
 }
 
 /// The date of a press release's dateline alone on its line: a city and its country set apart

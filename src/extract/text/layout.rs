@@ -2,7 +2,8 @@
 //! stands around them, and which date is the article's.
 //!
 //! 1. **Body.** Prose lines ([`Evidence::prose`]) that stand close together form runs: two
-//!    prose lines are in one run when at most [`MAX_GAP`] other lines stand between them and no
+//!    prose lines are in one run when at most [`MAX_GAP`] other lines (embedded posts aside:
+//!    an article quotes them between its paragraphs) stand between them and no
 //!    end-of-article label (tags, source, a similar-articles heading, an appended article's
 //!    `إقرأ أيضاً:`, a date line, a comment prompt) does. The body is the run holding the most
 //!    prose; runs that begin after an end-of-article label (or restart with the page's own
@@ -114,8 +115,8 @@
 //!    swapped is read the way the lead's `اليوم` + weekday confirms ([`super::weekday`]).
 
 use super::evidence::{
-    contained, dated_place_line, is_dateline, opens_with_dateline, opens_with_place, shared_words,
-    Evidence, Furniture,
+    contained, credited_date_line, dated_place_line, is_dateline, opens_with_dateline,
+    opens_with_place, shared_words, Evidence, Furniture,
 };
 use super::shape::{
     hangs, is_arabic_letter, is_digit, linked_headline, opens_with, opens_with_label, word_count,
@@ -458,7 +459,7 @@ fn runs(units: &[Unit], ev: &[Evidence], appended: &[bool], table: &[bool]) -> V
             broken = true;
         } else if matches!(u.class, Class::Date(_) | Class::Source(_)) {
             labelled = true;
-        } else if u.class == Class::Body && !table[i] {
+        } else if u.class == Class::Body && !table[i] && e.furniture != Some(Furniture::Embed) {
             gap += 1;
         }
     }
@@ -2430,7 +2431,10 @@ fn masthead_dates(units: &[Unit], ev: &[Evidence], head: usize) -> Vec<usize> {
 /// masthead's date of the day, unless the lead follows it right away and it names no weekday
 /// (a page that opens on its article's date). A press release's dated place line is the article's.
 fn bare_date_line(unit: &Unit) -> bool {
-    unit.class == Class::Body && !unit.text.contains(':') && dated_place_line(&unit.text).is_none()
+    unit.class == Class::Body
+        && !unit.text.contains(':')
+        && dated_place_line(&unit.text).is_none()
+        && credited_date_line(&unit.text).is_none()
 }
 
 /// The date unit `i` gives: a labelled date line (its value, or the next line when the label

@@ -381,7 +381,9 @@ fn classify(line: &str, key: &str, keys: &TextKeys) -> Class {
         if sep && parse_date(value).is_some() {
             return Class::Date(Some(value.to_string()));
         }
-        if sep && words_upto(value, SOURCE_MAX_WORDS) <= SOURCE_MAX_WORDS {
+        // The name in brackets stands for the separator: `المصدر (موقع …)`.
+        let bracketed = value.starts_with('(') && value.ends_with(')');
+        if (sep || bracketed) && words_upto(value, SOURCE_MAX_WORDS) <= SOURCE_MAX_WORDS {
             return Class::Source(Some(value.to_string()));
         }
     }

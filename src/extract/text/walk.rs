@@ -603,11 +603,21 @@ fn label_value<'u>(
 }
 
 fn push_source(draft: &mut Draft, value: &str) {
-    let v = strip_quotes(value).trim_matches(|c: char| matches!(c, '(' | ')' | '-' | '–' | ' '));
+    let mut v =
+        strip_quotes(value).trim_matches(|c: char| matches!(c, '(' | ')' | '-' | '–' | ' '));
+    if let Some((name, note)) = v.rsplit_once(['،', ',']) {
+        if ADAPTED.contains(&match_key(note).as_str()) {
+            v = name.trim_end();
+        }
+    }
     if !v.is_empty() {
         draft.sources.push(v.to_string());
     }
 }
+
+/// An editor's note after a source's name that the text was adapted (`، بتصرّف`, matching-key
+/// spelling): not part of the name.
+const ADAPTED: [&str; 2] = ["بتصرف", "بتصرف بسيط"];
 
 /// Words of the longest tag standing alone on the line under an empty tags label.
 const LONE_TAG_MAX_WORDS: usize = 6;
@@ -619,7 +629,7 @@ fn tags_under_label(line: &str) -> bool {
 }
 
 /// Signs a tags line separates its entries with.
-const TAG_SEPARATORS: [char; 5] = ['،', ',', '|', '؛', '#'];
+const TAG_SEPARATORS: [char; 6] = ['،', ',', '|', '؛', ';', '#'];
 
 /// Adds the tags of a tags line: separate entries where the line separates them, else one.
 fn push_tags(draft: &mut Draft, value: &str) {
