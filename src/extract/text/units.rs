@@ -85,7 +85,7 @@ pub(super) fn units(text: &str, keys: &TextKeys, script: Script) -> Vec<Unit> {
             block += 1;
             continue;
         }
-        let line = without_heading_marks(without_hidden_email(line));
+        let line = without_heading_marks(without_reading_time(without_hidden_email(line)));
         let key = match_key(line);
         lines.push(Line {
             text: line,
@@ -138,6 +138,21 @@ pub(super) fn units(text: &str, keys: &TextKeys, script: Script) -> Vec<Unit> {
         }
     }
     out
+}
+
+/// A reading-time widget's words (`دقيقة قراءة`, after an optional count), as printed glued to the
+/// dateline that opens the lead.
+const READING_TIME: [&str; 2] = ["دقيقة قراءة", "دقائق قراءة"];
+
+/// A line without the reading-time widget glued before its text (`دقيقة قراءةدبي، …`): alone on
+/// its line the widget is furniture; glued to the lead it would hide the lead's dateline.
+fn without_reading_time(line: &str) -> &str {
+    let counted = line.trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ');
+    READING_TIME
+        .iter()
+        .find_map(|w| counted.strip_prefix(w))
+        .filter(|rest| rest.starts_with(|c: char| c.is_alphabetic()))
+        .unwrap_or(line)
 }
 
 /// What a page's email-hiding script prints in place of an address (a byline's contact).
