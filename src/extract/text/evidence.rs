@@ -69,7 +69,7 @@ const TICKER_MAX_FUNCTION_PERCENT: usize = 15;
 const TICKER_MIN_WORDS: usize = 20;
 /// Verbs of reported speech joined to `و` (matching-key spelling): a line they open goes on a
 /// report (`وقال فلان: "….. …"`), never headlines run together.
-const SPEECH_OPENERS: &[&str] = &[
+pub(super) const SPEECH_OPENERS: &[&str] = &[
     "وقال",
     "وقالت",
     "واضاف",

@@ -116,7 +116,7 @@
 
 use super::evidence::{
     contained, credited_date_line, dated_place_line, is_dateline, opens_with_dateline,
-    opens_with_place, shared_words, Evidence, Furniture,
+    opens_with_place, shared_words, Evidence, Furniture, SPEECH_OPENERS,
 };
 use super::shape::{
     hangs, is_arabic_letter, is_digit, linked_headline, opens_with, opens_with_label, word_count,
@@ -219,6 +219,8 @@ const ITEM_SENTENCE_FUNCTION_WORDS: usize = 2;
 const LABEL_MAX_WORDS: usize = 2;
 /// Most words of an agency's name in brackets closing a lead's dateline (`(وكالة الأنباء)`).
 const AGENCY_MAX_WORDS: usize = 4;
+/// Fewest words of an open first line that a reported-speech paragraph under it makes the lead.
+const LONG_OPEN_LEAD_WORDS: usize = 16;
 /// Words that, right after a comma, continue a sentence with a dependent clause.
 const CLAUSE_OPENERS: [&str; 7] = ["حيث", "إذ", "وذلك", "والذي", "والتي", "بحيث", "مما"];
 
@@ -862,8 +864,12 @@ fn lead_start(units: &[Unit], ev: &[Evidence], body: Run) -> usize {
         .unwrap_or(body.start);
     // A line that opens on a dependent clause (`حيث …`) goes on with the open sentence above it:
     // that sentence is the lead, not a headline.
+    // So does one that reports what was said (`وقال …`) under an open sentence too long for a
+    // headline's usual length: the report's first sentence, left without its stop.
     let continued = lead > from
-        && opens_with_clause(&units[lead].text)
+        && (opens_with_clause(&units[lead].text)
+            || (opens_with_speech(&units[lead].text)
+                && ev[lead - 1].words >= LONG_OPEN_LEAD_WORDS))
         && ev[lead - 1].prose
         && ev[lead - 1].end == End::Open
         && !ev[lead - 1].repeated;
@@ -872,6 +878,13 @@ fn lead_start(units: &[Unit], ev: &[Evidence], body: Run) -> usize {
     } else {
         lead
     }
+}
+
+/// Whether a line opens on a verb of reported speech joined to `و` (`وقال`, `وأضاف` …).
+fn opens_with_speech(text: &str) -> bool {
+    text.split_whitespace()
+        .next()
+        .is_some_and(|w| SPEECH_OPENERS.contains(&match_key(w).as_str()))
 }
 
 /// Whether a line opens on a word that continues a sentence with a dependent clause.
