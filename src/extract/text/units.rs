@@ -539,9 +539,10 @@ fn label<'a, 'k>(line: &'a str, key: &str, labels: &'k [String]) -> Option<(&'k 
     })
 }
 
-/// Skips spaces and one run of label separators (`:`, `|`, dashes); says whether there was one.
+/// Skips spaces and one run of label separators (`:`, `|`, dashes, dots); says whether there
+/// was one.
 fn after_separator(rest: &str) -> (bool, &str) {
     let t = rest.trim_start();
-    let stripped = t.trim_start_matches([':', '：', '|', '-', '–', '—', '/', '»', ' ']);
+    let stripped = t.trim_start_matches([':', '：', '|', '-', '–', '—', '/', '»', '.', '…', ' ']);
     (stripped.len() != t.len(), stripped.trim())
 }
