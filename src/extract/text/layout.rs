@@ -219,6 +219,10 @@ const ITEM_SENTENCE_FUNCTION_WORDS: usize = 2;
 const LABEL_MAX_WORDS: usize = 2;
 /// Most words of an agency's name in brackets closing a lead's dateline (`(وكالة الأنباء)`).
 const AGENCY_MAX_WORDS: usize = 4;
+/// Most words of a bulleted item of a list closing the body (`- الاسم (النادي)`).
+const LIST_ITEM_MAX_WORDS: usize = 14;
+/// Most words of a short line closed by a colon that opens another list under the first.
+const LIST_HEADING_MAX_WORDS: usize = 10;
 /// Fewest words of an open first line that a reported-speech paragraph under it makes the lead.
 const LONG_OPEN_LEAD_WORDS: usize = 16;
 /// Words that, right after a comma, continue a sentence with a dependent clause.
@@ -2050,7 +2054,9 @@ fn mark_items_under(
 
 /// Lines numbered in sequence (`1 …`, `2 …`, `3 …`, two or more) right after a body whose
 /// last line opens a list with a colon (`ومن أشهر الطرق هي:`) are that list's items, even where
-/// the page is cut before another paragraph: read-also headlines carry no running numbers.
+/// the page is cut before another paragraph: read-also headlines carry no running numbers. So
+/// are two or more short bulleted lines in a row there (`- الاسم (النادي)`), and a short line
+/// closed by a colon right after them opens the next such list (`أما باقي الجوائز فشملت:`).
 fn keep_numbered_list(
     units: &[Unit],
     ev: &[Evidence],
@@ -2058,21 +2064,68 @@ fn keep_numbered_list(
     cut: usize,
     verdicts: &mut [Verdict],
 ) {
-    if verdicts[body_end] != Verdict::Keep
-        || !units[body_end].text.trim_end().ends_with([':', '：'])
-    {
+    let opens = |i: usize| units[i].text.trim_end().ends_with([':', '：']);
+    if verdicts[body_end] != Verdict::Keep || !opens(body_end) {
         return;
     }
-    let items: Vec<usize> = (body_end + 1..cut)
-        .take_while(|&i| units[i].class != Class::Body || ev[i].furniture.is_none())
-        .filter(|&i| units[i].class == Class::Body)
-        .enumerate()
-        .take_while(|&(k, i)| ev[i].date.is_none() && item_number(&units[i].text) == Some(k + 1))
-        .map(|(_, i)| i)
-        .collect();
-    if items.len() >= 2 {
-        for i in items {
+    let mut from = body_end + 1;
+    loop {
+        let numbered: Vec<usize> = (from..cut)
+            .take_while(|&i| units[i].class != Class::Body || ev[i].furniture.is_none())
+            .filter(|&i| units[i].class == Class::Body)
+            .enumerate()
+            .take_while(|&(k, i)| {
+                ev[i].date.is_none() && item_number(&units[i].text) == Some(k + 1)
+            })
+            .map(|(_, i)| i)
+            .collect();
+        let bulleted: Vec<usize> = (from..cut)
+            .take_while(|&i| {
+                units[i].class == Class::Body
+                    && ev[i].furniture.is_none()
+                    && ev[i].date.is_none()
+                    && ev[i].bulleted
+                    && ev[i].words <= LIST_ITEM_MAX_WORDS
+            })
+            .collect();
+        let items = if numbered.len() >= bulleted.len() {
+            numbered
+        } else {
+            bulleted
+        };
+        let Some(&last) = items.last() else {
+            return;
+        };
+        if items.len() < 2 {
+            return;
+        }
+        for &i in &items {
             verdicts[i] = Verdict::Keep;
+        }
+        // A short line closed by a colon under the list opens the next one.
+        let next = last + 1;
+        let heading = next < cut
+            && units[next].class == Class::Body
+            && ev[next].furniture.is_none()
+            && ev[next].date.is_none()
+            && ev[next].words <= LIST_HEADING_MAX_WORDS
+            && opens(next);
+        if !heading {
+            return;
+        }
+        let before = verdicts[next];
+        verdicts[next] = Verdict::Keep;
+        from = next + 1;
+        let more = (from..cut)
+            .take_while(|&i| {
+                units[i].class == Class::Body
+                    && ev[i].furniture.is_none()
+                    && (ev[i].bulleted || item_number(&units[i].text).is_some())
+            })
+            .count();
+        if more < 2 {
+            verdicts[next] = before;
+            return;
         }
     }
 }

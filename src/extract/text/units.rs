@@ -120,6 +120,8 @@ pub(super) fn units(text: &str, keys: &TextKeys, script: Script) -> Vec<Unit> {
                         && prev.class == Class::Body
                         && line.class == Class::Body
                         && goes_on(&prev.text)
+                        && !date_alone(&prev.text)
+                        && !date_alone(line.text)
                 })
                 && strip_bullet(line.text).len() == line.text.len();
         match out.last_mut() {
@@ -254,6 +256,15 @@ struct Line<'a> {
     key: String,
     class: Class,
     block: usize,
+}
+
+/// Longest line, in bytes, read as a date alone (`الإثنين ٢٦ - مايو - ٢٠٢٥`).
+const DATE_ALONE_MAX_BYTES: usize = 120;
+
+/// Whether a line is only a date: on a hard-wrapped page it stays a line of its own, not the
+/// head of the paragraph under it.
+fn date_alone(text: &str) -> bool {
+    text.len() <= DATE_ALONE_MAX_BYTES && parse_date(text).is_some()
 }
 
 /// Whether a line's sentence goes on past its end: no closing stop, or a comma (a hard wrap
