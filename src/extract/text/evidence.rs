@@ -1260,10 +1260,6 @@ const SIGNED_ADDRESS_MAX_WORDS: usize = 5;
 /// A byline signed with the site's web address after a dash: a name, a dash (`-`, `–`, `ـ`,
 /// `|`) and an address (`site.net`) closing the line.
 fn signed_with_address(text: &str) -> bool {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let [name @ .., dash, address] = words.as_slice() else {
-        return false;
-    };
     let is_address = |w: &str| {
         w.rsplit_once('.').is_some_and(|(host, tld)| {
             !host.is_empty()
@@ -1274,10 +1270,22 @@ fn signed_with_address(text: &str) -> bool {
                 && tld.bytes().all(|b| b.is_ascii_alphabetic())
         })
     };
+    // The address closes the line: the cheap test, before the words are read.
+    let Some((head, address)) = text.trim_end().rsplit_once(char::is_whitespace) else {
+        return false;
+    };
+    if !is_address(address) {
+        return false;
+    }
+    let Some((name, dash)) = head.trim_end().rsplit_once(char::is_whitespace) else {
+        return false;
+    };
+    let name = name.trim();
     !name.is_empty()
-        && matches!(*dash, "-" | "–" | "—" | "ـ" | "|")
-        && is_address(address)
-        && name.iter().all(|w| w.chars().all(is_alphabetic))
+        && matches!(dash, "-" | "–" | "—" | "ـ" | "|")
+        && name
+            .split_whitespace()
+            .all(|w| w.chars().all(is_alphabetic))
 }
 
 /// A breadcrumb: parts joined by `»`, `›` or `>` standing as words, two joins or more (one

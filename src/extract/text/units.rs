@@ -318,7 +318,7 @@ fn wrapped_runs(lines: &[Line]) -> Vec<bool> {
     let mut joins = vec![false; lines.len()];
     let one_line_paragraphs = lines
         .iter()
-        .any(|l| l.class == Class::Body && l.text.chars().count() > *RUN_WIDTH.end());
+        .any(|l| l.class == Class::Body && wider_than(l.text, *RUN_WIDTH.end()));
     if !one_line_paragraphs {
         return joins;
     }
@@ -331,37 +331,49 @@ fn wrapped_runs(lines: &[Line]) -> Vec<bool> {
         while end < lines.len() && open(&lines[end]) && lines[end].block == lines[start].block {
             end += 1;
         }
-        // Lines start..end are open; line `end` may close the paragraph. The run is the
-        // longest stretch before it whose widths stay within the band.
-        let (mut first, mut widest, mut narrowest) = (end, 0, usize::MAX);
-        while first > start {
-            let w = lines[first - 1].text.chars().count();
-            if w.min(narrowest) * 20 < w.max(widest) * 17 {
-                break;
+        // Line `end` may close a paragraph of the open lines start..end: a line of the block
+        // ending with a full stop, no wider than a run may be.
+        let closing = (end - start + 1 >= RUN_MIN_LINES)
+            .then(|| lines.get(end))
+            .flatten()
+            .filter(|l| {
+                l.class == Class::Body
+                    && l.block == lines[start].block
+                    && without_closers(l.text).ends_with('.')
+                    && !wider_than(l.text, *RUN_WIDTH.end())
+            })
+            .map(|l| l.text.chars().count());
+        if let Some(closing) = closing {
+            // The run is the longest stretch before it whose widths stay within the band.
+            let (mut first, mut widest, mut narrowest) = (end, 0, usize::MAX);
+            while first > start {
+                let w = lines[first - 1].text.chars().count();
+                if w.min(narrowest) * 20 < w.max(widest) * 17 {
+                    break;
+                }
+                (widest, narrowest) = (w.max(widest), w.min(narrowest));
+                first -= 1;
             }
-            (widest, narrowest) = (w.max(widest), w.min(narrowest));
-            first -= 1;
-        }
-        let closed = lines.get(end).is_some_and(|l| {
-            l.class == Class::Body
-                && l.block == lines[start].block
-                && without_closers(l.text).ends_with('.')
-                && l.text.chars().count() <= widest
-        });
-        if end - first + 1 >= RUN_MIN_LINES
-            && closed
-            && RUN_WIDTH.contains(&widest)
-            && lines[first..=end]
-                .iter()
-                .all(|l| find_date(l.text).is_none())
-        {
-            for j in joins.iter_mut().take(end + 1).skip(first + 1) {
-                *j = true;
+            if end - first + 1 >= RUN_MIN_LINES
+                && closing <= widest
+                && RUN_WIDTH.contains(&widest)
+                && lines[first..=end]
+                    .iter()
+                    .all(|l| find_date(l.text).is_none())
+            {
+                for j in joins.iter_mut().take(end + 1).skip(first + 1) {
+                    *j = true;
+                }
             }
         }
         start = if end > start { end } else { start + 1 };
     }
     joins
+}
+
+/// Whether `text` holds more than `chars` characters, counted only when its bytes allow it.
+fn wider_than(text: &str, chars: usize) -> bool {
+    text.len() > chars && (text.len() > 4 * chars || text.chars().count() > chars)
 }
 
 /// Judges one display line against the marker keys, given its matching key.
