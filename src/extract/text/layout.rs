@@ -378,7 +378,7 @@ pub(super) fn plan(
     keep_decree_closing(units, ev, body.end, cut, &mut verdicts);
     keep_heading_over_list(units, ev, body.end, cut, &mut verdicts);
     relate_items_under_heading(units, ev, start, body.end, &mut verdicts);
-    keep_numbered_list(units, ev, body.end, cut, &mut verdicts);
+    keep_closing_list(units, ev, body.end, cut, &mut verdicts);
     keep_closing_table(units, ev, &table, body, cut, &mut verdicts);
     keep_figures_under_colon(units, ev, start, body.end, &mut verdicts);
     drop_gallery_captions(units, ev, start, cut, &mut verdicts);
@@ -2057,7 +2057,7 @@ fn mark_items_under(
 /// the page is cut before another paragraph: read-also headlines carry no running numbers. So
 /// are two or more short bulleted lines in a row there (`- الاسم (النادي)`), and a short line
 /// closed by a colon right after them opens the next such list (`أما باقي الجوائز فشملت:`).
-fn keep_numbered_list(
+fn keep_closing_list(
     units: &[Unit],
     ev: &[Evidence],
     body_end: usize,
