@@ -2469,7 +2469,20 @@ fn crumbs_between(units: &[Unit], ev: &[Evidence], a: usize, b: usize) -> bool {
     (a + 1..b).any(|k| {
         ev[k].furniture == Some(Furniture::Breadcrumb)
             || (ev[k].bulleted && !headline.is_empty() && units[k].key.ends_with(headline))
+            || site_menu(&units[k], &ev[k])
     })
+}
+
+/// Most words of a site's menu printed as one line from its home link (`الرئيسية عاجل القائمة
+/// البحث`).
+const MENU_MAX_WORDS: usize = 8;
+
+/// A site's menu on one line: the home link first, then a few short items, no sentence.
+fn site_menu(u: &Unit, e: &Evidence) -> bool {
+    (u.text.starts_with("الرئيسية") || u.text.starts_with("Home"))
+        && e.words <= MENU_MAX_WORDS
+        && !e.prose
+        && e.date.is_none()
 }
 
 /// The date lines above the article (`head`, its title or first line) whose day is printed
