@@ -69,7 +69,7 @@ const TICKER_MAX_FUNCTION_PERCENT: usize = 15;
 const TICKER_MIN_WORDS: usize = 20;
 /// Verbs of reported speech joined to `و` (matching-key spelling): a line they open goes on a
 /// report (`وقال فلان: "….. …"`), never headlines run together.
-pub(super) const SPEECH_OPENERS: &[&str] = &[
+const SPEECH_OPENERS: &[&str] = &[
     "وقال",
     "وقالت",
     "واضاف",
@@ -87,6 +87,14 @@ pub(super) const SPEECH_OPENERS: &[&str] = &[
     "وصرح",
     "وصرحت",
 ];
+
+/// Whether a line opens on a verb of reported speech joined to `و` (`وقال`, `وأضاف` …).
+pub(super) fn opens_with_speech(text: &str) -> bool {
+    text.split_whitespace()
+        .next()
+        .is_some_and(|w| SPEECH_OPENERS.contains(&match_key(w).as_str()))
+}
+
 /// Share of a line's content words found in one later, longer line that makes a line cut with
 /// `…` a teaser of it.
 const TEASER_CONTAINMENT: f32 = 0.7;
@@ -758,12 +766,10 @@ fn alone<'u>(
         Hits::default()
     };
     // An embedded post's attribution dates the post, not the article.
-    let attribution =
-        || memchr::memchr(b'@', u.text.as_bytes()).is_some() && is_embed_attribution(&u.text);
     if e.words <= DATE_LINE_MAX_WORDS
         && !listed_sentence(&u.text, &e)
         && could_be_date_line(words)
-        && !attribution()
+        && !embed_attribution(&u.text)
     {
         e.date = date_line(&u.text)
             .or_else(|| dated_place_line(&u.text))
@@ -959,7 +965,7 @@ fn furniture(
     if n <= 8 && is_clock(text, words) {
         return Some(Furniture::Clock);
     }
-    if memchr::memchr(b'@', text.as_bytes()).is_some() && is_embed_attribution(text) {
+    if embed_attribution(text) {
         return Some(Furniture::Embed);
     }
     if memchr::memchr(b'#', text.as_bytes()).is_some() && closed_by_hashtags(text) {
@@ -1288,12 +1294,27 @@ fn signed_with_address(text: &str) -> bool {
             .all(|w| w.chars().all(is_alphabetic))
 }
 
+/// Whether a line opens with the home page's crumb or link (`الرئيسية`, `Home`).
+fn opens_with_home(text: &str) -> bool {
+    let t = text.trim_start();
+    t.starts_with("الرئيسية") || t.starts_with("Home")
+}
+
+/// Most words of a site's menu printed as one line from its home link (`الرئيسية عاجل القائمة
+/// البحث`).
+const MENU_MAX_WORDS: usize = 8;
+
+/// A site's menu on one line: the home link first, then a few short items, no sentence.
+pub(super) fn site_menu(u: &Unit, e: &Evidence) -> bool {
+    opens_with_home(&u.text) && e.words <= MENU_MAX_WORDS && !e.prose && e.date.is_none()
+}
+
 /// A breadcrumb: parts joined by `»`, `›` or `>` standing as words, two joins or more (one
 /// when the trail starts at the home page), no sentence; or the home crumb with the next
 /// crumbs glued to it.
 fn is_breadcrumb(text: &str) -> bool {
     let trimmed = text.trim_start();
-    let home = trimmed.starts_with("الرئيسية") || trimmed.starts_with("Home");
+    let home = opens_with_home(trimmed);
     // Crumbs glued together once their separators (icons) are gone: `الرئيسيةالأخبار…`; no
     // word begins with the home crumb and goes on.
     let glued = trimmed
@@ -1492,6 +1513,11 @@ fn closed_by_hashtags(text: &str) -> bool {
     tagged() && tagged()
 }
 
+/// [`is_embed_attribution`] behind the cheap test for an `@`.
+fn embed_attribution(text: &str) -> bool {
+    memchr::memchr(b'@', text.as_bytes()).is_some() && is_embed_attribution(text)
+}
+
 /// The attribution line under an embedded post: a dash, a name, an `@handle` in brackets and a
 /// date (`— Name (@handle) February 14, 2014`); or a whole embedded post on one line, its text
 /// and link with that attribution glued after them (`… pic.twitter.com/…— Name (@handle) …`),
@@ -1523,7 +1549,7 @@ fn is_ticker(text: &str, line_words: &[&str]) -> bool {
     let words = line_words.len();
     if line_words
         .first()
-        .is_some_and(|w| SPEECH_OPENERS.contains(&match_key(w).as_str()))
+        .is_some_and(|w| SPEECH_OPENERS.contains(w))
     {
         return false;
     }

@@ -116,7 +116,7 @@
 
 use super::evidence::{
     contained, credited_date_line, dated_place_line, is_dateline, opens_with_dateline,
-    opens_with_place, shared_words, Evidence, Furniture, SPEECH_OPENERS,
+    opens_with_place, opens_with_speech, shared_words, site_menu, Evidence, Furniture,
 };
 use super::shape::{
     hangs, is_arabic_letter, is_digit, linked_headline, opens_with, opens_with_label, word_count,
@@ -882,13 +882,6 @@ fn lead_start(units: &[Unit], ev: &[Evidence], body: Run) -> usize {
     } else {
         lead
     }
-}
-
-/// Whether a line opens on a verb of reported speech joined to `و` (`وقال`, `وأضاف` …).
-fn opens_with_speech(text: &str) -> bool {
-    text.split_whitespace()
-        .next()
-        .is_some_and(|w| SPEECH_OPENERS.contains(&match_key(w).as_str()))
 }
 
 /// Whether a line opens on a word that continues a sentence with a dependent clause.
@@ -2113,8 +2106,6 @@ fn keep_closing_list(
         if !heading {
             return;
         }
-        let before = verdicts[next];
-        verdicts[next] = Verdict::Keep;
         from = next + 1;
         let more = (from..cut)
             .take_while(|&i| {
@@ -2124,9 +2115,9 @@ fn keep_closing_list(
             })
             .count();
         if more < 2 {
-            verdicts[next] = before;
             return;
         }
+        verdicts[next] = Verdict::Keep;
     }
 }
 
@@ -2379,6 +2370,22 @@ fn lead_keys<'u>(
 /// agency in brackets with no dash (`المدينة، 3 مايو 2025 (وكالة) …`), or after a writer's name
 /// and a dash (`الاسم - المدينة في 20 ديسمبر 2023 - …`): the article's own date when the page
 /// prints no date line.
+fn lead_dateline_date(lead: &str) -> Option<String> {
+    let (head, rest) = first_dash(lead).or_else(|| agency_closed(lead))?;
+    let head_words = word_count(head);
+    let dated = (head_words <= LEAD_DATELINE_MAX_WORDS)
+        .then(|| find_date(head))
+        .flatten();
+    if dated.is_some() || head_words > LEAD_BYLINE_MAX_WORDS {
+        return dated;
+    }
+    // A writer's name before the dateline: `الاسم - المدينة في 20 ديسمبر 2023 10:32 صباحاً - …`.
+    let (place, _) = first_dash(rest)?;
+    (word_count(place) <= LEAD_DATELINE_MAX_WORDS)
+        .then(|| find_date(place))
+        .flatten()
+}
+
 /// The date stamp glued to the head of the lead with no space (`01:40 - 07 أغسطس 2024بلغت …`):
 /// the date, and the lead after it. The stamp is digits, a time, a month's name and dashes of
 /// at most [`GLUED_STAMP_MAX_WORDS`] words, ending with a digit that touches the lead's first
@@ -2403,22 +2410,6 @@ pub(super) fn glued_date_stamp(lead: &str) -> Option<(String, &str)> {
         prev = c;
     }
     None
-}
-
-fn lead_dateline_date(lead: &str) -> Option<String> {
-    let (head, rest) = first_dash(lead).or_else(|| agency_closed(lead))?;
-    let head_words = word_count(head);
-    let dated = (head_words <= LEAD_DATELINE_MAX_WORDS)
-        .then(|| find_date(head))
-        .flatten();
-    if dated.is_some() || head_words > LEAD_BYLINE_MAX_WORDS {
-        return dated;
-    }
-    // A writer's name before the dateline: `الاسم - المدينة في 20 ديسمبر 2023 10:32 صباحاً - …`.
-    let (place, _) = first_dash(rest)?;
-    (word_count(place) <= LEAD_DATELINE_MAX_WORDS)
-        .then(|| find_date(place))
-        .flatten()
 }
 
 /// The lead split at its first dash of a dateline (` - `, ` – `, ` ـ `, `)- `, `)– `), found
@@ -2471,18 +2462,6 @@ fn crumbs_between(units: &[Unit], ev: &[Evidence], a: usize, b: usize) -> bool {
             || (ev[k].bulleted && !headline.is_empty() && units[k].key.ends_with(headline))
             || site_menu(&units[k], &ev[k])
     })
-}
-
-/// Most words of a site's menu printed as one line from its home link (`الرئيسية عاجل القائمة
-/// البحث`).
-const MENU_MAX_WORDS: usize = 8;
-
-/// A site's menu on one line: the home link first, then a few short items, no sentence.
-fn site_menu(u: &Unit, e: &Evidence) -> bool {
-    (u.text.starts_with("الرئيسية") || u.text.starts_with("Home"))
-        && e.words <= MENU_MAX_WORDS
-        && !e.prose
-        && e.date.is_none()
 }
 
 /// The date lines above the article (`head`, its title or first line) whose day is printed

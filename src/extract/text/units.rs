@@ -310,10 +310,10 @@ const RUN_MIN_LINES: usize = 3;
 const RUN_WIDTH: std::ops::RangeInclusive<usize> = 40..=100;
 
 /// On a page whose other paragraphs are one line each (some wider than any fixed width), the
-/// lines that go on a paragraph hard-wrapped at a fixed width: a run of body lines of one block, each left open mid-sentence within 15% of
-/// the run's widest line, closed by a line no wider that ends with a full stop, and no line
-/// naming a date (a stamp or a signature's date stays a line of its own). `true` at a line
-/// joins it to the line before.
+/// lines that go on a paragraph hard-wrapped at a fixed width: a run of body lines of one block,
+/// each left open mid-sentence within 15% of the run's widest line, closed by a line no wider
+/// that ends with a full stop, and no line naming a date (a stamp or a signature's date stays a
+/// line of its own). `true` at a line joins it to the line before.
 fn wrapped_runs(lines: &[Line]) -> Vec<bool> {
     let mut joins = vec![false; lines.len()];
     let one_line_paragraphs = lines
