@@ -156,6 +156,9 @@ pub(super) enum Furniture {
     Masthead,
     /// A breadcrumb (`الرئيسية » أخبار » سياسة`).
     Breadcrumb,
+    /// The headline printed again as the window's title: the site's name after a dash (`… –
+    /// موقع القناة`) or a breadcrumb glued before it (`Accueilالاولى…`).
+    TitleBar,
     /// A dateline or byline standing alone (`بغداد - وكالات`, `مسقط/ الأناضول-`).
     Dateline,
     /// An agency or wire name alone (`وكالات`, `(كونا)`).
@@ -197,7 +200,9 @@ impl Furniture {
             Furniture::Comment => RemovedKind::Comments,
             Furniture::Caption => RemovedKind::Caption,
             Furniture::Clock => RemovedKind::Date,
-            Furniture::Masthead | Furniture::Breadcrumb => RemovedKind::Header,
+            Furniture::Masthead | Furniture::Breadcrumb | Furniture::TitleBar => {
+                RemovedKind::Header
+            }
             Furniture::Dateline | Furniture::Agency => RemovedKind::Byline,
             Furniture::TagList => RemovedKind::Tags,
             Furniture::Notice | Furniture::Dialog => RemovedKind::Notice,
@@ -301,6 +306,7 @@ pub(super) fn judge(
     unmark_contents_entries(units, &hashes, &mut out);
     mark_dotted_teasers(units, &mut out);
     mark_crumbed_headlines(units, &mut out);
+    mark_title_bars(units, &mut out);
     mark_embedded_posts(units, &mut out);
     mark_stamped_lists(units, &mut out);
     mark_summary_boxes(units, keys, &mut out);
@@ -445,6 +451,58 @@ fn mark_crumbed_headlines(units: &[Unit], evidence: &mut [Evidence]) {
             e.repeated = true;
         }
     }
+}
+
+/// Lines apart that a headline and its copy in the window's title may stand.
+const TITLE_BAR_REACH: usize = 3;
+/// Most words the window's title adds to the headline: the site's name, or the crumbs glued
+/// before it.
+const TITLE_BAR_MAX_EXTRA_WORDS: usize = 4;
+/// Fewest words of a headline found again inside a longer line.
+const TITLE_BAR_MIN_WORDS: usize = 4;
+
+/// A headline-sized line found whole near a longer line that adds only the site's name after a
+/// dash (`العنوان – موقع القناة`) or crumbs glued before it (`Accueilالاولىالعنوان`): the
+/// headline printed twice, once in the window's title, which is header furniture.
+fn mark_title_bars(units: &[Unit], evidence: &mut [Evidence]) {
+    for i in 0..units.len() {
+        let (short, e) = (&units[i], &evidence[i]);
+        if short.class != Class::Body
+            || e.furniture.is_some()
+            || !(TITLE_BAR_MIN_WORDS..=HEADLINE_MAX_WORDS).contains(&e.words)
+        {
+            continue;
+        }
+        let reach = i.saturating_sub(TITLE_BAR_REACH)..(i + TITLE_BAR_REACH + 1).min(units.len());
+        let bar = reach.filter(|&j| j != i).find(|&j| {
+            let long = &units[j];
+            long.class == Class::Body
+                && evidence[j].furniture.is_none()
+                && title_bar_of(&long.text, &long.key, &short.key)
+        });
+        if let Some(j) = bar {
+            evidence[i].repeated = true;
+            evidence[j].furniture = Some(Furniture::TitleBar);
+        }
+    }
+}
+
+/// Whether `long` is the headline `short` with the site's name after a dash, or with crumbs
+/// glued before it.
+fn title_bar_of(text: &str, long: &str, short: &str) -> bool {
+    let extra_words = |extra: &str| {
+        let n = extra.split_whitespace().count();
+        (1..=TITLE_BAR_MAX_EXTRA_WORDS).contains(&n)
+    };
+    if let Some(rest) = long.strip_prefix(short) {
+        return rest.starts_with(' ')
+            && extra_words(rest)
+            && [" - ", " – ", " — ", " | "]
+                .iter()
+                .any(|d| text.contains(d));
+    }
+    long.strip_suffix(short)
+        .is_some_and(|head| !head.is_empty() && !head.ends_with(' ') && extra_words(head))
 }
 
 /// The post an attribution line closes stands right above it: furniture too, and so are the
@@ -998,7 +1056,8 @@ fn furniture(
     let caption = (n <= 15 && is_caption(text, key, hits, keys))
         || (n <= FURNITURE_MAX_WORDS && hits.anywhere(Vocab::CaptionCues.id()))
         || (n <= FURNITURE_MAX_WORDS && credited_caption(text, keys))
-        || (n <= CREDITED_CAPTION_MAX_WORDS && photo_credited(text));
+        || (n <= CREDITED_CAPTION_MAX_WORDS && photo_credited(text))
+        || (n <= CREDITED_CAPTION_MAX_WORDS && doubled_caption(key, keys));
     if caption {
         return Some(Furniture::Caption);
     }
@@ -1221,6 +1280,28 @@ fn image_placeholder(text: &str, keys: &TextKeys) -> bool {
 fn is_markdown_image(text: &str) -> bool {
     let t = text.trim();
     t.starts_with("![") && t.ends_with(')') && t.contains("](")
+}
+
+/// Most words after a caption label (`تصوير`) closing a line: a photographer's name.
+const CLOSING_CREDIT_MAX_WORDS: usize = 4;
+/// Fewest words of a description printed twice on one line.
+const DOUBLED_CAPTION_MIN_WORDS: usize = 3;
+
+/// A description printed twice on one line, an image's alt text run into its caption, perhaps
+/// closed by a credit (`زحام على الأكشاك، 1 أبريل. زحام على الأكشاك، 1 أبريل. تصوير : فلان`):
+/// never a paragraph.
+fn doubled_caption(key: &str, keys: &TextKeys) -> bool {
+    let mut words: Vec<&str> = key.split(' ').collect();
+    let n = words.len();
+    if let Some(p) = (n.saturating_sub(CLOSING_CREDIT_MAX_WORDS + 1)..n).find(|&p| {
+        keys.vocabulary
+            .scan(&words[p..p + 1])
+            .whole(Vocab::Captions.id())
+    }) {
+        words.truncate(p);
+    }
+    let half = words.len() / 2;
+    half >= DOUBLED_CAPTION_MIN_WORDS && words.len() % 2 == 0 && words[..half] == words[half..]
 }
 
 /// A longer caption: a description closed by a credit in brackets with no sentence stop before

@@ -145,6 +145,9 @@ const ARTICLE_MIN_PROSE: usize = 2;
 /// Words shared with the lead that a headline standing in a list of headlines (a ticker) needs
 /// to be taken for the title.
 const LIST_TITLE_OVERLAP: usize = 3;
+/// Words shared with the lead that make a line opened by a promotion's label (`بالصور..`) the
+/// headline when it is the last candidate above the lead, neither dated nor printed twice.
+const PROMO_NEAREST_OVERLAP: usize = 4;
 /// Fewest words of a headline standing over its deck (shorter lines over a headline are kickers).
 const DECK_HEADLINE_MIN_WORDS: usize = 6;
 /// Words of a headline in a list of headlines.
@@ -1013,12 +1016,7 @@ fn headline_candidate(u: &Unit, e: &Evidence) -> bool {
 /// A line printed twice in a row (an image's caption and its alt text) under a clock or date
 /// line that itself stands under a headline-shaped line: the photo's caption, not the title.
 fn caption_under_dated_headline(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
-    let key = &units[i].key;
-    let first = if i > 0 && units[i - 1].key == *key {
-        i - 1
-    } else if units.get(i + 1).is_some_and(|u| u.key == *key) {
-        i
-    } else {
+    let Some(first) = printed_twice_in_a_row(units, i) else {
         return false;
     };
     let stamped = |j: usize| {
@@ -1031,6 +1029,35 @@ fn caption_under_dated_headline(units: &[Unit], ev: &[Evidence], i: usize) -> bo
         .find(|&j| stamped(j))
         .is_some_and(|j| {
             (0..j).any(|h| headline_candidate(&units[h], &ev[h]) && ev[h].words > ev[i].words)
+        })
+}
+
+/// The first of the two copies when line `i` is printed twice in a row.
+fn printed_twice_in_a_row(units: &[Unit], i: usize) -> Option<usize> {
+    let key = &units[i].key;
+    if i > 0 && units[i - 1].key == *key {
+        Some(i - 1)
+    } else if units.get(i + 1).is_some_and(|u| u.key == *key) {
+        Some(i)
+    } else {
+        None
+    }
+}
+
+/// A line printed twice in a row (an image's caption and its alt text) right under a
+/// headline-shaped line at least twice as long holding all its words (`وزير التموين` under
+/// `وزير التموين يحسم الجدل …`): the photo's caption, naming what the headline names, not the
+/// title.
+fn caption_under_its_headline(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
+    let Some(first) = printed_twice_in_a_row(units, i) else {
+        return false;
+    };
+    let words = &ev[i].content;
+    !words.is_empty()
+        && (first.saturating_sub(CAPTION_STAMP_REACH)..first).any(|h| {
+            headline_candidate(&units[h], &ev[h])
+                && ev[h].words >= 2 * ev[i].words
+                && shared_words(words, &ev[h].content) == words.len()
         })
 }
 
@@ -1077,6 +1104,7 @@ fn choose_title(
         .filter(|&i| headline_candidate(&units[i], &ev[i]))
         .filter(|&i| i == 0 || units[i - 1].class != Class::Byline)
         .filter(|&i| !caption_under_dated_headline(units, ev, i))
+        .filter(|&i| !caption_under_its_headline(units, ev, i))
         .filter(|&i| !clause_after_comma(&units[i].text) && !comma_strung(&units[i].text))
         .filter(|&i| !ev[i].section)
         .filter(|&i| !promo_banner(units, ev, i))
@@ -1138,7 +1166,7 @@ fn choose_title(
         let accepted = if in_list[c] {
             overlap >= LIST_TITLE_OVERLAP || ends_ticker(units, ev, &in_list, c, nearest, overlap)
         } else if promo {
-            overlap >= 1 && (e.repeated || dated)
+            overlap >= 1 && (e.repeated || dated) || nearest && overlap >= PROMO_NEAREST_OVERLAP
         } else if e.words <= 2 {
             // A short line printed twice with no word of the lead is the site's name (masthead
             // and footer), not a headline.
@@ -1400,6 +1428,24 @@ fn shortened_headline(line: &Unit, title: &Unit) -> bool {
 /// newsroom desk's label (`متابعات`) credits no one.
 fn agency_credit(u: &Unit, e: &Evidence) -> bool {
     e.furniture == Some(Furniture::Agency) && !DESK_LABELS.contains(&u.key.as_str())
+}
+
+/// The source a credit line names: a place before an outlet in brackets (`المدينة: (الموقع)`)
+/// credits the bracketed name; an aggregator's `موقع كل يوم -أنباء تونس` credits the part
+/// after the dash; any other credit is the whole line. A dash or colon closing the line is not
+/// part of it (`سرت (ليبيا) (أ ف ب) –`).
+pub(super) fn source_name(line: &str) -> &str {
+    let line =
+        line.trim_end_matches(|c: char| matches!(c, '-' | '–' | 'ـ' | ':') || c.is_whitespace());
+    if let Some((place, inside)) = line.strip_suffix(')').and_then(|t| t.rsplit_once('(')) {
+        if !place.trim().is_empty() && !inside.trim().is_empty() {
+            return inside;
+        }
+    }
+    match line.rsplit_once(['-', '–', '/']) {
+        Some((_, name)) if !name.trim().is_empty() => name,
+        _ => line,
+    }
 }
 
 /// A line above the body (or between the title and the body): header furniture.
@@ -2511,14 +2557,18 @@ fn date_of(units: &[Unit], ev: &[Evidence], i: usize) -> Option<String> {
 }
 
 /// A page without prose (short unpunctuated lines only): every plain line is kept but for
-/// furniture; a first line followed by a date line is the title.
+/// furniture; the first plain line (neither furniture nor a date) is the title when a date line
+/// follows it or it is printed twice (and its copy is header).
 fn without_prose(units: &[Unit], ev: &[Evidence], capture_date: Option<String>) -> Layout {
     let n = units.len();
-    let first = units.iter().position(|u| u.class == Class::Body);
+    let first = units
+        .iter()
+        .zip(ev)
+        .position(|(u, e)| u.class == Class::Body && e.furniture.is_none() && e.date.is_none());
     let title = first.filter(|&f| {
         headline_candidate(&units[f], &ev[f])
             && ev[f].words >= 2
-            && (f + 1..(f + 4).min(n)).any(|j| is_date_line(units, ev, j))
+            && (ev[f].repeated || (f + 1..(f + 4).min(n)).any(|j| is_date_line(units, ev, j)))
     });
     let verdicts = (0..n)
         .map(|i| {
@@ -2528,6 +2578,8 @@ fn without_prose(units: &[Unit], ev: &[Evidence], capture_date: Option<String>) 
                 Verdict::Drop(f.kind())
             } else if ev[i].date.is_some() {
                 Verdict::Drop(RemovedKind::Date)
+            } else if title.is_some_and(|t| units[t].key == units[i].key) {
+                Verdict::Drop(RemovedKind::Header)
             } else {
                 Verdict::Keep
             }

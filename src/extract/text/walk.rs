@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 
 use super::evidence::{Evidence, Furniture};
-use super::layout::{glued_date_stamp, opens_with_clause, Layout, Verdict, END_MARK};
+use super::layout::{glued_date_stamp, opens_with_clause, source_name, Layout, Verdict, END_MARK};
 use super::shape::{
     is_arabic_letter, is_digit, is_function_word, linked_headline, opens_with, opens_with_label,
     strip_bullet, strip_quotes, without_emphasis, words_upto,
@@ -566,25 +566,6 @@ fn dedup_by_key(list: &mut Vec<String>) {
     });
 }
 
-/// The source a credit line names: a place before an outlet in brackets (`المدينة: (الموقع)`)
-/// credits the bracketed name; an aggregator's `موقع كل يوم -أنباء تونس` credits the part
-/// after the dash; any other credit is the whole line.
-fn source_name(line: &str) -> &str {
-    if let Some((place, inside)) = line
-        .trim_end()
-        .strip_suffix(')')
-        .and_then(|t| t.rsplit_once('('))
-    {
-        if !place.trim().is_empty() && !inside.trim().is_empty() {
-            return inside;
-        }
-    }
-    match line.rsplit_once(['-', '–', '/']) {
-        Some((_, name)) if !name.trim().is_empty() => name,
-        _ => line,
-    }
-}
-
 /// Adds a source name, quotes and brackets stripped.
 /// The value of the label on line `i`: written after it, or alone on the next line when that line
 /// is short enough (`max_words`); with the lines of its own it takes (0 or 1).
@@ -675,6 +656,8 @@ mod tests {
         assert_eq!(source_name("المدينة (الوكالة)"), "الوكالة");
         assert_eq!(source_name("(صدى نيوز)"), "(صدى نيوز)");
         assert_eq!(source_name("موقع كل يوم -أنباء المدينة"), "أنباء المدينة");
+        assert_eq!(source_name("المدينة (البلد) (الوكالة) –"), "الوكالة");
+        assert_eq!(source_name("(الوكالة):"), "(الوكالة)");
     }
 
     #[test]
