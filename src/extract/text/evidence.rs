@@ -157,7 +157,7 @@ pub(super) enum Furniture {
     /// A breadcrumb (`الرئيسية » أخبار » سياسة`).
     Breadcrumb,
     /// The headline printed again as the window's title: the site's name after a dash (`… –
-    /// موقع القناة`) or a breadcrumb glued before it (`Accueilالاولى…`).
+    /// موقع القناة`) or before it, or a breadcrumb glued before it (`Accueilالاولى…`).
     TitleBar,
     /// A dateline or byline standing alone (`بغداد - وكالات`, `مسقط/ الأناضول-`).
     Dateline,
@@ -365,13 +365,15 @@ fn unmark_contents_entries(units: &[Unit], hashes: &[u64], evidence: &mut [Evide
 }
 
 /// The page's first prose line printed again right under itself, of headline length, with
-/// more prose after the pair: the headline printed twice, its closing full stop aside.
+/// more prose after the pair and no headline above it: the headline printed twice, its closing
+/// full stop aside. Under a headline, such a pair is the lead printed twice.
 fn mark_stopped_headline_pair(units: &[Unit], evidence: &mut [Evidence]) {
     let Some(i) = evidence.iter().position(|e| e.prose) else {
         return;
     };
     let paired = units.get(i + 1).is_some_and(|u| u.key == units[i].key)
         && evidence[i].words <= HEADLINE_MAX_WORDS
+        && !headed(units, evidence, i)
         && evidence.iter().skip(i + 2).any(|e| e.prose);
     if paired {
         for e in &mut evidence[i..=i + 1] {
@@ -379,6 +381,14 @@ fn mark_stopped_headline_pair(units: &[Unit], evidence: &mut [Evidence]) {
             e.end = End::Open;
         }
     }
+}
+
+/// Whether a line that could be a headline stands above line `i`: a plain line of three words
+/// or more (not furniture, not a date).
+fn headed(units: &[Unit], evidence: &[Evidence], i: usize) -> bool {
+    units[..i].iter().zip(&evidence[..i]).any(|(u, a)| {
+        u.class == Class::Body && a.furniture.is_none() && a.date.is_none() && a.words > 2
+    })
 }
 
 /// On a page that does not punctuate its paragraphs, its first prose line when no line that
@@ -393,10 +403,7 @@ fn mark_unpunctuated_headline(units: &[Unit], evidence: &mut [Evidence]) {
     let (e, Some(next)) = (&evidence[i], evidence.get(i + 1)) else {
         return;
     };
-    let headed = units[..i].iter().zip(&evidence[..i]).any(|(u, a)| {
-        u.class == Class::Body && a.furniture.is_none() && a.date.is_none() && a.words > 2
-    });
-    let headline = !headed
+    let headline = !headed(units, evidence, i)
         && e.words < PROSE_MIN_WORDS
         && e.end == End::Open
         && !e.repeated
@@ -487,22 +494,39 @@ fn mark_title_bars(units: &[Unit], evidence: &mut [Evidence]) {
     }
 }
 
-/// Whether `long` is the headline `short` with the site's name after a dash, or with crumbs
-/// glued before it.
+/// A place of up to [`DATELINE_PART_MAX_WORDS`] words, a dash and a news agency's name from the
+/// marker file, dotted or not (`الكويت ـ أ.ف.ب`, `عمان - بترا`).
+fn agency_after_place(t: &str, keys: Option<&TextKeys>) -> bool {
+    let Some(keys) = keys else {
+        return false;
+    };
+    t.rsplit_once(['-', '–', 'ـ'])
+        .is_some_and(|(place, agency)| {
+            let words = place.split_whitespace().count();
+            (1..=DATELINE_PART_MAX_WORDS).contains(&words)
+                && !place.contains(['.', '،', ':'])
+                && keys.agencies.contains(&match_key(agency))
+        })
+}
+
+/// Whether `long` is the headline `short` with the site's name after a dash, or before it
+/// (`اسم الموقع - العنوان`), or with crumbs glued before it.
 fn title_bar_of(text: &str, long: &str, short: &str) -> bool {
     let extra_words = |extra: &str| {
         let n = extra.split_whitespace().count();
         (1..=TITLE_BAR_MAX_EXTRA_WORDS).contains(&n)
     };
+    let dashed = || {
+        [" - ", " – ", " — ", " | "]
+            .iter()
+            .any(|d| text.contains(d))
+    };
     if let Some(rest) = long.strip_prefix(short) {
-        return rest.starts_with(' ')
-            && extra_words(rest)
-            && [" - ", " – ", " — ", " | "]
-                .iter()
-                .any(|d| text.contains(d));
+        return rest.starts_with(' ') && extra_words(rest) && dashed();
     }
-    long.strip_suffix(short)
-        .is_some_and(|head| !head.is_empty() && !head.ends_with(' ') && extra_words(head))
+    long.strip_suffix(short).is_some_and(|head| {
+        !head.is_empty() && extra_words(head) && (!head.ends_with(' ') || dashed())
+    })
 }
 
 /// The post an attribution line closes stands right above it: furniture too, and so are the
@@ -1046,7 +1070,7 @@ fn furniture(
             return Some(Furniture::CallToAction);
         }
     }
-    if is_markdown_image(text) {
+    if is_markdown_image(text) || (n <= LOGO_MAX_WORDS && logo_alt(text)) {
         return Some(Furniture::Caption);
     }
     // An agency's name alone in brackets (`(وكالات)`) credits the story, not a picture.
@@ -1218,7 +1242,7 @@ fn is_caption(text: &str, key: &str, hits: &Hits, keys: &TextKeys) -> bool {
         return rest.bytes().all(|b| b.is_ascii_digit() || b == b' ');
     }
     let t = text.trim_end();
-    if t.ends_with(')') {
+    if t.ends_with([')', '»']) {
         return t.ends_with("(أرشيفية)")
             || t.ends_with("(أرشيف)")
             || t.ends_with("(ارشيفية)")
@@ -1275,6 +1299,16 @@ fn image_placeholder(text: &str, keys: &TextKeys) -> bool {
     keys.vocabulary.scan(&words).opening(Vocab::Captions.id())
 }
 
+/// Most words of a logo's alt text (`اسم الموقع logo`).
+const LOGO_MAX_WORDS: usize = 6;
+
+/// A site's logo printed as its alt text: a short line closed by the word `logo`.
+fn logo_alt(text: &str) -> bool {
+    text.split_whitespace()
+        .next_back()
+        .is_some_and(|w| w.eq_ignore_ascii_case("logo"))
+}
+
 /// An image written as markdown (`![alt text](https://…/photo.jpg)`): its alt text often
 /// repeats the headline, but the line is the picture's, however long its address.
 fn is_markdown_image(text: &str) -> bool {
@@ -1320,25 +1354,38 @@ fn photo_credited(text: &str) -> bool {
 /// What the brackets closing a line hold, when no sentence stop comes before them (`… في برلين
 /// (غيتي)`): a caption's credit, not a sentence's closing attribution.
 fn closing_credit(text: &str) -> Option<&str> {
-    let (before, inside) = text.trim_end().strip_suffix(')')?.rsplit_once('(')?;
+    let (before, inside) = closing_brackets(text.trim_end())?;
     (!before
         .trim_end()
         .ends_with(['.', '!', '?', '؟', '…', '،', ',', ':']))
     .then_some(inside)
 }
 
-/// A line closed by a credit in brackets: an agency's name (`… في الرياض (واس)`) or a caption
-/// label (`(تصوير: فلان)`).
+/// The text before the brackets closing a line and what they hold: round brackets, or the
+/// guillemets Arabic pages also credit with (`… للمرضى «واس»`).
+fn closing_brackets(text: &str) -> Option<(&str, &str)> {
+    if let Some(t) = text.strip_suffix(')') {
+        t.rsplit_once('(')
+    } else {
+        text.strip_suffix('»')?.rsplit_once('«')
+    }
+}
+
+/// A line closed by a credit in brackets: an agency's name (`… في الرياض (واس)`), perhaps after
+/// a photographer's and a slash (`(فلان/أ ف ب)`), or a caption label (`(تصوير: فلان)`).
 fn bracketed_credit(text: &str, keys: &TextKeys) -> bool {
-    text.strip_suffix(')')
-        .and_then(|t| t.rsplit_once('('))
-        .is_some_and(|(_, inside)| {
-            let key = match_key(inside);
-            let words: Vec<&str> = key.split(' ').collect();
-            let hits = keys.vocabulary.scan(&words);
-            hits.whole(Vocab::Agencies.id())
-                || (words.len() > 1 && hits.opening(Vocab::Captions.id()))
-        })
+    closing_brackets(text).is_some_and(|(_, inside)| {
+        // A photographer's name before the agency (`بشار طالب/أ ف ب`).
+        let agency = inside.rsplit_once('/').map_or(inside, |(_, a)| a);
+        let agency_key = match_key(agency);
+        let agency_words: Vec<&str> = agency_key.split(' ').collect();
+        let key = match_key(inside);
+        let words: Vec<&str> = key.split(' ').collect();
+        keys.vocabulary
+            .scan(&agency_words)
+            .whole(Vocab::Agencies.id())
+            || (words.len() > 1 && keys.vocabulary.scan(&words).opening(Vocab::Captions.id()))
+    })
 }
 
 /// Most words of a writer's name signed with the site's address (`فلان الفلاني ـ site.net`).
@@ -1453,6 +1500,9 @@ pub(super) fn is_dateline(text: &str, words: usize, keys: Option<&TextKeys>) -> 
         }
     }
     if t.starts_with('(') && words <= 4 {
+        return true;
+    }
+    if agency_after_place(t, keys) {
         return true;
     }
     if t.chars().filter(|&c| is_numeric(c)).count() > 2 || t.contains(['.', '،', '؟', '?', '!']) {
@@ -1981,7 +2031,9 @@ fn without_ending(b: &[u8]) -> Option<&[u8]> {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_shortcode, signed_with_address};
+    use super::{agency_after_place, is_shortcode, logo_alt, signed_with_address, title_bar_of};
+    use crate::extract::markers::Markers;
+    use crate::extract::normalize::match_key;
 
     #[test]
     fn a_shortcode_is_a_latin_name_in_brackets_with_attributes() {
@@ -2005,5 +2057,38 @@ mod tests {
         assert!(!signed_with_address("الوزير يعلن 3 قرارات - alwadi.net"));
         assert!(!signed_with_address("سمير الحداد - نقلا عن الموقع"));
         assert!(!signed_with_address("سمير الحداد - v2.0"));
+    }
+
+    #[test]
+    fn the_window_title_is_the_headline_with_the_sites_name_or_glued_crumbs() {
+        let headline = "النادي يتصدر الدوري بعد فوزه على الاتحاد";
+        let bar = |text: &str| title_bar_of(text, &match_key(text), &match_key(headline));
+        assert!(bar(&format!("{headline} – موقع الرياضة")));
+        assert!(bar(&format!("الرياضة اليوم - {headline}")));
+        assert!(bar(&format!("Accueilالاولى{headline}")));
+        assert!(!bar(&format!("عاجل {headline}")));
+        assert!(!bar(&format!("{headline} في المرحلة العاشرة")));
+        assert!(!bar(&format!(
+            "{headline} - وسط حضور جماهيري كبير ملأ الملعب"
+        )));
+    }
+
+    #[test]
+    fn a_line_closed_by_logo_is_the_sites_logo() {
+        assert!(logo_alt("موقع الوادي logo"));
+        assert!(logo_alt("Al Wadi Logo"));
+        assert!(!logo_alt("logo الموقع الجديد"));
+        assert!(!logo_alt("الشعار الجديد للنادي"));
+    }
+
+    #[test]
+    fn a_place_and_a_dotted_agency_make_a_dateline() {
+        let markers = Markers::default();
+        let keys = Some(markers.text.keys());
+        assert!(agency_after_place("الكويت ـ أ.ف.ب", keys));
+        assert!(agency_after_place("عمان - بترا", keys));
+        assert!(!agency_after_place("الكويت ـ أ.ف.ب", None));
+        assert!(!agency_after_place("الكويت ـ الموقع", keys));
+        assert!(!agency_after_place("قال الوزير في الكويت ـ أ.ف.ب", keys));
     }
 }

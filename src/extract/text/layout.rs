@@ -223,7 +223,7 @@ const LABEL_MAX_WORDS: usize = 2;
 /// Most words of an agency's name in brackets closing a lead's dateline (`(وكالة الأنباء)`).
 const AGENCY_MAX_WORDS: usize = 4;
 /// Most words of a bulleted item of a list closing the body (`- الاسم (النادي)`).
-const LIST_ITEM_MAX_WORDS: usize = 14;
+const LIST_ITEM_MAX_WORDS: usize = 18;
 /// Most words of a short line closed by a colon that opens another list under the first.
 const LIST_HEADING_MAX_WORDS: usize = 10;
 /// Fewest words of an open first line that a reported-speech paragraph under it makes the lead.
@@ -1044,20 +1044,26 @@ fn printed_twice_in_a_row(units: &[Unit], i: usize) -> Option<usize> {
     }
 }
 
-/// A line printed twice in a row (an image's caption and its alt text) right under a
-/// headline-shaped line at least twice as long holding all its words (`وزير التموين` under
-/// `وزير التموين يحسم الجدل …`): the photo's caption, naming what the headline names, not the
-/// title.
-fn caption_under_its_headline(units: &[Unit], ev: &[Evidence], i: usize) -> bool {
+/// Words more than a caption printed twice under it that the headline shares with the lead.
+const CAPTION_OVERLAP_MARGIN: usize = 2;
+
+/// A line printed twice in a row (an image's caption and its alt text) right under a longer
+/// headline-shaped line that holds all its words and is twice as long (`وزير التموين` under
+/// `وزير التموين يحسم الجدل …`), or that shares [`CAPTION_OVERLAP_MARGIN`] more words with the
+/// lead: the photo's caption under its headline, not the title.
+fn caption_under_its_headline(units: &[Unit], ev: &[Evidence], i: usize, lead: &[u64]) -> bool {
     let Some(first) = printed_twice_in_a_row(units, i) else {
         return false;
     };
     let words = &ev[i].content;
+    let overlap = shared_words(words, lead);
     !words.is_empty()
         && (first.saturating_sub(CAPTION_STAMP_REACH)..first).any(|h| {
             headline_candidate(&units[h], &ev[h])
-                && ev[h].words >= 2 * ev[i].words
-                && shared_words(words, &ev[h].content) == words.len()
+                && (ev[h].words >= 2 * ev[i].words
+                    && shared_words(words, &ev[h].content) == words.len()
+                    || ev[h].words > ev[i].words
+                        && shared_words(&ev[h].content, lead) >= overlap + CAPTION_OVERLAP_MARGIN)
         })
 }
 
@@ -1104,7 +1110,7 @@ fn choose_title(
         .filter(|&i| headline_candidate(&units[i], &ev[i]))
         .filter(|&i| i == 0 || units[i - 1].class != Class::Byline)
         .filter(|&i| !caption_under_dated_headline(units, ev, i))
-        .filter(|&i| !caption_under_its_headline(units, ev, i))
+        .filter(|&i| !caption_under_its_headline(units, ev, i, &lead))
         .filter(|&i| !clause_after_comma(&units[i].text) && !comma_strung(&units[i].text))
         .filter(|&i| !ev[i].section)
         .filter(|&i| !promo_banner(units, ev, i))
@@ -1311,8 +1317,9 @@ fn ends_ticker(
         && is_date_line(units, ev, c + 1)
 }
 
-/// The deck under the headline: the candidate right above the lead, longer than the accepted
-/// candidate right above it (a headline of [`DECK_HEADLINE_MIN_WORDS`] words or more), neither
+/// The deck under the headline: the candidate right above the lead, half as long again as the
+/// accepted candidate right above it (a headline of [`DECK_HEADLINE_MIN_WORDS`] words or more:
+/// a headline under a kicker is about as long as the kicker), neither
 /// of them printed twice, dated or in a list of headlines, the upper one sharing fewer words with
 /// the lead than the lower one and than [`OVERLAP_CAP`]. A deck copies the lead's words and would
 /// outscore the headline on them; a kicker over its headline restates the story as fully as the
@@ -1337,7 +1344,7 @@ fn deck_over_lead(
         && plain(low, r_low)
         && plain(up, r_up)
         && ev[up].words >= DECK_HEADLINE_MIN_WORDS
-        && ev[low].words > ev[up].words
+        && 2 * ev[low].words >= 3 * ev[up].words
         && overlaps[r_up] < overlaps[r_low].min(OVERLAP_CAP))
     .then_some(low)
 }
@@ -1976,8 +1983,40 @@ fn keep_closing_line(
                 }))
     });
     if only_furniture_after {
-        verdicts[next] = Verdict::Keep;
+        verdicts[next] = if unlabelled_tags(units, ev, next, body_end) {
+            Verdict::Tags
+        } else {
+            Verdict::Keep
+        };
     }
+}
+
+/// Fewest words of a tags line printed without a label or separators.
+const BARE_TAGS_MIN_WORDS: usize = 5;
+/// Share of a bare tags line's content words that the title and body name.
+const BARE_TAGS_NAMED_SHARE: f64 = 0.75;
+
+/// A line after the body that is names only, with no function word and no punctuation, most of
+/// them named by the article (`البلد العاصمة الجيش …` under a report on them): the story's tags
+/// printed without a label or separators, not its closing line.
+fn unlabelled_tags(units: &[Unit], ev: &[Evidence], i: usize, body_end: usize) -> bool {
+    let e = &ev[i];
+    if e.words < BARE_TAGS_MIN_WORDS
+        || e.function_words > 0
+        || e.content.is_empty()
+        || units[i]
+            .text
+            .contains(|c: char| c.is_ascii_punctuation() || "،؛؟«»“”…".contains(c))
+    {
+        return false;
+    }
+    let mut named: Vec<u64> = ev[..=body_end]
+        .iter()
+        .flat_map(|a| a.content.iter().copied())
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    shared_words(&e.content, &named) as f64 >= BARE_TAGS_NAMED_SHARE * e.content.len() as f64
 }
 
 /// Lines between a decree's last article and its issue line: the signer's title and name.
