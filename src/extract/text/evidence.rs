@@ -1078,7 +1078,9 @@ fn furniture(
         return Some(Furniture::Agency);
     }
     let caption = (n <= 15 && is_caption(text, key, hits, keys))
-        || (n <= FURNITURE_MAX_WORDS && hits.anywhere(Vocab::CaptionCues.id()))
+        || (n <= FURNITURE_MAX_WORDS
+            && hits.anywhere(Vocab::CaptionCues.id())
+            && !cued_sentence(text, n))
         || (n <= FURNITURE_MAX_WORDS && credited_caption(text, keys))
         || (n <= CREDITED_CAPTION_MAX_WORDS && photo_credited(text))
         || (n <= CREDITED_CAPTION_MAX_WORDS && doubled_caption(key, keys));
@@ -1297,6 +1299,15 @@ fn image_placeholder(text: &str, keys: &TextKeys) -> bool {
     let key = match_key(inside);
     let words: Vec<&str> = key.split(' ').collect();
     keys.vocabulary.scan(&words).opening(Vocab::Captions.id())
+}
+
+/// Most words of a caption closed by a full stop that a caption word (`من اليسار`) marks: a
+/// longer line so closed is a sentence of the story (`… عرضية من اليسار أنهى بها …`).
+const CUED_CAPTION_MAX_SENTENCE_WORDS: usize = 15;
+
+/// A line of more than [`CUED_CAPTION_MAX_SENTENCE_WORDS`] words closed by a full stop.
+fn cued_sentence(text: &str, words: usize) -> bool {
+    words > CUED_CAPTION_MAX_SENTENCE_WORDS && text.trim_end().ends_with('.')
 }
 
 /// Most words of a logo's alt text (`اسم الموقع logo`).

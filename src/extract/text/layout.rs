@@ -340,7 +340,8 @@ pub(super) fn plan(
         verdicts[i] = if Some(i) == title {
             Verdict::Title
         } else if i < start {
-            if i + 1 == start && agency_credit(&units[i], &ev[i]) {
+            let under_title = title.map_or(i + 1 == start, |t| i > t);
+            if under_title && agency_credit(&units[i], &ev[i]) {
                 Verdict::Source
             } else {
                 above_body(&units[i], &ev[i])

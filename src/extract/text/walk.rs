@@ -153,7 +153,7 @@ pub(super) fn walk(
                 }
                 Verdict::Source => {
                     draft.count_removed(RemovedKind::Source);
-                    push_source(draft, source_name(&unit.text));
+                    push_source(draft, source_name(strip_bullet(&unit.text)));
                 }
                 Verdict::Tags => {
                     draft.count_removed(RemovedKind::Tags);
