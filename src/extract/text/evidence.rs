@@ -469,8 +469,9 @@ const TITLE_BAR_MAX_EXTRA_WORDS: usize = 4;
 const TITLE_BAR_MIN_WORDS: usize = 4;
 
 /// A headline-sized line found whole near a longer line that adds only the site's name after a
-/// dash (`العنوان – موقع القناة`) or crumbs glued before it (`Accueilالاولىالعنوان`): the
-/// headline printed twice, once in the window's title, which is header furniture.
+/// dash (`العنوان – موقع القناة`) or before one, or crumbs glued before it
+/// (`Accueilالاولىالعنوان`): the headline printed twice, once in the window's title, which is
+/// header furniture.
 fn mark_title_bars(units: &[Unit], evidence: &mut [Evidence]) {
     for i in 0..units.len() {
         let (short, e) = (&units[i], &evidence[i]);
@@ -492,21 +493,6 @@ fn mark_title_bars(units: &[Unit], evidence: &mut [Evidence]) {
             evidence[j].furniture = Some(Furniture::TitleBar);
         }
     }
-}
-
-/// A place of up to [`DATELINE_PART_MAX_WORDS`] words, a dash and a news agency's name from the
-/// marker file, dotted or not (`الكويت ـ أ.ف.ب`, `عمان - بترا`).
-fn agency_after_place(t: &str, keys: Option<&TextKeys>) -> bool {
-    let Some(keys) = keys else {
-        return false;
-    };
-    t.rsplit_once(['-', '–', 'ـ'])
-        .is_some_and(|(place, agency)| {
-            let words = place.split_whitespace().count();
-            (1..=DATELINE_PART_MAX_WORDS).contains(&words)
-                && !place.contains(['.', '،', ':'])
-                && keys.agencies.contains(&match_key(agency))
-        })
 }
 
 /// Whether `long` is the headline `short` with the site's name after a dash, or before it
@@ -1493,6 +1479,21 @@ fn has_crumb_separator(b: &[u8]) -> bool {
     memchr::memchr3(b'>', b'<', b'/', b).is_some()
         || memchr::memchr2_iter(0xC2, 0xE2, b)
             .any(|at| matches!(&b[at + 1..], [0xBB | 0xAB, ..] | [0x80, 0xBA, ..]))
+}
+
+/// A place of up to [`DATELINE_PART_MAX_WORDS`] words, a dash and a news agency's name from the
+/// marker file, dotted or not (`الكويت ـ أ.ف.ب`, `عمان - بترا`).
+fn agency_after_place(t: &str, keys: Option<&TextKeys>) -> bool {
+    let Some(keys) = keys else {
+        return false;
+    };
+    t.rsplit_once(['-', '–', 'ـ'])
+        .is_some_and(|(place, agency)| {
+            let words = place.split_whitespace().count();
+            (1..=DATELINE_PART_MAX_WORDS).contains(&words)
+                && !place.contains(['.', '،', ':'])
+                && keys.agencies.contains(&match_key(agency))
+        })
 }
 
 /// A dateline or byline alone: a place and an outlet (or a name) joined by a dash, a slash, a

@@ -24,8 +24,9 @@
 //!   heading it names do not count) or is a cut teaser of a later paragraph (or a
 //!   standfirst over the article's own `المدينة 24:` dateline), and whether the page's first
 //!   prose line is printed twice in a row (the headline, even when it ends with a full stop,
-//!   unless a headline stands above it: then it is the lead printed twice) or, on a page that does not punctuate, stands alone at the top over a lead twice as long
-//!   sharing a word with it (the headline too).
+//!   unless a headline stands above it: then it is the lead printed twice) or, on a page that
+//!   does not punctuate, stands alone at the top over a lead twice as long sharing a word with
+//!   it (the headline too).
 //!
 //! The layout model ([`layout`]) then places the article: the body is the first long run of
 //! prose lines (short lines between its paragraphs are subheadings, short lines in runs outside

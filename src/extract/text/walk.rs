@@ -566,7 +566,6 @@ fn dedup_by_key(list: &mut Vec<String>) {
     });
 }
 
-/// Adds a source name, quotes and brackets stripped.
 /// The value of the label on line `i`: written after it, or alone on the next line when that line
 /// is short enough (`max_words`); with the lines of its own it takes (0 or 1).
 fn label_value<'u>(
@@ -583,6 +582,7 @@ fn label_value<'u>(
         .then_some((next.text.as_str(), 1))
 }
 
+/// Adds a source name, quotes and brackets stripped.
 fn push_source(draft: &mut Draft, value: &str) {
     let mut v =
         strip_quotes(value).trim_matches(|c: char| matches!(c, '(' | ')' | '-' | '–' | ' '));
