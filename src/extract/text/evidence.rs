@@ -1315,6 +1315,8 @@ fn is_markdown_image(text: &str) -> bool {
 
 /// Most words after a caption label (`تصوير`) closing a line: a photographer's name.
 const CLOSING_CREDIT_MAX_WORDS: usize = 4;
+/// Most bytes of such a credit, its label included.
+const CLOSING_CREDIT_MAX_BYTES: usize = 80;
 /// Fewest words of a description printed twice on one line.
 const DOUBLED_CAPTION_MIN_WORDS: usize = 3;
 
@@ -1322,6 +1324,22 @@ const DOUBLED_CAPTION_MIN_WORDS: usize = 3;
 /// closed by a credit (`زحام على الأكشاك، 1 أبريل. زحام على الأكشاك، 1 أبريل. تصوير : فلان`):
 /// never a paragraph.
 fn doubled_caption(key: &str, keys: &TextKeys) -> bool {
+    // The cheap test first: the line's first two words start it again about halfway, where
+    // the second copy begins (before a credit of a few words, at most
+    // [`CLOSING_CREDIT_MAX_BYTES`]).
+    let bytes = key.as_bytes();
+    let Some(opening) = memchr::memchr_iter(b' ', bytes)
+        .nth(1)
+        .map(|at| &bytes[..at])
+    else {
+        return false;
+    };
+    let from = (bytes.len().saturating_sub(CLOSING_CREDIT_MAX_BYTES) / 2).max(1);
+    let to = (bytes.len() / 2 + 1).min(bytes.len() - 1);
+    let restarts = (from..=to).any(|at| bytes[at - 1] == b' ' && bytes[at..].starts_with(opening));
+    if !restarts {
+        return false;
+    }
     let mut words: Vec<&str> = key.split(' ').collect();
     let n = words.len();
     if let Some(p) = (n.saturating_sub(CLOSING_CREDIT_MAX_WORDS + 1)..n).find(|&p| {
