@@ -1056,7 +1056,7 @@ fn furniture(
             return Some(Furniture::CallToAction);
         }
     }
-    if is_markdown_image(text) || (n <= LOGO_MAX_WORDS && logo_alt(text)) {
+    if is_markdown_image(text) || image_element(text) || (n <= LOGO_MAX_WORDS && logo_alt(text)) {
         return Some(Furniture::Caption);
     }
     // An agency's name alone in brackets (`(وكالات)`) credits the story, not a picture.
@@ -1304,6 +1304,12 @@ fn logo_alt(text: &str) -> bool {
     text.split_whitespace()
         .next_back()
         .is_some_and(|w| w.eq_ignore_ascii_case("logo"))
+}
+
+/// An image left as its element by the capture (`<image>![…](data:image/…)</image>`).
+fn image_element(text: &str) -> bool {
+    let t = text.trim();
+    t.starts_with("<image>") && t.ends_with("</image>")
 }
 
 /// An image written as markdown (`![alt text](https://…/photo.jpg)`): its alt text often
@@ -2061,7 +2067,10 @@ fn without_ending(b: &[u8]) -> Option<&[u8]> {
 
 #[cfg(test)]
 mod tests {
-    use super::{agency_after_place, is_shortcode, logo_alt, signed_with_address, title_bar_of};
+    use super::{
+        agency_after_place, image_element, is_shortcode, logo_alt, signed_with_address,
+        title_bar_of,
+    };
     use crate::extract::markers::Markers;
     use crate::extract::normalize::match_key;
 
@@ -2101,6 +2110,15 @@ mod tests {
         assert!(!bar(&format!(
             "{headline} - وسط حضور جماهيري كبير ملأ الملعب"
         )));
+    }
+
+    #[test]
+    fn an_image_element_left_by_the_capture_is_an_image() {
+        assert!(image_element(
+            "<image>![](data:image/png;base64,AAAA)</image>"
+        ));
+        assert!(image_element(" <image>صورة الخبر</image> "));
+        assert!(!image_element("<image> بقي الوسم مفتوحا"));
     }
 
     #[test]

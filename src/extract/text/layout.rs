@@ -148,6 +148,9 @@ const LIST_TITLE_OVERLAP: usize = 3;
 /// Words shared with the lead that make a line opened by a promotion's label (`بالصور..`) the
 /// headline when it is the last candidate above the lead, neither dated nor printed twice.
 const PROMO_NEAREST_OVERLAP: usize = 4;
+/// More words than this make a prose line read as a deck rather than a headline: it loses a
+/// tie on shared words with a headline-sized line above it.
+const DECK_MIN_WORDS: usize = 20;
 /// Fewest words of a headline standing over its deck (shorter lines over a headline are kickers).
 const DECK_HEADLINE_MIN_WORDS: usize = 6;
 /// Words of a headline in a list of headlines.
@@ -1001,6 +1004,7 @@ fn headline_candidate(u: &Unit, e: &Evidence) -> bool {
         && !e.weak
         && !opens_with_dateline(&u.text)
         && !hangs(&u.text)
+        && !closed_by_dash(&u.text)
         && (1..=TITLE_MAX_WORDS).contains(&e.words)
         && u.key
             .split(' ')
@@ -1012,6 +1016,13 @@ fn headline_candidate(u: &Unit, e: &Evidence) -> bool {
         && e.furniture.is_none()
         && !e.teaser
         && !e.bulleted
+}
+
+/// A line closed by a spaced dash (`… 36 ألف فرصة عمل -`): one of the points a standfirst lists
+/// under the headline, never the headline.
+fn closed_by_dash(text: &str) -> bool {
+    let t = text.trim_end();
+    t.ends_with(" -") || t.ends_with(" –")
 }
 
 /// A line printed twice in a row (an image's caption and its alt text) under a clock or date
@@ -1068,6 +1079,39 @@ fn caption_under_its_headline(units: &[Unit], ev: &[Evidence], i: usize, lead: &
         })
 }
 
+/// Most words of a caption printed cut, then whole, right under it.
+const CUT_CAPTION_MAX_WORDS: usize = 12;
+/// Fewest words of the headline over such a caption.
+const CUT_CAPTION_HEADLINE_MIN_WORDS: usize = 4;
+
+/// A caption printed twice in a row, cut then whole (`فعاليات معرض الكتاب` over `فعاليات معرض
+/// الكتاب السادس`: an image's alt text and its caption), right under a headline-shaped line that
+/// shares at least as many words with the lead (counted up to [`OVERLAP_CAP`]): the photo's, not
+/// the title, whichever of the two is looked at.
+fn cut_caption_under_headline(units: &[Unit], ev: &[Evidence], i: usize, lead: &[u64]) -> bool {
+    let extends = |cut: usize, whole: usize| {
+        let (short, long) = (&units[cut].key, &units[whole].key);
+        !short.is_empty()
+            && long.len() > short.len()
+            && long.starts_with(short.as_str())
+            && long.as_bytes()[short.len()] == b' '
+            && ev[whole].words <= CUT_CAPTION_MAX_WORDS
+    };
+    let first = if i > 0 && extends(i - 1, i) {
+        i - 1
+    } else if i + 1 < units.len() && extends(i, i + 1) {
+        i
+    } else {
+        return false;
+    };
+    let overlap = shared_words(&ev[i].content, lead).min(OVERLAP_CAP);
+    (first.saturating_sub(CAPTION_STAMP_REACH)..first).any(|h| {
+        headline_candidate(&units[h], &ev[h])
+            && ev[h].words >= CUT_CAPTION_HEADLINE_MIN_WORDS
+            && shared_words(&ev[h].content, lead).min(OVERLAP_CAP) >= overlap
+    })
+}
+
 /// A line opening with a time of day (`02:48 م (بتوقيت الرياض) نبض السوق - خاص`): a headline's
 /// stamp.
 fn opens_with_clock(text: &str) -> bool {
@@ -1112,6 +1156,7 @@ fn choose_title(
         .filter(|&i| i == 0 || units[i - 1].class != Class::Byline)
         .filter(|&i| !caption_under_dated_headline(units, ev, i))
         .filter(|&i| !caption_under_its_headline(units, ev, i, &lead))
+        .filter(|&i| !cut_caption_under_headline(units, ev, i, &lead))
         .filter(|&i| !clause_after_comma(&units[i].text) && !comma_strung(&units[i].text))
         .filter(|&i| !ev[i].section)
         .filter(|&i| !promo_banner(units, ev, i))
@@ -1203,6 +1248,11 @@ fn choose_title(
             + if e.repeated { 1.5 } else { 0.0 }
             + if dated { 1.0 } else { 0.0 }
             + if e.words >= 4 { 0.3 } else { 0.0 }
+            - if e.prose && e.words > DECK_MIN_WORDS {
+                0.3
+            } else {
+                0.0
+            }
             - 0.05 * distance
             - if deck_of_saturated(units, ev, &candidates, &overlaps, rank) {
                 0.1
