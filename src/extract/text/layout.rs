@@ -2004,7 +2004,8 @@ fn stray_item(units: &[Unit], ev: &[Evidence], i: usize, body_end: usize) -> boo
 /// The line right after the body, when nothing but widgets and furniture follows it to the end
 /// of the page, is the article's closing line (`مبروك لأبطال مصر .. مبروك`), not another
 /// article's headline: related headlines come in lists or before a page's footer labels. A stray
-/// bulleted item ([`stray_item`]) is no closing line.
+/// bulleted item ([`stray_item`]) is no closing line; a line in another script there (a wire
+/// photo's English caption, a post's copy) is no headline either: it is dropped.
 fn keep_closing_line(
     units: &[Unit],
     ev: &[Evidence],
@@ -2018,6 +2019,10 @@ fn keep_closing_line(
         || cut != units.len()
         || stray_item(units, ev, next, body_end)
     {
+        return;
+    }
+    if ev[next].foreign {
+        verdicts[next] = Verdict::Drop(RemovedKind::Caption);
         return;
     }
     let only_furniture_after = (next + 1..units.len()).all(|i| {
