@@ -7,8 +7,8 @@
 //! line's position.
 
 use super::shape::{
-    end_of, is_arabic_letter, is_digit, opens_with, strip_bullet, without_closers, word_count, End,
-    HEADLINE_MAX_WORDS,
+    end_of, is_arabic_letter, is_digit, opens_with, round_brackets, strip_bullet, without_closers,
+    word_count, End, HEADLINE_MAX_WORDS,
 };
 use super::units::{Class, Unit};
 use crate::extract::dates::{find_date, month_of, parse_date};
@@ -1385,27 +1385,28 @@ fn closing_credit(text: &str) -> Option<&str> {
 /// The text before the brackets closing a line and what they hold: round brackets, or the
 /// guillemets Arabic pages also credit with (`… للمرضى «واس»`).
 fn closing_brackets(text: &str) -> Option<(&str, &str)> {
-    if let Some(t) = text.strip_suffix(')') {
-        t.rsplit_once('(')
-    } else {
-        text.strip_suffix('»')?.rsplit_once('«')
-    }
+    round_brackets(text).or_else(|| text.strip_suffix('»')?.rsplit_once('«'))
 }
 
 /// A line closed by a credit in brackets: an agency's name (`… في الرياض (واس)`), perhaps after
 /// a photographer's and a slash (`(فلان/أ ف ب)`), or a caption label (`(تصوير: فلان)`).
 fn bracketed_credit(text: &str, keys: &TextKeys) -> bool {
     closing_brackets(text).is_some_and(|(_, inside)| {
-        // A photographer's name before the agency (`بشار طالب/أ ف ب`).
-        let agency = inside.rsplit_once('/').map_or(inside, |(_, a)| a);
-        let agency_key = match_key(agency);
-        let agency_words: Vec<&str> = agency_key.split(' ').collect();
         let key = match_key(inside);
         let words: Vec<&str> = key.split(' ').collect();
-        keys.vocabulary
-            .scan(&agency_words)
-            .whole(Vocab::Agencies.id())
-            || (words.len() > 1 && keys.vocabulary.scan(&words).opening(Vocab::Captions.id()))
+        let hits = keys.vocabulary.scan(&words);
+        // A photographer's name before the agency (`بشار طالب/أ ف ب`): the agency is read alone.
+        let agency = match inside.rsplit_once('/') {
+            None => hits.whole(Vocab::Agencies.id()),
+            Some((_, agency)) => {
+                let agency_key = match_key(agency);
+                let agency_words: Vec<&str> = agency_key.split(' ').collect();
+                keys.vocabulary
+                    .scan(&agency_words)
+                    .whole(Vocab::Agencies.id())
+            }
+        };
+        agency || (words.len() > 1 && hits.opening(Vocab::Captions.id()))
     })
 }
 
@@ -1544,13 +1545,10 @@ pub(super) fn is_dateline(text: &str, words: usize, keys: Option<&TextKeys>) -> 
     if t.chars().filter(|&c| is_numeric(c)).count() > 2 || t.contains(['.', '،', '؟', '?', '!']) {
         return false;
     }
-    let credited = t
-        .strip_suffix(')')
-        .and_then(|u| u.rsplit_once('('))
-        .is_some_and(|(_, inside)| {
-            let k = match_key(inside);
-            k.split(' ').count() <= 2 || keys.is_some_and(|keys| keys.agencies.contains(&k))
-        });
+    let credited = round_brackets(t).is_some_and(|(_, inside)| {
+        let k = match_key(inside);
+        k.split(' ').count() <= 2 || keys.is_some_and(|keys| keys.agencies.contains(&k))
+    });
     if words > 6 && !(words <= 8 && (credited || t.contains('|'))) {
         return false;
     }

@@ -119,8 +119,8 @@ use super::evidence::{
     opens_with_place, opens_with_speech, shared_words, site_menu, Evidence, Furniture,
 };
 use super::shape::{
-    hangs, is_arabic_letter, is_digit, linked_headline, opens_with, opens_with_label, word_count,
-    End, TITLE_MAX_WORDS,
+    hangs, is_arabic_letter, is_digit, linked_headline, opens_with, opens_with_label,
+    round_brackets, word_count, End, TITLE_MAX_WORDS,
 };
 use super::units::{Class, Unit};
 use super::weekday;
@@ -1070,13 +1070,23 @@ fn caption_under_its_headline(units: &[Unit], ev: &[Evidence], i: usize, lead: &
     let words = &ev[i].content;
     let overlap = shared_words(words, lead);
     !words.is_empty()
-        && (first.saturating_sub(CAPTION_STAMP_REACH)..first).any(|h| {
-            headline_candidate(&units[h], &ev[h])
-                && (ev[h].words >= 2 * ev[i].words
-                    && shared_words(words, &ev[h].content) == words.len()
-                    || ev[h].words > ev[i].words
-                        && shared_words(&ev[h].content, lead) >= overlap + CAPTION_OVERLAP_MARGIN)
+        && headline_over(units, ev, first, |h| {
+            ev[h].words >= 2 * ev[i].words && shared_words(words, &ev[h].content) == words.len()
+                || ev[h].words > ev[i].words
+                    && shared_words(&ev[h].content, lead) >= overlap + CAPTION_OVERLAP_MARGIN
         })
+}
+
+/// Whether a headline-shaped line that `fits` stands within [`CAPTION_STAMP_REACH`] lines above
+/// line `first` (the first line of a caption).
+fn headline_over(
+    units: &[Unit],
+    ev: &[Evidence],
+    first: usize,
+    fits: impl Fn(usize) -> bool,
+) -> bool {
+    (first.saturating_sub(CAPTION_STAMP_REACH)..first)
+        .any(|h| headline_candidate(&units[h], &ev[h]) && fits(h))
 }
 
 /// Most words of a caption printed cut, then whole, right under it.
@@ -1105,9 +1115,8 @@ fn cut_caption_under_headline(units: &[Unit], ev: &[Evidence], i: usize, lead: &
         return false;
     };
     let overlap = shared_words(&ev[i].content, lead).min(OVERLAP_CAP);
-    (first.saturating_sub(CAPTION_STAMP_REACH)..first).any(|h| {
-        headline_candidate(&units[h], &ev[h])
-            && ev[h].words >= CUT_CAPTION_HEADLINE_MIN_WORDS
+    headline_over(units, ev, first, |h| {
+        ev[h].words >= CUT_CAPTION_HEADLINE_MIN_WORDS
             && shared_words(&ev[h].content, lead).min(OVERLAP_CAP) >= overlap
     })
 }
@@ -1495,7 +1504,7 @@ fn agency_credit(u: &Unit, e: &Evidence) -> bool {
 pub(super) fn source_name(line: &str) -> &str {
     let line =
         line.trim_end_matches(|c: char| matches!(c, '-' | '–' | 'ـ' | ':') || c.is_whitespace());
-    if let Some((place, inside)) = line.strip_suffix(')').and_then(|t| t.rsplit_once('(')) {
+    if let Some((place, inside)) = round_brackets(line) {
         if !place.trim().is_empty() && !inside.trim().is_empty() {
             return inside;
         }

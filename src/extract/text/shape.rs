@@ -197,6 +197,11 @@ pub(super) fn strip_bullet(text: &str) -> &str {
     }
 }
 
+/// The text before the round brackets closing a line and what they hold (`المدينة (الوكالة)`).
+pub(super) fn round_brackets(text: &str) -> Option<(&str, &str)> {
+    text.strip_suffix(')')?.rsplit_once('(')
+}
+
 /// The text without surrounding quotes, spaces and a final full stop.
 pub(super) fn strip_quotes(text: &str) -> &str {
     text.trim().trim_matches(|c: char| {
